@@ -1,0 +1,58 @@
+import type { Middleware, State } from '@bouncer/core';
+import { runChain } from '@bouncer/core';
+import { NodeHost, ResponseHold, writeAnswer } from '@bouncer/node-http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+export interface ExpressAdapterOptions {
+  /**
+   * Receives unexpected errors thrown inside the chain (they are answered with a plain 500).
+   * Express has no report-only error channel — `next(err)` would let an error handler write a
+   * different body — so errors are reported here instead.
+   * @default console.error
+   */
+  onError?: (error: unknown, req: Request) => void;
+}
+
+/**
+ * Mounts a Bouncer chain as Express 5 middleware. Register it first (`app.use(bouncer(chain))`)
+ * so every route, 404 and error response passes through it. The chain's state is `res.locals`.
+ *
+ * @example
+ * app.use(bouncer(policy));
+ * app.get('/me', (req, res) => res.json(res.locals.auth));
+ */
+export function bouncer<S extends object = State>(
+  chain: Middleware<S>,
+  options: ExpressAdapterOptions = {},
+): RequestHandler<any, any, any, any, S & Record<string, any>> {
+  if (typeof chain !== 'function') throw new TypeError('@bouncer/express: bouncer(chain) needs a middleware function');
+  const onError = options.onError ?? ((error: unknown) => console.error(error));
+
+  return function bouncerExpress(req: Request, res: Response, next: NextFunction): void {
+    const host = new NodeHost(req, res, (error) => onError(error, req));
+    const hold = new ResponseHold(res);
+    runChain(chain, host, res.locals as S, () => enterExpress(res, hold, next)).then(
+      (ctx) => {
+        if (ctx.response) {
+          const answer = ctx.response;
+          hold.replace(() => writeAnswer(res, host.method, answer));
+        } else {
+          hold.release();
+        }
+      },
+      // runChain never rejects; this guards the host against a bug all the same.
+      (error) => next(error),
+    );
+  };
+}
+
+/** Hands the request to the rest of the Express stack; resolves once it commits a head (or the client leaves). */
+function enterExpress(res: Response, hold: ResponseHold, next: NextFunction): Promise<void> {
+  return new Promise<void>((resolve) => {
+    hold.engage(resolve);
+    res.once('close', resolve);
+    next();
+  });
+}
+
+export type { ExpressAdapterOptions as Options };

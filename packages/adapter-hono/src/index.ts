@@ -1,0 +1,56 @@
+import type { Middleware, State } from '@bouncer/core';
+import { runChain } from '@bouncer/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import { HonoHost } from './hono-host';
+
+export interface HonoAdapterOptions {
+  /**
+   * Receives unexpected errors thrown inside the chain (answered with a plain 500). Hono's
+   * `app.onError` writes a response of its own, so it is not used for reporting.
+   * @default console.error
+   */
+  onError?: (error: unknown, c: Context) => void;
+  /**
+   * The socket peer address on runtimes other than @hono/node-server (which is read directly),
+   * e.g. `(c) => getConnInfo(c).remote.address`.
+   */
+  peer?: (c: Context) => string | undefined;
+}
+
+/**
+ * Mounts a Bouncer chain as a Hono 4 middleware. Register it first (`app.use(bouncer(chain))`) so
+ * every route, `notFound` and `onError` response passes through it. State keys are set with
+ * `c.set()`, so handlers read them with `c.get('auth')` / `c.var.auth`.
+ *
+ * @example
+ * app.use(bouncer(policy));
+ * app.get('/me', (c) => c.json(c.get('auth')));
+ */
+export function bouncer<S extends object = State>(
+  chain: Middleware<S>,
+  options: HonoAdapterOptions = {},
+): MiddlewareHandler<{ Variables: S }> {
+  if (typeof chain !== 'function') throw new TypeError('@bouncer/hono: bouncer(chain) needs a middleware function');
+  const onError = options.onError ?? ((error: unknown) => console.error(error));
+
+  return async function bouncerHono(c, next) {
+    const host = new HonoHost(c, (error) => onError(error, c), options.peer);
+    const state = {} as S;
+    const ctx = await runChain(chain, host, state, async () => {
+      for (const key in state) c.set(key as never, state[key] as never);
+      await next();
+      host.goLive();
+    });
+    const answer = ctx.response;
+    if (!answer) return;
+    const headers = host.stagedHeaders();
+    if (ctx.reachedDownstream && c.res) {
+      // The chain replaced the downstream's answer after the fact: keep the headers it set on it.
+      for (const [k, v] of c.res.headers) if (!headers.has(k)) headers.set(k, v);
+    }
+    const body = answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
+    // Clearing first stops Hono from merging the old response's headers over the new one.
+    c.res = undefined as unknown as Response;
+    c.res = new Response(body, { status: answer.status, headers });
+  };
+}

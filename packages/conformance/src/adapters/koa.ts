@@ -1,0 +1,64 @@
+import { createServer } from 'node:http';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { bouncer } from '@bouncer/koa';
+import Koa from 'koa';
+import type { AppFactory } from '../types';
+import { digest, hit, listen, pushTrace, sleep } from './_shared';
+
+export const koaApp: AppFactory = {
+  name: 'koa',
+  async start(chain, probe) {
+    const app = new Koa();
+    app.silent = true;
+    app.on('error', (error) => probe.reported.push(error));
+    app.use(bouncer(chain));
+    const router = new Router();
+    router.get('/hello', (ctx) => {
+      hit(probe, 'GET /hello');
+      ctx.set('X-Remove-Me', '1');
+      ctx.body = { hello: 'world' };
+    });
+    router.get('/stream', async (ctx) => {
+      hit(probe, 'GET /stream');
+      const { PassThrough } = await import('node:stream');
+      const stream = new PassThrough();
+      ctx.type = 'text/plain';
+      ctx.body = stream;
+      (async () => {
+        for (const part of ['a', 'b', 'c']) {
+          stream.write(part);
+          await sleep(5);
+        }
+        stream.end();
+      })();
+    });
+    router.get('/boom', () => {
+      hit(probe, 'GET /boom');
+      throw new Error('handler exploded');
+    });
+    router.get('/state', (ctx) => {
+      hit(probe, 'GET /state');
+      pushTrace(ctx.state);
+      ctx.body = { user: ctx.state.user, trace: [...ctx.state.trace] };
+    });
+    router.post('/echo', bodyParser(), (ctx) => {
+      hit(probe, 'POST /echo');
+      ctx.body = { received: ctx.request.body };
+    });
+    router.post('/bytes', async (ctx) => {
+      hit(probe, 'POST /bytes');
+      const chunks: Buffer[] = [];
+      for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+      ctx.body = digest(Buffer.concat(chunks));
+    });
+    router.get('/slow', async (ctx) => {
+      hit(probe, 'GET /slow');
+      await sleep(400);
+      ctx.body = { slow: true };
+    });
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+    return listen(createServer(app.callback()));
+  },
+};

@@ -1,0 +1,61 @@
+import { compose, type Middleware } from '@bouncer/core';
+import type { ChainBuilder, FinishRecord } from './types';
+
+type S = { user?: string; trace?: string[] };
+
+/** Records the trace of layers on state, so the handler (and the header) can show the order. */
+const layer = (name: string): Middleware<S> =>
+  async function traceLayer(ctx, next) {
+    ctx.state.trace?.push(`${name}-in`);
+    await next();
+    ctx.state.trace?.push(`${name}-out`);
+  };
+
+/**
+ * The chain behind the core cases. Test-only switches ride on request headers:
+ * `x-test-ban` short-circuits, `x-test-throw` throws, `x-test-double-next` calls next() twice,
+ * `x-test-peek: json|bytes` reads the body in the chain before the handler does.
+ */
+export const coreChain: ChainBuilder = {
+  id: 'core',
+  build(finishes: FinishRecord[]) {
+    return compose<S>([
+      async function stamp(ctx, next) {
+        ctx.state.trace = [];
+        ctx.onFinish((info) => finishes.push({ id: ctx.req.header('x-test-id'), ...info }));
+        await next();
+        ctx.res.set('X-Bouncer', 'on');
+        ctx.res.set('X-Downstream-Status', String(ctx.res.status));
+        ctx.res.set('X-Layers', ctx.state.trace.join(','));
+        ctx.res.delete('X-Remove-Me');
+      },
+      layer('a'),
+      layer('b'),
+      async function switches(ctx, next) {
+        ctx.state.user = 'alice';
+        if (ctx.req.header('x-test-ban')) {
+          ctx.reject(403, 'Banned', 'ban');
+          return;
+        }
+        if (ctx.req.header('x-test-throw')) throw new Error('secret internals: db password is hunter2');
+        if (ctx.req.header('x-test-double-next')) {
+          await next();
+          await next();
+          return;
+        }
+        const peek = ctx.req.header('x-test-peek');
+        if (peek) {
+          ctx.req.body.limit = 2 * 1024 * 1024;
+          if (peek === 'json') {
+            const value = await ctx.req.body.json<Record<string, unknown>>();
+            ctx.res.set('X-Peeked', String(Object.keys(value).length));
+          } else {
+            const bytes = await ctx.req.body.bytes();
+            ctx.res.set('X-Peeked', String(bytes.byteLength));
+          }
+        }
+        await next();
+      },
+    ]);
+  },
+};

@@ -1,0 +1,54 @@
+import type { Context } from './context';
+import type { Middleware, Next, State } from './types';
+
+/** A composed chain: itself a middleware, with its parts kept for inspection (route audit, docs). */
+export interface Chain<S extends object = State> extends Middleware<S> {
+  readonly middleware: readonly Middleware<any>[];
+}
+
+/**
+ * Folds middleware into one onion. The first listed is the outermost: it runs first on the way
+ * in and last on the way out, so it sees (and can stamp) every answer given inside it.
+ *
+ * A middleware that throws does not unwind the onion: its error becomes the answer right there
+ * (`HttpError` → its status; anything else → a 500 with no internals on the wire, reported to
+ * the host), so the layers outside it still run their outbound code on that answer.
+ *
+ * @example
+ * const chain = compose([requestId(), securityHeaders(), rateLimit({ limit: 100 })]);
+ */
+export function compose<S extends object = State>(middleware: readonly Middleware<any>[]): Chain<S> {
+  if (!Array.isArray(middleware)) throw new TypeError('compose(): middleware must be an array');
+  const list: Middleware<any>[] = [];
+  for (const [i, fn] of middleware.entries()) {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`compose(): middleware[${i}] must be a function, got ${typeof fn}`);
+    }
+    // A nested chain is flattened so that errors and layer order stay one-dimensional.
+    const nested = (fn as Partial<Chain>).middleware;
+    if (nested) list.push(...nested);
+    else list.push(fn);
+  }
+  const size = list.length;
+
+  const chain = function chain(ctx: Context<S>, downstream?: Next): Promise<void> {
+    let last = -1;
+    const dispatch = (i: number): Promise<void> => {
+      if (i <= last) return Promise.reject(new Error('next() called multiple times'));
+      last = i;
+      if (i === size) return downstream ? downstream() : Promise.resolve();
+      const fn = list[i];
+      try {
+        const out = fn(ctx, () => dispatch(i + 1));
+        if (out === undefined || typeof (out as Promise<void>).then !== 'function') return Promise.resolve();
+        return (out as Promise<void>).then(undefined, (error: unknown) => ctx.fail(error));
+      } catch (error) {
+        ctx.fail(error);
+        return Promise.resolve();
+      }
+    };
+    return dispatch(0).then(undefined, (error: unknown) => ctx.fail(error));
+  } as Chain<S>;
+  Object.defineProperty(chain, 'middleware', { value: Object.freeze(list), enumerable: true });
+  return chain;
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { runFake } from '../../_testing';
+import { compose } from '../../compose';
+import { ConfigError } from '../../errors';
+import type { Middleware } from '../../types';
+import { bodyLimit, parseByteSize } from './index';
+
+/** A middleware that reads the body through the core, as a body-inspecting policy would. */
+const reader: Middleware = async (ctx, next) => {
+  const bytes = await ctx.req.body.bytes();
+  ctx.state.read = bytes.byteLength;
+  await next();
+};
+
+const MiB = 1024 * 1024;
+
+describe('bodyLimit', () => {
+  it('parses byte sizes with 1024-based units', () => {
+    expect(parseByteSize(10)).toBe(10);
+    expect(parseByteSize('64kb')).toBe(65536);
+    expect(parseByteSize('1.5MB')).toBe(1.5 * MiB);
+    expect(parseByteSize('0')).toBe(0);
+  });
+
+  it.each(['banana', Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY, '10 parsecs', '-5kb'])(
+    'throws ConfigError at construction for limit %s (B8)',
+    (limit) => {
+      expect(() => bodyLimit({ limit: limit as number })).toThrow(ConfigError);
+      expect(() => bodyLimit({ limit: limit as number })).toThrow(/bodyLimit: option `limit`/);
+    },
+  );
+
+  it('refuses unknown options with a hint', () => {
+    expect(() => bodyLimit({ limt: 5 } as never)).toThrow(/did you mean `limit`/);
+  });
+
+  it('rejects a declared Content-Length over the limit with 413 before reading (B1)', async () => {
+    const r = await runFake(bodyLimit(), {
+      method: 'POST',
+      headers: { 'content-length': String(10 * MiB) },
+    });
+    expect(r.status).toBe(413);
+    expect(r.reached).toBe(false);
+    expect(r.headers.connection).toBe('close');
+    expect(r.headers['content-type']).toBe('application/problem+json');
+    expect(r.ctx.rejection).toEqual({ policy: 'bodyLimit', reason: `Body exceeds ${MiB} bytes` });
+  });
+
+  it('rejects a Content-Length beyond 2^53 as too large, not as NaN (B2)', async () => {
+    const r = await runFake(bodyLimit(), {
+      method: 'POST',
+      headers: { 'content-length': '99999999999999999999999' },
+    });
+    expect(r.status).toBe(413);
+  });
+
+  it.each(['1e3', '-1', '0x10', '10, 10', ' ', '+5'])('answers 400 for malformed Content-Length %j (B2)', async (cl) => {
+    const r = await runFake(bodyLimit(), { method: 'POST', headers: { 'content-length': cl } });
+    expect(r.status).toBe(400);
+    expect(r.reached).toBe(false);
+  });
+
+  it('answers 400 for two Content-Length field lines', async () => {
+    const r = await runFake(bodyLimit(), { method: 'POST', headers: { 'content-length': ['10', '10'] } });
+    expect(r.status).toBe(400);
+  });
+
+  it('accepts a body of exactly limit bytes (B7)', async () => {
+    const r = await runFake(compose([bodyLimit({ limit: 10 }), reader]), { method: 'POST', body: 'x'.repeat(10) });
+    expect(r.status).toBe(200);
+    expect(r.state.read).toBe(10);
+  });
+
+  it('rejects one byte over the limit when read', async () => {
+    const r = await runFake(compose([bodyLimit({ limit: 10 }), reader]), { method: 'POST', body: 'x'.repeat(11) });
+    expect(r.status).toBe(413);
+    expect(r.reached).toBe(false);
+  });
+
+  it('counts the bytes of a chunked body with no Content-Length (B3)', async () => {
+    const r = await runFake(compose([bodyLimit({ limit: '1kb' }), reader]), {
+      method: 'POST',
+      headers: { 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(5000),
+    });
+    expect(r.status).toBe(413);
+    expect(r.ctx.req.body.limit).toBe(1024);
+  });
+
+  it('lets Transfer-Encoding win over a small lying Content-Length (B4)', async () => {
+    const r = await runFake(compose([bodyLimit({ limit: 100 }), reader]), {
+      method: 'POST',
+      headers: { 'content-length': '10', 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(5000),
+    });
+    expect(r.status).toBe(413);
+  });
+
+  it('counts actual bytes when Content-Length understates the body (B5)', async () => {
+    const r = await runFake(compose([bodyLimit({ limit: 100 }), reader]), {
+      method: 'POST',
+      headers: { 'content-length': '10' },
+      body: 'x'.repeat(5000),
+    });
+    expect(r.status).toBe(413);
+  });
+
+  it('publishes the limit on ctx.req.body.limit for bodies nobody in the chain reads (B6)', async () => {
+    // The adapters hold the application's own body reads to ctx.req.body.limit.
+    const r = await runFake(bodyLimit({ limit: '2kb' }), {
+      method: 'POST',
+      headers: { 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(5000),
+    });
+    expect(r.reached).toBe(true);
+    expect(r.ctx.req.body.limit).toBe(2048);
+    expect(r.ctx.req.body.consumed).toBe(false);
+  });
+
+  it('still rejects GET, HEAD and DELETE bodies over the limit (B12)', async () => {
+    for (const method of ['GET', 'HEAD', 'DELETE']) {
+      const r = await runFake(bodyLimit({ limit: 5 }), { method, headers: { 'content-length': '6' } });
+      expect(r.status).toBe(413);
+    }
+  });
+
+  it('lets a second, inner bodyLimit tighten but never loosen the limit', async () => {
+    const tighter = await runFake(compose([bodyLimit({ limit: 100 }), bodyLimit({ limit: 10 }), reader]), {
+      method: 'POST',
+      body: 'x'.repeat(50),
+    });
+    expect(tighter.status).toBe(413);
+    const looser = await runFake(compose([bodyLimit({ limit: 10 }), bodyLimit({ limit: 100 }), reader]), {
+      method: 'POST',
+      headers: { 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(50),
+    });
+    expect(looser.status).toBe(413);
+    expect(looser.ctx.req.body.limit).toBe(10);
+  });
+
+  it('raises the default limit when configured above it', async () => {
+    const r = await runFake(compose([bodyLimit({ limit: '2mb' }), reader]), {
+      method: 'POST',
+      body: new Uint8Array(MiB + 10),
+    });
+    expect(r.status).toBe(200);
+    expect(r.state.read).toBe(MiB + 10);
+  });
+
+  it('checks a body an outer middleware already read (replay)', async () => {
+    const r = await runFake(compose([reader, bodyLimit({ limit: 10 })]), {
+      method: 'POST',
+      headers: { 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(50),
+    });
+    expect(r.status).toBe(413);
+    expect(r.reached).toBe(false);
+  });
+
+  it('lets a request without a body through', async () => {
+    const r = await runFake(bodyLimit({ limit: 0 }), { method: 'GET' });
+    expect(r.status).toBe(200);
+    expect(r.reached).toBe(true);
+  });
+});

@@ -1,0 +1,25 @@
+import type { RateLimitDecision, RateLimitRule } from './store';
+
+/**
+ * One step of the generic cell rate algorithm (GCRA, ITU-T I.371), identical in every store.
+ * The only state is the theoretical arrival time (`tat`); the caller stores `now + resetMs` as the
+ * new `tat` when the decision is `allowed`, expiring at that time, and stores nothing otherwise
+ * (so a client hammering while denied does not push its own recovery further away).
+ */
+export function gcraStep(storedTat: number | undefined, now: number, rule: RateLimitRule, cost: number): RateLimitDecision {
+  const interval = rule.windowMs / rule.limit;
+  const tat = storedTat === undefined || storedTat < now ? now : storedTat;
+  const newTat = tat + interval * cost;
+  const allowAt = newTat - rule.windowMs;
+  if (allowAt > now) {
+    return { allowed: false, limit: rule.limit, remaining: 0, resetMs: tat - now, retryAfterMs: allowAt - now };
+  }
+  return {
+    allowed: true,
+    limit: rule.limit,
+    // The epsilon absorbs float error in `windowMs / limit` (e.g. 60000 / 7 * 7 ≠ 60000).
+    remaining: Math.floor((rule.windowMs - (newTat - now)) / interval + 1e-9),
+    resetMs: newTat - now,
+    retryAfterMs: 0,
+  };
+}

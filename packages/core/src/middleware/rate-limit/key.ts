@@ -1,0 +1,44 @@
+// Rate-limit keys: the client address grouped by network, a subject, or a caller's own key, each
+// in its own namespace so that no value of one kind can ever equal a value of another.
+import type ipaddr from 'ipaddr.js';
+import { formatIp, ipv6Network, parseIp } from '../../utils/ip';
+
+/** Keys longer than this are shortened to a prefix plus a hash, so stored keys stay small. */
+const MAX_KEY = 200;
+
+/**
+ * The bucket of an address: IPv4 by itself (/32), IPv6 by its `/prefix` network, because one
+ * subscriber usually holds a whole /56 or /64 and can rotate through it (express-rate-limit v8).
+ * IPv4-mapped IPv6 keys as IPv4 (CVE-2026-30827: all IPv4 clients once shared `::/56`).
+ * An unparsable address (a socket already gone) shares one `ip:unknown` bucket.
+ */
+export function ipKey(ip: string, ipv6Prefix: number): string {
+  const addr = parseIp(ip);
+  if (addr === undefined) return 'ip:unknown';
+  if (addr.kind() === 'ipv4') return `ip:${formatIp(addr)}`;
+  return `ip:${ipv6Network(addr as ipaddr.IPv6, ipv6Prefix)}`;
+}
+
+/** `kind:` + `value`, long values shortened (the hash is seeded per process, see `hash53`). */
+export function namespaced(kind: 'sub' | 'key', value: string): string {
+  if (value.length <= MAX_KEY) return `${kind}:${value}`;
+  return `${kind}:${value.slice(0, 64)}…${hash53(value).toString(36)}:${value.length}`;
+}
+
+// A random seed per process: someone who wants two long keys to collide would have to guess it.
+// Not a cryptographic hash (Web Crypto digests are async, and this runs on every request); keys
+// this long only come from a custom `key` function, whose author controls their shape.
+const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+
+/** 53-bit string hash: a seeded FNV-1a lane (32 bits) beside a seeded multiply-xorshift lane (21 bits). */
+function hash53(text: string): number {
+  let a = 0x811c9dc5 ^ seed;
+  let b = 0x9e3779b9 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}

@@ -1,0 +1,649 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
+import Redis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BouncerError, ConfigError } from '../../errors';
+import { type RedisClientLike, RedisStore, type RedisStoreOptions, StoreUnavailableError } from './redis-store';
+import type { RateLimitDecision, RateLimitRule, RateLimitStore } from './store';
+
+// ---------------------------------------------------------------------------------------------
+// The GCRA of the store contract, written out plainly: the yardstick for the Lua script, and an
+// in-memory fallback that counts how often it was asked (so tests can tell which path answered).
+
+function gcra(stored: number | undefined, now: number, rule: RateLimitRule, cost: number) {
+  const interval = rule.windowMs / rule.limit;
+  const tat = Math.max(stored ?? now, now);
+  const newTat = tat + interval * cost;
+  const allowAt = newTat - rule.windowMs;
+  if (allowAt > now) {
+    const decision = { allowed: false, limit: rule.limit, remaining: 0, resetMs: tat - now, retryAfterMs: allowAt - now };
+    return { decision, tat: stored };
+  }
+  const remaining = Math.floor((rule.windowMs - (newTat - now)) / interval + 1e-9);
+  const decision = { allowed: true, limit: rule.limit, remaining, resetMs: newTat - now, retryAfterMs: 0 };
+  return { decision, tat: newTat };
+}
+
+class CountingStore implements RateLimitStore {
+  readonly name = 'counting';
+  calls = 0;
+  tats = new Map<string, number>();
+  consume(key: string, rule: RateLimitRule, cost: number): RateLimitDecision {
+    this.calls++;
+    const step = gcra(this.tats.get(key), Date.now(), rule, cost);
+    if (step.tat !== undefined) this.tats.set(key, step.tat);
+    return step.decision;
+  }
+  reset(key: string): void {
+    this.tats.delete(key);
+  }
+}
+
+const runId = `bouncer-test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
+const prefixes: string[] = [];
+let prefixCount = 0;
+function freshPrefix(): string {
+  const prefix = `${runId}${prefixCount++}:`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+function elapsed(start: number): number {
+  return performance.now() - start;
+}
+
+async function settle<T>(work: Promise<T>) {
+  const start = performance.now();
+  try {
+    return { ok: true as const, value: await work, ms: elapsed(start) };
+  } catch (error) {
+    return { ok: false as const, error, ms: elapsed(start) };
+  }
+}
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled);
+});
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled);
+  expect(unhandled).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('RedisStore options', () => {
+  const client = { script: async () => '', evalsha: async () => [], eval: async () => [], del: async () => 0 };
+
+  it.each<[string, Partial<RedisStoreOptions>]>([
+    ['client', { client: {} as RedisClientLike }],
+    ['client', { client: undefined }],
+    ['prefix', { prefix: 'rl:{app}:' }],
+    ['prefix', { prefix: 5 as unknown as string }],
+    ['timeoutMs', { timeoutMs: 0 }],
+    ['timeoutMs', { timeoutMs: Number.NaN }],
+    ['timeoutMs', { timeoutMs: 2 ** 31 }],
+    ['fallback', { fallback: {} as RateLimitStore }],
+    ['onError', { onError: 'log' as unknown as () => void }],
+  ])('rejects a bad `%s` when constructed, naming the option', (option, bad) => {
+    const make = () => new RedisStore({ client, ...bad } as RedisStoreOptions);
+    expect(make).toThrow(ConfigError);
+    expect(make).toThrow(`RedisStore: option \`${option}\``);
+  });
+
+  it('accepts an ioredis client as is, without connecting', () => {
+    const redis = new Redis({ lazyConnect: true });
+    expect(new RedisStore({ client: redis }).name).toBe('redis');
+    redis.disconnect();
+  });
+});
+
+// A client whose every reply the test controls: no sockets, exact timing of failures.
+function scriptedClient(evalsha: (...args: string[]) => Promise<unknown>) {
+  const calls = { script: 0, evalsha: 0, eval: 0 };
+  const client: RedisClientLike = {
+    script: async () => {
+      calls.script++;
+      return 'a'.repeat(40);
+    },
+    evalsha: (_sha, _n, ...args) => {
+      calls.evalsha++;
+      return evalsha(...args);
+    },
+    eval: async () => {
+      calls.eval++;
+      return [1, 0, '1', '0'];
+    },
+    del: async () => 1,
+  };
+  return { client, calls };
+}
+
+const rule = { limit: 10, windowMs: 60_000 };
+
+describe('RedisStore failure handling (scripted client)', () => {
+  it('rejects with StoreUnavailableError once the timeout passes, and swallows the late reply', async () => {
+    let answerLate: (reply: unknown) => void = () => {};
+    let failLate: (error: Error) => void = () => {};
+    const { client } = scriptedClient(
+      () =>
+        new Promise((resolve, reject) => {
+          answerLate = resolve;
+          failLate = reject;
+        }),
+    );
+    const store = new RedisStore({ client, timeoutMs: 20 });
+    const first = await settle(store.consume('k', rule, 1));
+    expect(first.ok).toBe(false);
+    expect(first.ok || first.error).toBeInstanceOf(StoreUnavailableError);
+    expect(first.ok || first.error).toBeInstanceOf(BouncerError);
+    answerLate([1, 9, '6000', '0']);
+    const second = store.consume('k', rule, 1);
+    failLate(new Error('Command timed out'));
+    await expect(second).rejects.toThrow(/within 20 ms/);
+  });
+
+  it('calls onError once per outage, not per request, and again after a recovery', async () => {
+    let failing = true;
+    const { client } = scriptedClient(async () => {
+      if (failing) throw new Error('connect ECONNREFUSED');
+      return [1, 9, '6000', '0'];
+    });
+    const errors: unknown[] = [];
+    const store = new RedisStore({ client, onError: (error) => errors.push(error) });
+    for (let i = 0; i < 5; i++) await expect(store.consume('k', rule, 1)).rejects.toThrow(StoreUnavailableError);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).cause).toEqual(new Error('connect ECONNREFUSED'));
+    failing = false;
+    expect((await store.consume('k', rule, 1)).allowed).toBe(true);
+    failing = true;
+    await expect(store.consume('k', rule, 1)).rejects.toThrow(StoreUnavailableError);
+    expect(errors).toHaveLength(2);
+  });
+
+  it('survives an onError hook that throws', async () => {
+    const { client } = scriptedClient(async () => {
+      throw new Error('down');
+    });
+    const store = new RedisStore({
+      client,
+      onError: () => {
+        throw new Error('logger broke');
+      },
+    });
+    await expect(store.consume('k', rule, 1)).rejects.toThrow(StoreUnavailableError);
+  });
+
+  it('while down, lets one call probe Redis and fails the others over without waiting', async () => {
+    let pending = 0;
+    const { client, calls } = scriptedClient(() => {
+      pending++;
+      return new Promise(() => {});
+    });
+    const fallback = new CountingStore();
+    const store = new RedisStore({ client, timeoutMs: 30, fallback });
+    await store.consume('k', rule, 1); // the outage starts: this call waited out the timeout
+    const burst = await Promise.all(Array.from({ length: 10 }, () => settle(store.consume('k', rule, 1))));
+    expect(burst.every((r) => r.ok)).toBe(true);
+    expect(calls.evalsha).toBe(2); // the first call, then a single probe during the burst
+    expect(pending).toBe(2);
+    expect(fallback.calls).toBe(11);
+    expect(burst.filter((r) => r.ms < 25)).toHaveLength(9);
+  });
+
+  it('answers from the fallback while Redis fails, and from Redis again afterwards', async () => {
+    let failing = true;
+    const { client } = scriptedClient(async () => {
+      if (failing) throw new Error("Stream isn't writeable");
+      return [1, 4, '6000', '0'];
+    });
+    const fallback = new CountingStore();
+    const store = new RedisStore({ client, fallback });
+    expect(await store.consume('k', rule, 1)).toMatchObject({ allowed: true, remaining: 9 });
+    expect(fallback.calls).toBe(1);
+    failing = false;
+    expect(await store.consume('k', rule, 1)).toMatchObject({ allowed: true, remaining: 4 });
+    expect(fallback.calls).toBe(1);
+  });
+
+  it('wraps a failing fallback in StoreUnavailableError', async () => {
+    const { client } = scriptedClient(async () => {
+      throw new Error('down');
+    });
+    const fallback = new CountingStore();
+    fallback.consume = () => {
+      throw new TypeError('fallback broke');
+    };
+    const store = new RedisStore({ client, fallback });
+    await expect(store.consume('k', rule, 1)).rejects.toThrow(StoreUnavailableError);
+  });
+
+  it('treats a malformed script reply as a failure, not as a decision', async () => {
+    const { client } = scriptedClient(async () => [1, 'x', '1']);
+    const store = new RedisStore({ client });
+    await expect(store.consume('k', rule, 1)).rejects.toThrow(/unexpected reply/);
+  });
+
+  it('retries SCRIPT LOAD on the next call when it failed', async () => {
+    const { client, calls } = scriptedClient(async () => [1, 9, '6000', '0']);
+    let loads = 0;
+    client.script = async () => {
+      loads++;
+      if (loads === 1) throw new Error('connect ECONNREFUSED');
+      return 'b'.repeat(40);
+    };
+    const store = new RedisStore({ client });
+    await expect(store.consume('k', rule, 1)).rejects.toThrow(StoreUnavailableError);
+    expect(await store.consume('k', rule, 1)).toMatchObject({ allowed: true });
+    expect(await store.consume('k', rule, 1)).toMatchObject({ allowed: true });
+    expect(loads).toBe(2);
+    expect(calls.evalsha).toBe(2);
+  });
+
+  it('resets the fallback too, and rejects a reset Redis cannot do only without a fallback', async () => {
+    const { client } = scriptedClient(async () => [1, 9, '6000', '0']);
+    client.del = async () => {
+      throw new Error('down');
+    };
+    await expect(new RedisStore({ client }).reset('k')).rejects.toThrow(StoreUnavailableError);
+    const fallback = new CountingStore();
+    fallback.tats.set('k', 1);
+    await new RedisStore({ client, fallback }).reset('k');
+    expect(fallback.tats.has('k')).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against the shared Redis on 127.0.0.1:6379.
+
+describe('RedisStore against Redis', () => {
+  let admin: Redis;
+  beforeAll(async () => {
+    admin = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    for (const prefix of prefixes) {
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length > 0) await admin.del(...keys);
+    }
+    await admin.quit();
+  });
+
+  // Generous timeout: these tests check the arithmetic, not the outage behaviour.
+  const store = (prefix = freshPrefix(), client: RedisClientLike = admin) =>
+    new RedisStore({ client, prefix, timeoutMs: 5_000 });
+
+  it('admits exactly `limit` requests at once and tells the next one when to retry', async () => {
+    const s = store();
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push(await s.consume('client', { limit: 3, windowMs: 60_000 }, 1));
+    expect(decisions.map((d) => [d.allowed, d.remaining, d.limit])).toEqual([
+      [true, 2, 3],
+      [true, 1, 3],
+      [true, 0, 3],
+      [false, 0, 3],
+    ]);
+    // The four calls take milliseconds, so Redis's clock moved only that much between them.
+    expect(decisions[0].resetMs).toBeCloseTo(20_000, 2);
+    expect(decisions[3].retryAfterMs).toBeGreaterThan(19_900);
+    expect(decisions[3].retryAfterMs).toBeLessThanOrEqual(20_000);
+    // Denied with a full bucket: retryAfter − reset = interval × cost − window, whatever the clock.
+    expect(decisions[3].retryAfterMs - decisions[3].resetMs).toBeCloseTo(20_000 - 60_000, 3);
+  });
+
+  it('makes the same decisions as the reference GCRA for any sequence of costs', async () => {
+    const s = store();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10 }),
+        fc.integer({ min: 60_000, max: 3_600_000 }),
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 12 }),
+        async (limit, windowMs, costs) => {
+          // A window of a minute or more makes the interval ≥ 6 s, far more than the milliseconds
+          // the sequence takes, so the reference can run at one constant `now`.
+          const r = { limit, windowMs };
+          const key = `seq-${run++}`;
+          let tat: number | undefined;
+          for (const cost of costs) {
+            const expected = gcra(tat, 0, r, cost);
+            tat = expected.tat;
+            const got = await s.consume(key, r, cost);
+            expect([got.allowed, got.remaining, got.limit]).toEqual([
+              expected.decision.allowed,
+              expected.decision.remaining,
+              limit,
+            ]);
+            expect(Math.abs(got.resetMs - expected.decision.resetMs)).toBeLessThan(500);
+            expect(Math.abs(got.retryAfterMs - expected.decision.retryAfterMs)).toBeLessThan(500);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('charges a cost greater than 1 as that many requests', async () => {
+    const s = store();
+    const r = { limit: 10, windowMs: 60_000 };
+    expect(await s.consume('bulk', r, 4)).toMatchObject({ allowed: true, remaining: 6 });
+    expect(await s.consume('bulk', r, 4)).toMatchObject({ allowed: true, remaining: 2 });
+    const denied = await s.consume('bulk', r, 4);
+    expect(denied).toMatchObject({ allowed: false, remaining: 0 });
+    expect(denied.retryAfterMs).toBeGreaterThan(11_900);
+    expect(denied.retryAfterMs).toBeLessThanOrEqual(12_000);
+    expect(await s.consume('bulk', r, 2)).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  it('admits again once retryAfterMs has passed', async () => {
+    const s = store();
+    const r = { limit: 2, windowMs: 300 };
+    await s.consume('recover', r, 1);
+    await s.consume('recover', r, 1);
+    const denied = await s.consume('recover', r, 1);
+    expect(denied.allowed).toBe(false);
+    expect(denied.retryAfterMs).toBeGreaterThan(100);
+    expect(denied.retryAfterMs).toBeLessThanOrEqual(150);
+    await sleep(denied.retryAfterMs + 10);
+    expect(await s.consume('recover', r, 1)).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  it('stores the TAT under `<prefix>{<key>}` with an expiry at the TAT, and no write when denying', async () => {
+    const prefix = freshPrefix();
+    const s = store(prefix);
+    const r = { limit: 2, windowMs: 60_000 };
+    const first = await s.consume('user:42', r, 1);
+    const key = `${prefix}{user:42}`;
+    expect(s.keyFor('user:42')).toBe(key);
+    expect(await admin.keys(`${prefix}*`)).toEqual([key]);
+    // Redis Cluster hashes only the text between the first `{` and the next `}`.
+    expect(key.slice(key.indexOf('{') + 1, key.indexOf('}', key.indexOf('{')))).toBe('user:42');
+    const ttl = await admin.pttl(key);
+    expect(ttl).toBeGreaterThan(29_000);
+    expect(ttl).toBeLessThanOrEqual(Math.ceil(first.resetMs));
+    await s.consume('user:42', r, 1);
+    const tat = await admin.get(key);
+    expect((await s.consume('user:42', r, 1)).allowed).toBe(false);
+    expect(await admin.get(key)).toBe(tat);
+    expect(await admin.pttl(key)).toBeGreaterThan(59_000);
+  });
+
+  it('keeps keys with braces, newlines and globs as plain data', async () => {
+    const prefix = freshPrefix();
+    const s = store(prefix);
+    const odd = 'a}b{*\n"c';
+    expect((await s.consume(odd, rule, 1)).remaining).toBe(9);
+    expect(await admin.keys(`${prefix}*`)).toEqual([`${prefix}{${odd}}`]);
+    expect((await s.consume('a', rule, 1)).remaining).toBe(9);
+  });
+
+  it('forgets a key on reset', async () => {
+    const s = store();
+    const r = { limit: 1, windowMs: 60_000 };
+    await s.consume('login', r, 1);
+    expect((await s.consume('login', r, 1)).allowed).toBe(false);
+    await s.reset('login');
+    expect((await s.consume('login', r, 1)).allowed).toBe(true);
+  });
+
+  it('reloads the script after SCRIPT FLUSH (NOSCRIPT) and keeps deciding correctly', async () => {
+    const counts = { evalsha: 0, eval: 0, script: 0 };
+    const client = new Proxy(admin, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== 'evalsha' && prop !== 'eval' && prop !== 'script') return value;
+        return (...args: unknown[]) => {
+          counts[prop]++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const s = store(freshPrefix(), client);
+    const r = { limit: 3, windowMs: 60_000 };
+    expect((await s.consume('flush', r, 1)).remaining).toBe(2);
+    await admin.script('FLUSH');
+    expect((await s.consume('flush', r, 1)).remaining).toBe(1);
+    expect((await s.consume('flush', r, 1)).remaining).toBe(0);
+    expect(counts).toEqual({ script: 1, evalsha: 3, eval: 1 });
+  });
+
+  it('never over-admits when several clients consume one key concurrently', async () => {
+    const prefix = freshPrefix();
+    const clients = Array.from({ length: 5 }, () => new Redis({ host: '127.0.0.1', port: 6379 }));
+    try {
+      const stores = clients.map((c) => store(prefix, c));
+      const r = { limit: 100, windowMs: 60_000 };
+      const decisions = await Promise.all(
+        stores.flatMap((s) => Array.from({ length: 200 }, () => s.consume('hot', r, 1))),
+      );
+      expect(decisions).toHaveLength(1_000);
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(100);
+      const remaining = decisions.filter((d) => d.allowed).map((d) => d.remaining);
+      expect(new Set(remaining).size).toBe(100); // each slot handed out once: 99 … 0
+    } finally {
+      await Promise.all(clients.map((c) => c.quit()));
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against a redis-server this file starts, kills, stops and restarts.
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 5_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk;
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}: ${out}`));
+    });
+  });
+  return child;
+}
+
+async function kill(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGCONT');
+  child.kill('SIGKILL');
+  await exited;
+}
+
+// Polls until `check` passes (a bounded loop: the test fails rather than waits forever).
+async function eventually(check: () => Promise<boolean>, what: string): Promise<number> {
+  const start = performance.now();
+  while (elapsed(start) < 5_000) {
+    if (await check()) return elapsed(start);
+    await sleep(20);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Observed {
+  scenario: string;
+  calls: number;
+  redis: number;
+  fallback: number;
+  rejected: number;
+  maxMs: number;
+  medianMs: number;
+}
+const observed: Observed[] = [];
+
+function observe(scenario: string, results: Awaited<ReturnType<typeof settle>>[], fallback?: CountingStore, before = 0) {
+  const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+  const fallbackCalls = fallback ? fallback.calls - before : 0;
+  const row: Observed = {
+    scenario,
+    calls: results.length,
+    fallback: fallbackCalls,
+    redis: results.filter((r) => r.ok).length - fallbackCalls,
+    rejected: results.filter((r) => !r.ok).length,
+    maxMs: Math.round(ms[ms.length - 1] * 10) / 10,
+    medianMs: Math.round(ms[Math.floor(ms.length / 2)] * 10) / 10,
+  };
+  observed.push(row);
+  return row;
+}
+
+describe('RedisStore when its Redis fails', () => {
+  let port: number;
+  let server: ChildProcess | undefined;
+  let client: Redis;
+  const r = { limit: 1_000, windowMs: 60_000 };
+  const burst = (store: RedisStore, key: string, n: number) =>
+    Promise.all(Array.from({ length: n }, () => settle(store.consume(key, r, 1))));
+  const serial = async (store: RedisStore, key: string, n: number) => {
+    const results = [];
+    for (let i = 0; i < n; i++) results.push(await settle(store.consume(key, r, 1)));
+    return results;
+  };
+  const ready = () => eventually(async () => client.status === 'ready', 'the client to reconnect');
+
+  beforeAll(async () => {
+    port = await freePort();
+    server = await startRedis(port);
+    // The client options the README recommends, with a quick reconnect for the test's sake.
+    client = new Redis({
+      host: '127.0.0.1',
+      port,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 300,
+      retryStrategy: () => 25,
+    });
+    client.on('error', () => {}); // reconnection noise; the store reports outages itself
+    await ready();
+  });
+
+  afterAll(async () => {
+    await kill(server);
+    client?.disconnect();
+    console.table(observed);
+  });
+
+  it('fails fast with StoreUnavailableError when Redis is killed, then resumes from Redis on restart', async () => {
+    const errors: unknown[] = [];
+    const store = new RedisStore({ client, prefix: 'kill:', onError: (e) => errors.push(e) });
+    expect((await store.consume('k', r, 1)).remaining).toBe(999);
+
+    await kill(server);
+    const down = [...(await serial(store, 'k', 20)), ...(await burst(store, 'k', 50))];
+    const row = observe('killed, no fallback', down);
+    expect(row.rejected).toBe(70);
+    expect(down.every((d) => !d.ok && d.error instanceof StoreUnavailableError)).toBe(true);
+    expect(row.maxMs).toBeLessThan(1_000); // bounded by the 50 ms timeout, never a hang
+    expect(errors).toHaveLength(1);
+
+    server = await startRedis(port);
+    await ready();
+    const back = await serial(store, 'k', 3);
+    observe('restarted, no fallback', back);
+    // The restarted server (no persistence) holds a fresh bucket: the decisions are Redis's.
+    expect(back.map((b) => b.ok && b.value.remaining)).toEqual([999, 998, 997]);
+    expect(await client.exists('kill:{k}')).toBe(1);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('answers from the fallback while Redis is killed, and from Redis after the restart', async () => {
+    const errors: unknown[] = [];
+    const fallback = new CountingStore();
+    const store = new RedisStore({ client, prefix: 'kill-fb:', fallback, onError: (e) => errors.push(e) });
+    expect((await store.consume('k', r, 1)).remaining).toBe(999);
+    expect(fallback.calls).toBe(0);
+
+    await kill(server);
+    const down = [...(await serial(store, 'k', 20)), ...(await burst(store, 'k', 50))];
+    const row = observe('killed, fallback', down, fallback);
+    expect(row).toMatchObject({ fallback: 70, rejected: 0, redis: 0 });
+    expect(row.maxMs).toBeLessThan(1_000);
+    expect(errors).toHaveLength(1);
+
+    server = await startRedis(port);
+    await ready();
+    const before = fallback.calls;
+    const back = await serial(store, 'k', 3);
+    observe('restarted, fallback', back, fallback, before);
+    expect(fallback.calls).toBe(before);
+    expect(back.map((b) => b.ok && b.value.remaining)).toEqual([999, 998, 997]);
+  });
+
+  it('times out instead of hanging while Redis is paused (SIGSTOP), and resumes on SIGCONT', async () => {
+    const errors: unknown[] = [];
+    const store = new RedisStore({ client, prefix: 'stop:', onError: (e) => errors.push(e) });
+    expect((await store.consume('k', r, 1)).remaining).toBe(999);
+
+    server!.kill('SIGSTOP');
+    try {
+      const down = [...(await serial(store, 'k', 10)), ...(await burst(store, 'k', 50))];
+      const row = observe('paused, no fallback', down);
+      expect(row.rejected).toBe(60);
+      expect(down.every((d) => !d.ok && d.error instanceof StoreUnavailableError)).toBe(true);
+      expect(String((down[0] as { error: Error }).error.message)).toMatch(/no reply from Redis within 50 ms/);
+      expect(row.maxMs).toBeLessThan(1_000);
+      expect(errors).toHaveLength(1);
+    } finally {
+      server!.kill('SIGCONT');
+    }
+    const waited = await eventually(async () => (await settle(store.consume('k', r, 1))).ok, 'Redis to answer again');
+    observed.push({ scenario: `resumed after SIGCONT in ${Math.round(waited)} ms`, calls: 1, redis: 1, fallback: 0, rejected: 0, maxMs: 0, medianMs: 0 });
+    // Every call that reached Redis before its timeout may still have been applied late: the
+    // bucket only ever over-counts (fails safe), it never forgets a request it admitted.
+    expect(await client.get('stop:{k}')).toMatch(/^\d+:[\d.e+]+$/);
+    expect((await store.consume('k', r, 1)).remaining).toBeLessThanOrEqual(997);
+  });
+
+  it('answers from the fallback while Redis is paused, and from Redis after SIGCONT', async () => {
+    const errors: unknown[] = [];
+    const fallback = new CountingStore();
+    const store = new RedisStore({ client, prefix: 'stop-fb:', fallback, onError: (e) => errors.push(e) });
+    expect((await store.consume('k', r, 1)).remaining).toBe(999);
+
+    server!.kill('SIGSTOP');
+    try {
+      const down = [...(await serial(store, 'k', 10)), ...(await burst(store, 'k', 50))];
+      const row = observe('paused, fallback', down, fallback);
+      expect(row).toMatchObject({ fallback: 60, rejected: 0, redis: 0 });
+      expect(row.maxMs).toBeLessThan(1_000);
+      expect(errors).toHaveLength(1);
+    } finally {
+      server!.kill('SIGCONT');
+    }
+    const before = fallback.calls;
+    const waited = await eventually(async () => {
+      const calls = fallback.calls;
+      await store.consume('k', r, 1);
+      return fallback.calls === calls;
+    }, 'Redis to answer again');
+    observed.push({ scenario: `resumed after SIGCONT in ${Math.round(waited)} ms (fallback used ${fallback.calls - before}× meanwhile)`, calls: 1, redis: 1, fallback: 0, rejected: 0, maxMs: 0, medianMs: 0 });
+    const settled = fallback.calls;
+    const back = await serial(store, 'k', 3);
+    observe('resumed after SIGCONT, fallback', back, fallback, settled);
+    expect(fallback.calls).toBe(settled);
+    expect(back.every((b) => b.ok)).toBe(true);
+  });
+});

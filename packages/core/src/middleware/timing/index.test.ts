@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runFake } from '../../_testing';
+import { compose } from '../../compose';
+import { ConfigError } from '../../errors';
+import type { Middleware } from '../../types';
+import { type AccessLogRecord, timing } from './index';
+
+function memoryLogger() {
+  const lines: { obj: AccessLogRecord; msg?: string }[] = [];
+  return { lines, info: (obj: object, msg?: string) => lines.push({ obj: obj as AccessLogRecord, msg }) };
+}
+
+const deny: Middleware = (ctx) => ctx.reject(429, 'Too many requests', 'rateLimit');
+
+describe('timing', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('logs one record per request at finish with method, path, status, bytes, duration, ip, request id', async () => {
+    const logger = memoryLogger();
+    const setId: Middleware = async (ctx, next) => {
+      ctx.state.requestId = 'req-1';
+      await next();
+    };
+    const r = await runFake(compose([timing({ logger }), setId]), {
+      method: 'POST',
+      target: '/orders/42?token=secret',
+      peer: '::ffff:192.0.2.7',
+    });
+    expect(logger.lines).toHaveLength(0);
+    r.finish({ bytes: 123 });
+    expect(logger.lines).toHaveLength(1);
+    const { obj, msg } = logger.lines[0];
+    expect(msg).toBe('request completed');
+    expect(obj).toMatchObject({
+      method: 'POST',
+      path: '/orders/42',
+      status: 200,
+      bytes: 123,
+      ip: '192.0.2.7',
+      requestId: 'req-1',
+      aborted: false,
+    });
+    expect(obj.durationMs).toBeGreaterThanOrEqual(0);
+    expect(obj.rejectedBy).toBeUndefined();
+  });
+
+  it('never logs the query string, Authorization or Cookie values (T6)', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(timing({ logger }), {
+      target: '/a?access_token=qs-secret',
+      headers: { authorization: 'Bearer hdr-secret', cookie: 'sid=cookie-secret' },
+    });
+    r.finish();
+    const text = JSON.stringify(logger.lines);
+    expect(text).not.toContain('secret');
+  });
+
+  it('logs a denied request with the policy and reason, client IP and duration (T7)', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(compose([timing({ logger }), deny]), { peer: '203.0.113.9' });
+    r.finish({ bytes: 60 });
+    expect(r.status).toBe(429);
+    expect(logger.lines[0].msg).toBe('request rejected');
+    expect(logger.lines[0].obj).toMatchObject({
+      status: 429,
+      rejectedBy: 'rateLimit',
+      reason: 'Too many requests',
+      ip: '203.0.113.9',
+    });
+  });
+
+  it('flags aborted requests', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(timing({ logger }));
+    r.finish({ aborted: true });
+    expect(logger.lines[0].msg).toBe('request aborted');
+    expect(logger.lines[0].obj.aborted).toBe(true);
+  });
+
+  it('flags a 500 from an unexpected error without logging its message', async () => {
+    const logger = memoryLogger();
+    const boom: Middleware = () => {
+      throw new Error('db password is hunter2');
+    };
+    const r = await runFake(compose([timing({ logger }), boom]));
+    r.finish();
+    expect(logger.lines[0].obj).toMatchObject({ status: 500, error: true });
+    expect(JSON.stringify(logger.lines)).not.toContain('hunter2');
+  });
+
+  it('writes one escaped JSON line to console.log by default, whatever the path holds (T5)', async () => {
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const r = await runFake(timing(), { target: '/x%0A\x1b[31m\n127.0.0.1 - admin "GET /admin" 200' });
+    r.finish();
+    expect(spy).toHaveBeenCalledTimes(1);
+    const line = String(spy.mock.calls[0][0]);
+    expect(line).not.toMatch(/[\n\r\x1b]/);
+    const parsed = JSON.parse(line);
+    expect(parsed.level).toBe('info');
+    expect(parsed.msg).toBe('request completed');
+    expect(parsed.path).toContain('\x1b[31m\n127.0.0.1');
+  });
+
+  it('bounds a huge path in the record', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(timing({ logger }), { target: `/${'a'.repeat(10_000)}` });
+    r.finish();
+    expect(logger.lines[0].obj.path.length).toBeLessThanOrEqual(2049);
+  });
+
+  it('uses the configured logger level', async () => {
+    const lines: unknown[] = [];
+    const logger = { info: () => {}, debug: (obj: object) => lines.push(obj) };
+    const r = await runFake(timing({ logger, level: 'debug' }));
+    r.finish();
+    expect(lines).toHaveLength(1);
+  });
+
+  it('can be turned off with logger: false', async () => {
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const r = await runFake(timing({ logger: false }));
+    r.finish();
+    expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('does not send Server-Timing unless enabled (T4)', async () => {
+    const r = await runFake(timing({ logger: false }));
+    expect(r.headers['server-timing']).toBeUndefined();
+  });
+
+  it('adds Server-Timing bouncer;dur after next(), keeping the application’s own metrics', async () => {
+    const r = await runFake(timing({ logger: false, serverTiming: true }), {}, { headers: { 'Server-Timing': 'db;dur=5' } });
+    expect(r.headers['server-timing']).toMatch(/^db;dur=5, bouncer;dur=\d+(\.\d{1,3})?$/);
+  });
+
+  it('adds Server-Timing to the chain’s own rejections too', async () => {
+    const r = await runFake(compose([timing({ logger: false, serverTiming: true }), deny]));
+    expect(r.status).toBe(429);
+    expect(r.headers['server-timing']).toMatch(/^bouncer;dur=/);
+  });
+
+  it('throws ConfigError for a logger without the level method or a non-boolean serverTiming', () => {
+    expect(() => timing({ logger: {} as never })).toThrow(ConfigError);
+    expect(() => timing({ logger: { info() {} }, level: 'trace' })).toThrow(/`logger` must be false/);
+    expect(() => timing({ serverTiming: 'yes' as never })).toThrow(/serverTiming/);
+    expect(() => timing({ servertiming: true } as never)).toThrow(/did you mean `serverTiming`/);
+  });
+});

@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from '@bouncer/core';
+
+/**
+ * Reads the whole request body (at most `limit` bytes) and lends it back: the bytes are
+ * `unshift()`ed onto the same IncomingMessage before its `'end'` event has fired, so body parsers
+ * further down (`express.json()`, koa body parsers, node-server's Request) read them as if nobody
+ * had touched the stream. Reading pauses in `'readable'` mode so nothing flows to anyone else.
+ */
+export function lendBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    if (req.readableEnded || req.readableFlowing === true) {
+      reject(new Error('The request body was already consumed before the Bouncer chain: mount Bouncer before body parsers'));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.removeListener('readable', onReadable);
+      req.removeListener('error', onError);
+      req.removeListener('aborted', onAborted);
+      req.removeListener('close', onAborted);
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new HttpError(400, { detail: 'Request body could not be read', cause: error }));
+    };
+    const onAborted = () => {
+      if (req.complete) return;
+      cleanup();
+      reject(new HttpError(400, { detail: 'Client aborted the request body' }));
+    };
+    const onReadable = () => {
+      let chunk: Buffer | null = req.read();
+      while (chunk !== null) {
+        size += chunk.length;
+        if (size > limit) {
+          // Stop here: never buffer past the limit. The 413 carries `Connection: close`, so the
+          // unread rest of the body is never parsed as a request.
+          cleanup();
+          req.pause();
+          reject(new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' }));
+          return;
+        }
+        chunks.push(chunk);
+        chunk = req.read();
+      }
+      // `complete` is set before the parser pushes EOF, so all body bytes have been read here.
+      if (!req.complete) return;
+      cleanup();
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+      // Same tick as the last read(): the stream has not emitted 'end' yet, so unshift is legal.
+      if (size > 0) req.unshift(body);
+      resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+    };
+    req.on('readable', onReadable);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+    req.on('close', onAborted);
+  });
+}

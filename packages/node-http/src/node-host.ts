@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Host, HostFinish } from '@bouncer/core';
+import { lendBody } from './lend-body';
+
+/**
+ * The core's `Host` over Node's own request/response pair. Express and Koa both sit on it;
+ * Hono on @hono/node-server reaches the same objects through `c.env`.
+ */
+export class NodeHost implements Host {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  readonly target: string;
+  readonly #report: (error: unknown) => void;
+
+  constructor(req: IncomingMessage, res: ServerResponse, report: (error: unknown) => void) {
+    this.req = req;
+    this.res = res;
+    this.method = req.method ?? 'GET';
+    // Express rewrites req.url under mounted routers; originalUrl is what came off the wire.
+    this.target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    this.#report = report;
+  }
+
+  get scheme(): 'http' | 'https' {
+    return (this.req.socket as TLSSocket).encrypted ? 'https' : 'http';
+  }
+
+  get peer(): string {
+    return this.req.socket.remoteAddress ?? '';
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return value === undefined || typeof value === 'string' ? value : value.join(', ');
+  }
+
+  headerValues(name: string): readonly string[] {
+    // headersDistinct keeps every field line, where `headers` drops duplicates of some fields.
+    return this.req.headersDistinct[name] ?? [];
+  }
+
+  readBody(limit: number): Promise<Uint8Array> {
+    return lendBody(this.req, limit);
+  }
+
+  status(): number {
+    return this.res.statusCode;
+  }
+
+  getHeader(name: string): string | undefined {
+    const value = this.res.getHeader(name);
+    if (value === undefined) return undefined;
+    return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
+  }
+
+  setHeader(name: string, value: string | readonly string[]): void {
+    if (!this.res.headersSent) this.res.setHeader(name, value as string | string[]);
+  }
+
+  removeHeader(name: string): void {
+    if (!this.res.headersSent) this.res.removeHeader(name);
+  }
+
+  onFinish(listener: (info: HostFinish) => void): void {
+    trackFinish(this.req, this.res, listener);
+  }
+
+  reportError(error: unknown): void {
+    this.#report(error);
+  }
+}
+
+const NO_BODY = new Set([204, 304]);
+
+/**
+ * Fires `listener` once: on 'finish' (last byte handed to the OS) or on 'close' without finish
+ * (client went away). Counts body bytes by observing write/end on the instance.
+ */
+export function trackFinish(req: IncomingMessage, res: ServerResponse, listener: (info: HostFinish) => void): void {
+  let bytes = 0;
+  let done = false;
+  const count = (chunk: unknown, encoding?: unknown) => {
+    if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    else if (chunk && typeof (chunk as Uint8Array).byteLength === 'number') bytes += (chunk as Uint8Array).byteLength;
+  };
+  const write = res.write;
+  const end = res.end;
+  res.write = function countedWrite(this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    count(chunk, rest[0]);
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof res.write;
+  res.end = function countedEnd(this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    if (typeof chunk !== 'function') count(chunk, rest[0]);
+    return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+  } as typeof res.end;
+  const fire = (aborted: boolean) => {
+    if (done) return;
+    done = true;
+    const noBody = req.method === 'HEAD' || NO_BODY.has(res.statusCode);
+    listener({ bytes: noBody ? 0 : bytes, aborted });
+  };
+  res.once('finish', () => fire(false));
+  res.once('close', () => fire(!res.writableFinished));
+}

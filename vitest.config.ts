@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests run from source: the `@bouncer/source` export condition points every workspace
+// package at its `src/index.ts`, so nothing has to be built first.
+export default defineConfig({
+  resolve: { conditions: ['@bouncer/source'] },
+  ssr: { resolve: { conditions: ['@bouncer/source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
