@@ -1,7 +1,9 @@
 import type { Middleware, State } from '@bouncer/core';
-import { runChain } from '@bouncer/core';
+import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
 import { NodeHost, ResponseHold, writeAnswer } from '@bouncer/node-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { auditRoutes, rootApp } from './audit';
 
 export interface ExpressAdapterOptions {
   /**
@@ -11,6 +13,12 @@ export interface ExpressAdapterOptions {
    * @default console.error
    */
   onError?: (error: unknown, req: Request) => void;
+  /**
+   * Audits the app's routes once, on the first request: `warn` logs unguarded routes; `throw`
+   * reports them through `onError` and answers every later request 500 (the process keeps running).
+   * @default undefined (no startup audit)
+   */
+  audit?: AuditMode;
 }
 
 /**
@@ -25,25 +33,34 @@ export function bouncer<S extends object = State>(
   chain: Middleware<S>,
   options: ExpressAdapterOptions = {},
 ): RequestHandler<any, any, any, any, S & Record<string, any>> {
-  if (typeof chain !== 'function') throw new TypeError('@bouncer/express: bouncer(chain) needs a middleware function');
+  if (typeof chain !== 'function')
+    throw new TypeError('@bouncer/express: bouncer(chain) needs a middleware function');
   const onError = options.onError ?? ((error: unknown) => console.error(error));
+  const audit = options.audit && auditOnce(options.audit, auditRoutes);
 
-  return function bouncerExpress(req: Request, res: Response, next: NextFunction): void {
-    const host = new NodeHost(req, res, (error) => onError(error, req));
-    const hold = new ResponseHold(res);
-    runChain(chain, host, res.locals as S, () => enterExpress(res, hold, next)).then(
-      (ctx) => {
-        if (ctx.response) {
-          const answer = ctx.response;
-          hold.replace(() => writeAnswer(res, host.method, answer));
-        } else {
-          hold.release();
-        }
-      },
-      // runChain never rejects; this guards the host against a bug all the same.
-      (error) => next(error),
-    );
-  };
+  return markBouncer(
+    function bouncerExpress(req: Request, res: Response, next: NextFunction): void {
+      if (audit && !audit(rootApp(req.app), (error) => onError(error, req))) {
+        res.status(500).type(PROBLEM_TYPE).end(problemBody(500));
+        return;
+      }
+      const host = new NodeHost(req, res, (error) => onError(error, req));
+      const hold = new ResponseHold(res);
+      runChain(chain, host, res.locals as S, () => enterExpress(res, hold, next)).then(
+        (ctx) => {
+          if (ctx.response) {
+            const answer = ctx.response;
+            hold.replace(() => writeAnswer(res, host.method, answer));
+          } else {
+            hold.release();
+          }
+        },
+        // runChain never rejects; this guards the host against a bug all the same.
+        (error) => next(error),
+      );
+    },
+    { chain, options },
+  );
 }
 
 /** Hands the request to the rest of the Express stack; resolves once it commits a head (or the client leaves). */
@@ -55,4 +72,5 @@ function enterExpress(res: Response, hold: ResponseHold, next: NextFunction): Pr
   });
 }
 
+export { auditRoutes } from './audit';
 export type { ExpressAdapterOptions as Options };

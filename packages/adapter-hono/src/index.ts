@@ -1,5 +1,6 @@
 import type { Middleware, State } from '@bouncer/core';
 import { runChain } from '@bouncer/core';
+import { markBouncer } from '@bouncer/core/audit';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HonoHost } from './hono-host';
 
@@ -30,27 +31,34 @@ export function bouncer<S extends object = State>(
   chain: Middleware<S>,
   options: HonoAdapterOptions = {},
 ): MiddlewareHandler<{ Variables: S }> {
-  if (typeof chain !== 'function') throw new TypeError('@bouncer/hono: bouncer(chain) needs a middleware function');
+  if (typeof chain !== 'function')
+    throw new TypeError('@bouncer/hono: bouncer(chain) needs a middleware function');
   const onError = options.onError ?? ((error: unknown) => console.error(error));
 
-  return async function bouncerHono(c, next) {
-    const host = new HonoHost(c, (error) => onError(error, c), options.peer);
-    const state = {} as S;
-    const ctx = await runChain(chain, host, state, async () => {
-      for (const key in state) c.set(key as never, state[key] as never);
-      await next();
-      host.goLive();
-    });
-    const answer = ctx.response;
-    if (!answer) return;
-    const headers = host.stagedHeaders();
-    if (ctx.reachedDownstream && c.res) {
-      // The chain replaced the downstream's answer after the fact: keep the headers it set on it.
-      for (const [k, v] of c.res.headers) if (!headers.has(k)) headers.set(k, v);
-    }
-    const body = answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
-    // Clearing first stops Hono from merging the old response's headers over the new one.
-    c.res = undefined as unknown as Response;
-    c.res = new Response(body, { status: answer.status, headers });
-  };
+  return markBouncer(
+    async function bouncerHono(c: Context, next: () => Promise<void>) {
+      const host = new HonoHost(c, (error) => onError(error, c), options.peer);
+      const state = {} as S;
+      const ctx = await runChain(chain, host, state, async () => {
+        for (const key in state) c.set(key as never, state[key] as never);
+        await next();
+        host.goLive();
+      });
+      const answer = ctx.response;
+      if (!answer) return;
+      const headers = host.stagedHeaders();
+      if (ctx.reachedDownstream && c.res) {
+        // The chain replaced the downstream's answer after the fact: keep the headers it set on it.
+        for (const [k, v] of c.res.headers) if (!headers.has(k)) headers.set(k, v);
+      }
+      const body =
+        answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
+      // Clearing first stops Hono from merging the old response's headers over the new one.
+      c.res = undefined as unknown as Response;
+      c.res = new Response(body, { status: answer.status, headers });
+    },
+    { chain, options },
+  ) as MiddlewareHandler<{ Variables: S }>;
 }
+
+export { auditRoutes } from './audit';

@@ -1,7 +1,18 @@
 import type { Middleware, State } from '@bouncer/core';
-import { runChain } from '@bouncer/core';
+import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
 import { NodeHost } from '@bouncer/node-http';
 import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'koa';
+import { auditRoutes } from './audit';
+
+export interface KoaAdapterOptions {
+  /**
+   * Audits the app's routes once, on the first request (`ctx.app`): `warn` logs unguarded routes;
+   * `throw` reports them through `app.emit('error')` and answers every later request 500.
+   * @default undefined (no startup audit)
+   */
+  audit?: AuditMode;
+}
 
 /**
  * Mounts a Bouncer chain as Koa 3 middleware. Register it first so it wraps every route,
@@ -15,23 +26,42 @@ import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'k
  * app.use(bouncer(policy));
  * router.get('/me', (ctx) => { ctx.body = ctx.state.auth; });
  */
-export function bouncer<S extends object = State>(chain: Middleware<S>): KoaMiddleware<S & Record<string, any>> {
-  if (typeof chain !== 'function') throw new TypeError('@bouncer/koa: bouncer(chain) needs a middleware function');
+export function bouncer<S extends object = State>(
+  chain: Middleware<S>,
+  options: KoaAdapterOptions = {},
+): KoaMiddleware<S & Record<string, any>> {
+  if (typeof chain !== 'function')
+    throw new TypeError('@bouncer/koa: bouncer(chain) needs a middleware function');
+  const audit = options.audit && auditOnce(options.audit, auditRoutes);
 
-  return async function bouncerKoa(koa: KoaContext, next: Next): Promise<void> {
-    const host = new NodeHost(koa.req, koa.res, (error) => koa.app.emit('error', error, koa));
-    const ctx = await runChain(chain, host, koa.state as S, () => enterKoa(koa, next));
-    const answer = ctx.response;
-    if (!answer) return;
-    // Koa writes after the middleware stack unwinds; hand it the chain's answer. Body first:
-    // assigning a body resets the status to 200 when none was set explicitly.
-    const type = koa.response.get('Content-Type');
-    koa.body = answer.body === null ? null : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
-    koa.status = answer.status;
-    if (type) koa.set('Content-Type', type);
-    if (answer.body !== null) koa.set('Content-Length', String(answer.body.byteLength));
-  };
+  return markBouncer(
+    async function bouncerKoa(koa: KoaContext, next: Next): Promise<void> {
+      if (audit && !audit(koa.app, (error) => koa.app.emit('error', error, koa))) {
+        koa.status = 500;
+        koa.type = PROBLEM_TYPE;
+        koa.body = problemBody(500);
+        return;
+      }
+      const host = new NodeHost(koa.req, koa.res, (error) => koa.app.emit('error', error, koa));
+      const ctx = await runChain(chain, host, koa.state as S, () => enterKoa(koa, next));
+      const answer = ctx.response;
+      if (!answer) return;
+      // Koa writes after the middleware stack unwinds; hand it the chain's answer. Body first:
+      // assigning a body resets the status to 200 when none was set explicitly.
+      const type = koa.response.get('Content-Type');
+      koa.body =
+        answer.body === null
+          ? null
+          : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
+      koa.status = answer.status;
+      if (type) koa.set('Content-Type', type);
+      if (answer.body !== null) koa.set('Content-Length', String(answer.body.byteLength));
+    },
+    { chain, options },
+  );
 }
+
+export { auditRoutes } from './audit';
 
 /** Runs the rest of the Koa stack; a thrown error (with Koa's `status`/`expose` conventions) becomes the answer. */
 async function enterKoa(koa: KoaContext, next: Next): Promise<void> {
@@ -46,10 +76,14 @@ import { HttpError } from '@bouncer/core';
 
 function toBouncerError(error: unknown): unknown {
   const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
-  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+  const status =
+    typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
     // ctx.throw(404, 'msg') and friends: client errors Koa would have exposed.
-    return new HttpError(status, { detail: e.expose && typeof e.message === 'string' ? e.message : undefined, cause: error });
+    return new HttpError(status, {
+      detail: e.expose && typeof e.message === 'string' ? e.message : undefined,
+      cause: error,
+    });
   }
   return error;
 }

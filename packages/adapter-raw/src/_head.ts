@@ -80,7 +80,8 @@ export function analyseHead(
         contentLength = parseLength(value, maxBodySize);
         break;
       case 'transfer-encoding':
-        (te ??= []).push(value);
+        if (te === undefined) te = [value];
+        else te.push(value);
         break;
       case 'connection':
         for (const token of value.split(',')) {

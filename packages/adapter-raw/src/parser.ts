@@ -28,7 +28,7 @@ export interface ParserSink {
 /** Chunk extensions allowed per request, as node caps them since CVE-2024-22019. */
 export const MAX_CHUNK_EXTENSIONS = 16 * 1024;
 
-const enum S {
+enum S {
   Start,
   StartLf,
   Method,
@@ -250,7 +250,8 @@ export class RequestParser {
           break;
         case S.Name:
           if (c === COLON) {
-            if (this.#marks.length >= this.#limits.maxHeadersCount * 4) return this.#fail(431, 'too many fields');
+            if (this.#marks.length >= this.#limits.maxHeadersCount * 4)
+              return this.#fail(431, 'too many fields');
             this.#nameEnd = base + i;
             state = S.ValueOws;
           } else if (TOKEN[c] !== 1) {

@@ -17,13 +17,16 @@ export interface ResponseTransport {
   onCommit(): void;
   /** Bytes for the wire, in order; returns false when the caller should wait for `'drain'`. */
   send(data: Chunk, latin1?: boolean): boolean;
+  /** Batches the writes until `uncork()` (head + body in one syscall). */
+  cork(): void;
+  uncork(): void;
   /** The last byte has been handed over. */
   onEnd(bodyBytes: number): void;
   /** The framing cannot be completed (Content-Length not met): the connection must go. */
   abort(error: Error): void;
 }
 
-const enum Framing {
+enum Framing {
   None,
   Length,
   Chunked,
@@ -152,7 +155,8 @@ export class RawResponse extends EventEmitter {
 
   writeHead(status: number, headers?: Record<string, string | number | readonly string[]>): this {
     if (this.#committed) throw new Error('writeHead(): the response head was already committed');
-    if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`Invalid status ${status}`);
+    if (!Number.isInteger(status) || status < 100 || status > 999)
+      throw new RangeError(`Invalid status ${status}`);
     this.statusCode = status;
     if (headers) for (const name in headers) this.setHeader(name, headers[name]);
     this.#commit();
@@ -161,12 +165,14 @@ export class RawResponse extends EventEmitter {
 
   /** Writes a body chunk; false means "wait for `'drain'`" (backpressure). */
   write(chunk: Chunk): boolean {
+    // Replaced output (the chain answered instead): the app's writes are accepted and dropped.
+    if (this.#discard) return true;
     if (this.#ended) throw new Error('write() after end()');
     if (!this.#committed) this.#commit();
     if (this.#discard) return true;
     if (byteLength(chunk) === 0) return true;
     if (!this.#flushed) {
-      (this.#pending ??= []).push(chunk);
+      this.#queue(chunk);
       this.#pendingBytes += byteLength(chunk);
       if (this.#pendingBytes < this.#t.highWaterMark) return true;
       this.#needDrain = true;
@@ -179,9 +185,19 @@ export class RawResponse extends EventEmitter {
 
   /** Ends the response, optionally with a last chunk. Further calls are ignored. */
   end(chunk?: Chunk): this {
-    if (this.#ended) return this;
-    if (chunk !== undefined && byteLength(chunk) > 0) this.write(chunk);
-    else if (!this.#committed) this.#commit();
+    if (this.#ended || this.#discard) return this;
+    const n = chunk === undefined ? 0 : byteLength(chunk);
+    if (!this.#committed) {
+      // The whole body is known before the head goes out: it gets a Content-Length.
+      if (n > 0) {
+        this.#queue(chunk!);
+        this.#pendingBytes += n;
+      }
+      this.#ended = true;
+      this.#commit();
+      return this;
+    }
+    if (n > 0) this.write(chunk!);
     this.#ended = true;
     if (this.#discard) return this;
     if (this.#flushed) this.#finish();
@@ -209,6 +225,11 @@ export class RawResponse extends EventEmitter {
     return this.json(body);
   }
 
+  #queue(chunk: Chunk): void {
+    if (this.#pending === undefined) this.#pending = [chunk];
+    else this.#pending.push(chunk);
+  }
+
   #assertOpen(): void {
     if (this.#committed) throw new Error('Cannot change headers after they are sent');
   }
@@ -229,6 +250,8 @@ export class RawResponse extends EventEmitter {
     this.#flushed = true;
     const t = this.#t;
     const status = this.statusCode;
+    // Read once: whatever the head says about persistence is what the connection will do.
+    if (!t.keepAlive) t.keepAlive = false;
     const noContent = bodyless(status);
     const h = this.#headers;
     let extra = '';
@@ -256,23 +279,25 @@ export class RawResponse extends EventEmitter {
       }
       if (t.isHead) this.#framing = Framing.None;
     }
-    const connection = h.get('connection')?.value;
-    if (typeof connection === 'string' && /(?:^|,)\s*close\s*(?:,|$)/i.test(connection)) t.keepAlive = false;
-    else if (connection !== undefined) h.delete('connection');
-    if (!t.keepAlive) {
-      if (connection === undefined || !t.keepAlive) h.delete('connection');
-      extra += 'Connection: close\r\n';
-    } else if (t.minor === 0) extra += 'Connection: keep-alive\r\n';
+    // We own the Connection field (RFC 9112 §9.6): an app's `close` is honoured, anything else dropped.
+    const connection = h.get('connection');
+    if (connection !== undefined) {
+      const value = typeof connection.value === 'string' ? connection.value : connection.value.join(',');
+      if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) t.keepAlive = false;
+      h.delete('connection');
+    }
+    if (!t.keepAlive) extra += 'Connection: close\r\n';
+    else if (t.minor === 0) extra += 'Connection: keep-alive\r\n';
     const pending = this.#pending;
     this.#pending = undefined;
+    t.cork();
     t.send(serializeHead(status, h, extra), true);
     if (pending) for (const chunk of pending) this.#sendBody(chunk);
-    if (this.#ended) this.#finish();
-    else if (this.#needDrain && this.#pendingBytes > 0) {
-      this.#pendingBytes = 0;
-      this.emitDrain();
-    }
+    const drain = !this.#ended && this.#needDrain;
     this.#pendingBytes = 0;
+    if (this.#ended) this.#finish();
+    t.uncork();
+    if (drain) this.emitDrain();
   }
 
   /** @internal Replaces the app's output with another answer (the chain's, or a 500). */
@@ -321,9 +346,13 @@ export class RawResponse extends EventEmitter {
     }
     this.#bytes += n;
     if (framing === Framing.Chunked) {
-      this.#t.send(`${n.toString(16)}\r\n`, true);
-      this.#t.send(chunk);
-      return this.#t.send('\r\n', true);
+      const t = this.#t;
+      t.cork();
+      t.send(`${n.toString(16)}\r\n`, true);
+      t.send(chunk);
+      const ok = t.send('\r\n', true);
+      t.uncork();
+      return ok;
     }
     return this.#t.send(chunk);
   }

@@ -1,4 +1,5 @@
-import { compose, type Middleware } from '@bouncer/core';
+import { bouncer, compose, type Middleware } from '@bouncer/core';
+import { CASE_SECRET } from './cases/_tokens';
 import type { ChainBuilder, FinishRecord } from './types';
 
 type S = { user?: string; trace?: string[] };
@@ -57,5 +58,35 @@ export const coreChain: ChainBuilder = {
         await next();
       },
     ]);
+  },
+};
+
+/**
+ * The chain behind the policy cases: the one policy object, configured like the examples.
+ * Rate limit 5 per minute per client; every case speaks from its own client address through
+ * the trusted loopback proxy, so buckets never mix.
+ */
+export const policyChain: ChainBuilder = {
+  id: 'policy',
+  build() {
+    return bouncer(
+      {
+        trustProxy: 'loopback',
+        requestId: true,
+        timing: { log: false },
+        securityHeaders: { xFrameOptions: { action: 'deny' } },
+        cors: { origin: ['https://app.example'], credentials: true, exposeHeaders: ['RateLimit', 'Retry-After'] },
+        ipFilter: { deny: ['203.0.113.0/24', '2001:db8:bad::/48'] },
+        bodyLimit: '64kb',
+        rateLimit: { limit: 5, window: '60s' },
+        jwt: {
+          algorithms: ['HS256'],
+          issuer: 'conformance',
+          audience: 'bouncer-api',
+          public: [{ method: 'GET', path: '/hello' }, { method: 'HEAD', path: '/hello' }],
+        },
+      },
+      { jwtSecret: CASE_SECRET },
+    );
   },
 };

@@ -11,4 +11,8 @@ if (json) {
   console.log(formatMatrix(report, process.stdout.isTTY === true));
   console.log(`\nconformance: ${report.passed} passed, ${report.failed} failed`);
 }
+if (process.env.BOUNCER_CONFORMANCE_JSON) {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(process.env.BOUNCER_CONFORMANCE_JSON, JSON.stringify({ passed: report.passed, failed: report.failed }));
+}
 process.exitCode = report.failed > 0 ? 1 : 0;

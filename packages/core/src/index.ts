@@ -1,6 +1,57 @@
+// The core: an abstract request/response (`Host`), the onion chain, and the policies.
 export { compose, type Chain } from './compose';
 export { BouncerRequest, BouncerResponse, Context } from './context';
 export { RequestBody, DEFAULT_BODY_LIMIT } from './body';
-export { BouncerError, ConfigError, HttpError, type HttpErrorOptions, PROBLEM_TYPE, problemBody, statusTitle } from './errors';
+export {
+  BouncerError,
+  ConfigError,
+  HttpError,
+  type HttpErrorOptions,
+  PROBLEM_TYPE,
+  problemBody,
+  statusTitle,
+} from './errors';
 export { runChain } from './run';
 export type * from './types';
+
+// Policies, one folder each.
+export { bodyLimit, type BodyLimitOptions, parseByteSize } from './middleware/body-limit';
+export {
+  type ClientIpOptions,
+  type CompiledTrust,
+  clientIp,
+  compileTrust,
+  resolveClientIp,
+  type TrustProxy,
+} from './middleware/client-ip';
+export { type CorsOptions, type CorsOrigin, cors } from './middleware/cors';
+export { type IpFilterOptions, ipFilter } from './middleware/ip-filter';
+export * from './middleware/jwt-auth';
+export {
+  gcraStep,
+  MemoryStore,
+  type MemoryStoreOptions,
+  memoryStore,
+  type RateLimitDecision,
+  type RateLimitOptions,
+  type RateLimitRule,
+  type RateLimitStore,
+  rateLimit,
+} from './middleware/rate-limit';
+export {
+  type RedisClientLike,
+  RedisStore,
+  type RedisStoreOptions,
+  StoreUnavailableError,
+} from './middleware/rate-limit/redis-store';
+export { type RequestIdOptions, requestId } from './middleware/request-id';
+export { type SecurityHeadersOptions, securityHeaders } from './middleware/security-headers';
+export { type AccessLogger, type AccessLogRecord, type TimingOptions, timing } from './middleware/timing';
+
+// The one policy object.
+export { bouncer, parseDuration } from './policy';
+export type { BouncerExtras, BouncerPolicy, BouncerState, PublicRoute } from './policy/types';
+
+// Address helpers shared by the policies and the logs.
+export { formatIp, normaliseIp, parseIp } from './utils/ip';
+export { parseForwarded, parseXForwardedFor } from './utils/forwarded';

@@ -32,7 +32,7 @@ export const expressApp: AppFactory = {
     app.get('/state', (_req, res) => {
       hit(probe, 'GET /state');
       pushTrace(res.locals);
-      res.json({ user: res.locals.user, trace: [...res.locals.trace] });
+      res.json({ user: res.locals.user, trace: [...(res.locals.trace ?? [])], sub: res.locals.auth?.sub });
     });
     app.post('/echo', express.json(), (req, res) => {
       hit(probe, 'POST /echo');

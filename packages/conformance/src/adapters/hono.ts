@@ -34,8 +34,8 @@ export const honoApp: AppFactory = {
     app.get('/state', (c) => {
       hit(probe, 'GET /state');
       const trace = c.get('trace');
-      pushTrace({ trace });
-      return c.json({ user: c.get('user'), trace: [...trace] });
+      if (trace) pushTrace({ trace });
+      return c.json({ user: c.get('user'), trace: [...(trace ?? [])], sub: c.get('auth')?.sub });
     });
     app.post('/echo', async (c) => {
       hit(probe, 'POST /echo');

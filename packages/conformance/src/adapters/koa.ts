@@ -40,7 +40,7 @@ export const koaApp: AppFactory = {
     router.get('/state', (ctx) => {
       hit(probe, 'GET /state');
       pushTrace(ctx.state);
-      ctx.body = { user: ctx.state.user, trace: [...ctx.state.trace] };
+      ctx.body = { user: ctx.state.user, trace: [...(ctx.state.trace ?? [])], sub: ctx.state.auth?.sub };
     });
     router.post('/echo', bodyParser(), (ctx) => {
       hit(probe, 'POST /echo');

@@ -57,7 +57,10 @@ export type IpMatcher = (addr: IpAddress) => boolean;
  * Compiles entries (addresses, CIDR ranges, `loopback` / `linklocal` / `uniquelocal`) once.
  * `onInvalid(entry, reason)` must throw; it is called for the first bad entry.
  */
-export function compileIpList(entries: readonly string[], onInvalid: (entry: string, reason: string) => never): IpMatcher {
+export function compileIpList(
+  entries: readonly string[],
+  onInvalid: (entry: string, reason: string) => never,
+): IpMatcher {
   // IPv4 ranges as 32-bit network/mask pairs: the per-request test is two integer operations.
   const v4: number[] = [];
   const v6: [ipaddr.IPv6, number][] = [];
@@ -84,7 +87,7 @@ export function compileIpList(entries: readonly string[], onInvalid: (entry: str
   return function matchIp(addr: IpAddress): boolean {
     if (addr.kind() === 'ipv4') {
       const n = toUint32(addr as ipaddr.IPv4);
-      for (let i = 0; i < v4.length; i += 2) if (((n & v4[i + 1]) >>> 0) === v4[i]) return true;
+      for (let i = 0; i < v4.length; i += 2) if ((n & v4[i + 1]) >>> 0 === v4[i]) return true;
       return false;
     }
     for (const range of v6) if ((addr as ipaddr.IPv6).match(range)) return true;

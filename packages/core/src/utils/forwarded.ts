@@ -203,7 +203,9 @@ export function parseNode(node: string): IpAddress | undefined {
   const colon = node.indexOf(':');
   if (colon !== -1 && node.indexOf(':', colon + 1) === -1) {
     // Exactly one colon: IPv4 with a port (a bare IPv6 address always has at least two).
-    return isPort(node.slice(colon + 1)) && node.indexOf('.') !== -1 ? parseIp(node.slice(0, colon)) : undefined;
+    return isPort(node.slice(colon + 1)) && node.indexOf('.') !== -1
+      ? parseIp(node.slice(0, colon))
+      : undefined;
   }
   return parseIp(node);
 }

@@ -10,7 +10,10 @@ const MAX_TEXT = 45;
 /** Hex digits, `:` and `.`; anything else (zone `%`, brackets, spaces, signs) is refused up front. */
 function isAddressChar(c: number): boolean {
   return (
-    (c >= 48 && c <= 58) /* 0-9 : */ || c === 46 /* . */ || (c >= 65 && c <= 70) /* A-F */ || (c >= 97 && c <= 102) /* a-f */
+    (c >= 48 && c <= 58) /* 0-9 : */ ||
+    c === 46 /* . */ ||
+    (c >= 65 && c <= 70) /* A-F */ ||
+    (c >= 97 && c <= 102) /* a-f */
   );
 }
 

@@ -79,6 +79,12 @@ export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
       }
     }
 
+    // A body of unknown length (chunked) is read here, counted against the limit, and replayed to
+    // the application by the adapter. Leaving it to the application would let each framework's
+    // own parser (or none) decide: the limit must hold the same on every stack. At most `limit`
+    // bytes are ever buffered.
+    if (!body.consumed && ctx.req.header('transfer-encoding') !== undefined) await body.bytes();
+
     // An outer middleware may already have read the body (replay): check what it read.
     if (body.consumed) {
       const bytes = await body.bytes();

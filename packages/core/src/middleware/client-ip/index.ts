@@ -40,10 +40,15 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
   const trust = compileTrust(options.trustProxy);
   const header = options.header ?? 'x-forwarded-for';
   if (header !== 'x-forwarded-for' && header !== 'forwarded') {
-    throw new ConfigError('clientIp', 'header', `must be 'x-forwarded-for' or 'forwarded', got ${show(header)}`);
+    throw new ConfigError(
+      'clientIp',
+      'header',
+      `must be 'x-forwarded-for' or 'forwarded', got ${show(header)}`,
+    );
   }
   const warn = options.warn ?? ((message: string) => console.warn(message));
-  if (typeof warn !== 'function') throw new ConfigError('clientIp', 'warn', `must be a function, got ${show(warn)}`);
+  if (typeof warn !== 'function')
+    throw new ConfigError('clientIp', 'warn', `must be a function, got ${show(warn)}`);
   const parse = header === 'forwarded' ? parseForwarded : parseXForwardedFor;
   const trusting = options.trustProxy !== undefined && options.trustProxy !== false;
   let warned = false;
@@ -51,7 +56,10 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
   if (!trusting) {
     return function clientIp(ctx: Context, next: Next) {
       ctx.req.ip = normaliseIp(ctx.req.peer) ?? ctx.req.peer;
-      if (!warned && (ctx.req.header('x-forwarded-for') !== undefined || ctx.req.header('forwarded') !== undefined)) {
+      if (
+        !warned &&
+        (ctx.req.header('x-forwarded-for') !== undefined || ctx.req.header('forwarded') !== undefined)
+      ) {
         warned = true;
         warn(
           'bouncer clientIp: a request arrived with X-Forwarded-For/Forwarded but trustProxy is off, so ' +

@@ -14,7 +14,12 @@ export type CompiledTrust = (addr: IpAddress, hop: number) => boolean;
  * `loopback`, `linklocal`, `uniquelocal` (array or comma-separated string), or a predicate that
  * receives each hop's canonical address and its index (0 = the socket peer).
  */
-export type TrustProxy = false | number | string | readonly string[] | ((addr: string, hop: number) => boolean);
+export type TrustProxy =
+  | false
+  | number
+  | string
+  | readonly string[]
+  | ((addr: string, hop: number) => boolean);
 
 const NONE: CompiledTrust = () => false;
 
@@ -32,7 +37,11 @@ export function compileTrust(trust: TrustProxy | undefined, middleware = 'client
   }
   if (typeof trust === 'number') {
     if (!Number.isInteger(trust) || trust < 1) {
-      throw new ConfigError(middleware, 'trustProxy', `must be a whole number of proxies ≥ 1, got ${show(trust)} (use \`false\` for none)`);
+      throw new ConfigError(
+        middleware,
+        'trustProxy',
+        `must be a whole number of proxies ≥ 1, got ${show(trust)} (use \`false\` for none)`,
+      );
     }
     // proxy-addr semantics: `n` trusts the socket peer and the n − 1 hops behind it.
     return (_addr, hop) => hop < trust;
@@ -50,7 +59,11 @@ export function compileTrust(trust: TrustProxy | undefined, middleware = 'client
     });
     return (addr) => match(addr);
   }
-  throw new ConfigError(middleware, 'trustProxy', `must be false, a hop count, a list of addresses/ranges or a function, got ${show(trust)}`);
+  throw new ConfigError(
+    middleware,
+    'trustProxy',
+    `must be false, a hop count, a list of addresses/ranges or a function, got ${show(trust)}`,
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFake } from '../../_testing';
 import { compose } from '../../compose';
@@ -32,12 +33,16 @@ describe('cors: configuration', () => {
     expect(() => cors({ maxAge: maxAge as number })).toThrow(/maxAge/);
   });
 
-  it.each(['https://app.example/path', 'app.example', 'null', 'https://u:p@app.example', 'https://a.example?x', '*.app.example'])(
-    'refuses origin entry %j that is not a serialized origin',
-    (origin) => {
-      expect(() => cors({ origin: [origin] })).toThrow(ConfigError);
-    },
-  );
+  it.each([
+    'https://app.example/path',
+    'app.example',
+    'null',
+    'https://u:p@app.example',
+    'https://a.example?x',
+    '*.app.example',
+  ])('refuses origin entry %j that is not a serialized origin', (origin) => {
+    expect(() => cors({ origin: [origin] })).toThrow(ConfigError);
+  });
 
   it('refuses allowNullOrigin with credentials', () => {
     expect(() => cors({ origin: APP, credentials: true, allowNullOrigin: true })).toThrow(/allowNullOrigin/);
@@ -80,7 +85,9 @@ describe('cors: actual requests', () => {
   });
 
   it('gives a disallowed origin no CORS headers but Vary: Origin, and still runs the handler (C1)', async () => {
-    const r = await runFake(cors({ origin: [APP], credentials: true }), { headers: { origin: 'https://evil.example' } });
+    const r = await runFake(cors({ origin: [APP], credentials: true }), {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
     expect(r.headers['access-control-allow-credentials']).toBeUndefined();
     expect(r.headers.vary).toBe('Origin');
@@ -94,15 +101,17 @@ describe('cors: actual requests', () => {
     expect(on.headers['access-control-allow-origin']).toBe('null');
   });
 
-  it.each(['https://app.example.evil.example', 'https://evil-app.example', 'https://app.example:8443', 'http://app.example'])(
-    'rejects look-alike origin %s with exact and anchored pattern config (C3)',
-    async (origin) => {
-      for (const option of [[APP], /^https:\/\/([a-z0-9-]+\.)?app\.example$/]) {
-        const r = await runFake(cors({ origin: option as never }), { headers: { origin } });
-        expect(r.headers['access-control-allow-origin']).toBeUndefined();
-      }
-    },
-  );
+  it.each([
+    'https://app.example.evil.example',
+    'https://evil-app.example',
+    'https://app.example:8443',
+    'http://app.example',
+  ])('rejects look-alike origin %s with exact and anchored pattern config (C3)', async (origin) => {
+    for (const option of [[APP], /^https:\/\/([a-z0-9-]+\.)?app\.example$/]) {
+      const r = await runFake(cors({ origin: option as never }), { headers: { origin } });
+      expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    }
+  });
 
   it('anchors both sides of a top-level alternation in a pattern', async () => {
     const mw = cors({ origin: /^https:\/\/a\.example|https:\/\/b\.example$/ });
@@ -112,10 +121,13 @@ describe('cors: actual requests', () => {
     expect(bad.headers['access-control-allow-origin']).toBeUndefined();
   });
 
-  it.each(['https://app.example/', 'HTTPS://APP.EXAMPLE'])('rejects non-serialized origin %s (C4)', async (origin) => {
-    const r = await runFake(cors({ origin: [APP] }), { headers: { origin } });
-    expect(r.headers['access-control-allow-origin']).toBeUndefined();
-  });
+  it.each(['https://app.example/', 'HTTPS://APP.EXAMPLE'])(
+    'rejects non-serialized origin %s (C4)',
+    async (origin) => {
+      const r = await runFake(cors({ origin: [APP] }), { headers: { origin } });
+      expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    },
+  );
 
   it('rejects an Origin list and never puts a list in ACAO (C5)', async () => {
     const mw = cors({ origin: [APP, 'https://b.example'] });
@@ -159,7 +171,11 @@ describe('cors: actual requests', () => {
   });
 
   it('appends Origin to the application’s Vary (C15, hono #4471)', async () => {
-    const r = await runFake(cors({ origin: [APP] }), { headers: { origin: APP } }, { headers: { Vary: 'Accept-Encoding' } });
+    const r = await runFake(
+      cors({ origin: [APP] }),
+      { headers: { origin: APP } },
+      { headers: { Vary: 'Accept-Encoding' } },
+    );
     expect(r.headers.vary).toBe('Accept-Encoding, Origin');
   });
 
@@ -170,7 +186,9 @@ describe('cors: actual requests', () => {
   });
 
   it('puts CORS headers on the chain’s own rejections', async () => {
-    const r = await runFake(compose([cors({ origin: [APP], credentials: true }), deny401]), { headers: { origin: APP } });
+    const r = await runFake(compose([cors({ origin: [APP], credentials: true }), deny401]), {
+      headers: { origin: APP },
+    });
     expect(r.status).toBe(401);
     expect(r.headers['access-control-allow-origin']).toBe(APP);
     expect(r.headers['access-control-allow-credentials']).toBe('true');
@@ -194,7 +212,10 @@ describe('cors: actual requests', () => {
 
 describe('cors: preflight', () => {
   it('answers a genuine preflight 204 without reaching the application (C20)', async () => {
-    const r = await runFake(cors({ origin: [APP], credentials: true, maxAge: 600, allowHeaders: ['authorization'] }), preflight(APP));
+    const r = await runFake(
+      cors({ origin: [APP], credentials: true, maxAge: 600, allowHeaders: ['authorization'] }),
+      preflight(APP),
+    );
     expect(r.status).toBe(204);
     expect(r.reached).toBe(false);
     expect(r.body).toBeUndefined();
@@ -216,7 +237,10 @@ describe('cors: preflight', () => {
   });
 
   it('lets OPTIONS without Origin through to the application', async () => {
-    const r = await runFake(cors(), { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET' } });
+    const r = await runFake(cors(), {
+      method: 'OPTIONS',
+      headers: { 'access-control-request-method': 'GET' },
+    });
     expect(r.reached).toBe(true);
   });
 
@@ -250,7 +274,9 @@ describe('cors: preflight', () => {
   it('reflects only token-valid requested names and varies on the request (C13)', async () => {
     const r = await runFake(
       cors(),
-      preflight(APP, { 'access-control-request-headers': 'x-ok,  foo\r\nSet-Cookie: a=b , x"bad, ,X-OK, content-type' }),
+      preflight(APP, {
+        'access-control-request-headers': 'x-ok,  foo\r\nSet-Cookie: a=b , x"bad, ,X-OK, content-type',
+      }),
     );
     expect(r.status).toBe(204);
     expect(r.headers['access-control-allow-headers']).toBe('x-ok, content-type');
@@ -258,7 +284,10 @@ describe('cors: preflight', () => {
   });
 
   it('handles x + 200 000 spaces + x in Access-Control-Request-Headers with bounded output (C12, hono 93fc250d)', async () => {
-    const r = await runFake(cors(), preflight(APP, { 'access-control-request-headers': `x${' '.repeat(200_000)}x` }));
+    const r = await runFake(
+      cors(),
+      preflight(APP, { 'access-control-request-headers': `x${' '.repeat(200_000)}x` }),
+    );
     expect(r.status).toBe(204);
     expect(r.headers['access-control-allow-headers']).toBeUndefined();
   });
@@ -278,5 +307,33 @@ describe('cors: preflight', () => {
     );
     expect(r.headers['access-control-allow-headers']).toBe('content-type');
     expect(r.headers.vary).toBeUndefined();
+  });
+});
+
+describe('cors: fuzzing what is reflected', () => {
+  it('reflects only tokens, at most 64, from any Access-Control-Request-Headers', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 600 }), (value) => {
+        const names = requestedHeaderNames(value);
+        expect(names.length).toBeLessThanOrEqual(64);
+        for (const n of names) expect(n).toMatch(/^[!#$%&'*+\-.^_`|~0-9a-z]+$/);
+      }),
+    );
+  });
+
+  it('never reflects an Origin that is not a clean serialized origin', async () => {
+    const mw = cors({ origin: () => true });
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 80 }), async (origin) => {
+        const r = await runFake(mw, { headers: { origin } });
+        const acao = r.headers['access-control-allow-origin'];
+        if (acao !== undefined) {
+          expect(acao).toBe(origin);
+          expect(acao).toMatch(/^[a-z][a-z0-9+.-]*:\/\/[\x21-\x7e]+$/);
+          expect(acao).not.toMatch(/[,\s/]$|,/);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

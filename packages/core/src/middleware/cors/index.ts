@@ -20,7 +20,8 @@ export interface CorsOptions {
   /**
    * Answers the opaque origin `null` (sandboxed iframes, `file:` pages, some redirects) with
    * `Access-Control-Allow-Origin: null`. Any site can produce `Origin: null`, so this is close to
-   * `'*'`: refused together with `credentials`.
+   * `'*'`: refused together with `credentials`. With `origin: '*'` the static `*` already covers
+   * `null` (public, uncredentialed answers), so this option only matters for explicit origins.
    * @default false
    */
   allowNullOrigin?: boolean;
@@ -40,14 +41,31 @@ export interface CorsOptions {
 }
 
 const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
-const KNOWN = ['origin', 'credentials', 'allowNullOrigin', 'allowMethods', 'allowHeaders', 'exposeHeaders', 'maxAge'];
+const KNOWN = [
+  'origin',
+  'credentials',
+  'allowNullOrigin',
+  'allowMethods',
+  'allowHeaders',
+  'exposeHeaders',
+  'maxAge',
+];
 
-function tokenList(option: string, value: readonly string[] | undefined, credentials: boolean): string | undefined {
+function tokenList(
+  option: string,
+  value: readonly string[] | undefined,
+  credentials: boolean,
+): string | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw new ConfigError('cors', option, `must be an array of names, got ${show(value)}`);
+  if (!Array.isArray(value))
+    throw new ConfigError('cors', option, `must be an array of names, got ${show(value)}`);
   for (const name of value) {
     if (typeof name !== 'string' || !isToken(name)) {
-      throw new ConfigError('cors', option, `entries must be HTTP tokens (RFC 9110 §5.6.2), got ${show(name)}`);
+      throw new ConfigError(
+        'cors',
+        option,
+        `entries must be HTTP tokens (RFC 9110 §5.6.2), got ${show(name)}`,
+      );
     }
     // With credentials `*` is a literal name, not a wildcard (Fetch standard, CORS protocol).
     if (name === '*' && credentials) {
@@ -59,7 +77,8 @@ function tokenList(option: string, value: readonly string[] | undefined, credent
 
 function flag(option: string, value: unknown): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new ConfigError('cors', option, `must be a boolean, got ${show(value)}`);
+  if (typeof value !== 'boolean')
+    throw new ConfigError('cors', option, `must be a boolean, got ${show(value)}`);
   return value;
 }
 
@@ -91,7 +110,11 @@ export function cors(options: CorsOptions = {}): Middleware {
     );
   }
   if (credentials && allowNull) {
-    throw new ConfigError('cors', 'allowNullOrigin', 'cannot be true with `credentials: true`: any site can send `Origin: null`');
+    throw new ConfigError(
+      'cors',
+      'allowNullOrigin',
+      'cannot be true with `credentials: true`: any site can send `Origin: null`',
+    );
   }
   const methods = tokenList('allowMethods', options.allowMethods ?? DEFAULT_METHODS, credentials)!;
   const allowHeaders = tokenList('allowHeaders', options.allowHeaders, credentials);
@@ -100,7 +123,11 @@ export function cors(options: CorsOptions = {}): Middleware {
   let maxAge: string | undefined;
   if (options.maxAge !== undefined) {
     if (!Number.isSafeInteger(options.maxAge) || options.maxAge < 0) {
-      throw new ConfigError('cors', 'maxAge', `must be an integer number of seconds >= 0, got ${show(options.maxAge)}`);
+      throw new ConfigError(
+        'cors',
+        'maxAge',
+        `must be an integer number of seconds >= 0, got ${show(options.maxAge)}`,
+      );
     }
     maxAge = String(options.maxAge);
   }
@@ -112,12 +139,15 @@ export function cors(options: CorsOptions = {}): Middleware {
   return async function corsMiddleware(ctx, next) {
     const origin = ctx.req.header('origin');
     const preflight =
-      ctx.req.method === 'OPTIONS' && origin !== undefined && ctx.req.header('access-control-request-method') !== undefined;
+      ctx.req.method === 'OPTIONS' &&
+      origin !== undefined &&
+      ctx.req.header('access-control-request-method') !== undefined;
 
     let allowed: string | undefined;
     if (matcher === undefined) allowed = '*';
     else if (origin === 'null') allowed = allowNull ? 'null' : undefined;
-    else if (origin !== undefined && isSerializedOrigin(origin) && (await matcher(origin, ctx)) === true) allowed = origin;
+    else if (origin !== undefined && isSerializedOrigin(origin) && (await matcher(origin, ctx)) === true)
+      allowed = origin;
 
     // `vary()` appends to whatever the response has: the request's own Vary is never read
     // (hono GHSA-q7jf-gf43-6x6p) and the application's Vary is kept (hono #4471).
@@ -126,7 +156,8 @@ export function cors(options: CorsOptions = {}): Middleware {
       if (allowed === undefined) return;
       ctx.res.set('Access-Control-Allow-Origin', allowed);
       if (credentials) ctx.res.set('Access-Control-Allow-Credentials', 'true');
-      if (exposeHeaders !== undefined && !preflight) ctx.res.set('Access-Control-Expose-Headers', exposeHeaders);
+      if (exposeHeaders !== undefined && !preflight)
+        ctx.res.set('Access-Control-Expose-Headers', exposeHeaders);
     };
 
     apply();

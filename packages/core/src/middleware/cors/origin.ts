@@ -19,7 +19,8 @@ export type OriginMatcher = (origin: string, ctx: Context<any>) => Awaitable<boo
  * scheme, no path, no list. Anything else — `https://a.com/`, `a, b`, CR/LF — is never allowed
  * and never reflected, whatever the configured matcher would say.
  */
-const SERIALIZED_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/(?:[A-Za-z0-9._~!$&'()*+;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const SERIALIZED_ORIGIN =
+  /^[a-z][a-z0-9+.-]*:\/\/(?:[A-Za-z0-9._~!$&'()*+;=%-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 export function isSerializedOrigin(value: string): boolean {
   return value.length <= 1024 && SERIALIZED_ORIGIN.test(value);

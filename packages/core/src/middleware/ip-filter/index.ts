@@ -20,7 +20,10 @@ export interface IpFilterOptions {
 
 const KNOWN = ['allow', 'deny', 'message'];
 
-function compile(option: 'allow' | 'deny', value: string | readonly string[] | undefined): IpMatcher | undefined {
+function compile(
+  option: 'allow' | 'deny',
+  value: string | readonly string[] | undefined,
+): IpMatcher | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' && !Array.isArray(value)) {
     throw new ConfigError('ipFilter', option, `must be a list of addresses or ranges, got ${show(value)}`);
@@ -53,9 +56,15 @@ export function ipFilter(options: IpFilterOptions = {}): Middleware {
   assertKnownKeys('ipFilter', options, KNOWN);
   const allow = compile('allow', options.allow);
   const deny = compile('deny', options.deny);
-  if (!allow && !deny) throw new ConfigError('ipFilter', 'allow', 'or `deny` must be given: without either the filter does nothing');
+  if (!allow && !deny)
+    throw new ConfigError(
+      'ipFilter',
+      'allow',
+      'or `deny` must be given: without either the filter does nothing',
+    );
   const message = options.message ?? 'Access from this address is not allowed.';
-  if (typeof message !== 'string') throw new ConfigError('ipFilter', 'message', `must be a string, got ${show(message)}`);
+  if (typeof message !== 'string')
+    throw new ConfigError('ipFilter', 'message', `must be a string, got ${show(message)}`);
 
   return function ipFilter(ctx: Context, next: Next) {
     const addr = parseIp(ctx.req.ip);

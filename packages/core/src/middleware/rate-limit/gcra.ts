@@ -6,13 +6,30 @@ import type { RateLimitDecision, RateLimitRule } from './store';
  * new `tat` when the decision is `allowed`, expiring at that time, and stores nothing otherwise
  * (so a client hammering while denied does not push its own recovery further away).
  */
-export function gcraStep(storedTat: number | undefined, now: number, rule: RateLimitRule, cost: number): RateLimitDecision {
+/**
+ * Float slack in milliseconds: `tat + T * cost - windowMs` need not give back `now` exactly (with
+ * `performance.now()` fractions or `T = 60000 / 7`), and must not deny a request that is on time.
+ */
+const SLACK_MS = 0.001;
+
+export function gcraStep(
+  storedTat: number | undefined,
+  now: number,
+  rule: RateLimitRule,
+  cost: number,
+): RateLimitDecision {
   const interval = rule.windowMs / rule.limit;
   const tat = storedTat === undefined || storedTat < now ? now : storedTat;
   const newTat = tat + interval * cost;
   const allowAt = newTat - rule.windowMs;
-  if (allowAt > now) {
-    return { allowed: false, limit: rule.limit, remaining: 0, resetMs: tat - now, retryAfterMs: allowAt - now };
+  if (allowAt - now > SLACK_MS) {
+    return {
+      allowed: false,
+      limit: rule.limit,
+      remaining: 0,
+      resetMs: tat - now,
+      retryAfterMs: allowAt - now,
+    };
   }
   return {
     allowed: true,

@@ -19,16 +19,17 @@ export function ipKey(ip: string, ipv6Prefix: number): string {
   return `ip:${ipv6Network(addr as ipaddr.IPv6, ipv6Prefix)}`;
 }
 
-/** `kind:` + `value`, long values shortened (the hash is seeded per process, see `hash53`). */
+/** `kind:` + `value`, long values shortened to a prefix plus a hash (see `hash53`). */
 export function namespaced(kind: 'sub' | 'key', value: string): string {
   if (value.length <= MAX_KEY) return `${kind}:${value}`;
   return `${kind}:${value.slice(0, 64)}…${hash53(value).toString(36)}:${value.length}`;
 }
 
-// A random seed per process: someone who wants two long keys to collide would have to guess it.
-// Not a cryptographic hash (Web Crypto digests are async, and this runs on every request); keys
-// this long only come from a custom `key` function, whose author controls their shape.
-const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+// A fixed seed: instances sharing one store (Redis) must turn the same long key into the same
+// stored key, or a client would get a separate quota on every instance. Not a cryptographic
+// hash (Web Crypto digests are async, and this runs on every request); keys this long only come
+// from a custom `key` function, whose author controls their shape, and the length is kept too.
+const seed = 0x5bd1e995;
 
 /** 53-bit string hash: a seeded FNV-1a lane (32 bits) beside a seeded multiply-xorshift lane (21 bits). */
 function hash53(text: string): number {

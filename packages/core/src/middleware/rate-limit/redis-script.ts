@@ -35,7 +35,8 @@ end
 local interval = window / limit
 local new_backlog = backlog + interval * cost
 local retry_after = new_backlog - window
-if retry_after > 0 then
+-- Same 0.001 ms slack as gcra.ts: float error must not deny a request that is on time.
+if retry_after > 0.001 then
   return { 0, 0, string.format('%.17g', backlog), string.format('%.17g', retry_after) }
 end
 local ttl = math.max(math.ceil(new_backlog), 1)

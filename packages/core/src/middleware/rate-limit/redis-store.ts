@@ -40,7 +40,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * per-call timeout, and an optional fallback store while Redis is down.
  *
  * @example
- * const client = new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 });
+ * const client = new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 });
  * const store = new RedisStore({ client, fallback: new MemoryStore(), onError: (e) => log.warn(e) });
  */
 export class RedisStore implements RateLimitStore {
@@ -61,18 +61,39 @@ export class RedisStore implements RateLimitStore {
     const { client, prefix = 'bouncer:rl:', timeoutMs = 50, fallback, onError } = options ?? ({} as never);
     for (const method of ['script', 'evalsha', 'eval', 'del'] as const) {
       if (typeof client?.[method] !== 'function') {
-        throw new ConfigError(NAME, 'client', `must be a Redis client with a \`${method}\` method (an ioredis Redis or Cluster), got ${describe(client)}`);
+        throw new ConfigError(
+          NAME,
+          'client',
+          `must be a Redis client with a \`${method}\` method (an ioredis Redis or Cluster), got ${describe(client)}`,
+        );
       }
     }
     // A brace in the prefix would become the Redis Cluster hash tag and put every key in one slot.
     if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
-      throw new ConfigError(NAME, 'prefix', `must be a string without \`{\` or \`}\`, got ${describe(prefix)}`);
+      throw new ConfigError(
+        NAME,
+        'prefix',
+        `must be a string without \`{\` or \`}\`, got ${describe(prefix)}`,
+      );
     }
-    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
-      throw new ConfigError(NAME, 'timeoutMs', `must be a number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${describe(timeoutMs)}`);
+    if (
+      typeof timeoutMs !== 'number' ||
+      !Number.isFinite(timeoutMs) ||
+      timeoutMs <= 0 ||
+      timeoutMs > MAX_TIMER_MS
+    ) {
+      throw new ConfigError(
+        NAME,
+        'timeoutMs',
+        `must be a number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${describe(timeoutMs)}`,
+      );
     }
     if (fallback !== undefined && typeof fallback?.consume !== 'function') {
-      throw new ConfigError(NAME, 'fallback', `must be a RateLimitStore (e.g. a MemoryStore), got ${describe(fallback)}`);
+      throw new ConfigError(
+        NAME,
+        'fallback',
+        `must be a RateLimitStore (e.g. a MemoryStore), got ${describe(fallback)}`,
+      );
     }
     if (onError !== undefined && typeof onError !== 'function') {
       throw new ConfigError(NAME, 'onError', `must be a function, got ${describe(onError)}`);
@@ -139,7 +160,8 @@ export class RedisStore implements RateLimitStore {
     const loading = Promise.resolve()
       .then(() => this.#client.script('LOAD', GCRA_SCRIPT))
       .then((sha) => {
-        if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) throw new Error(`SCRIPT LOAD answered ${describe(sha)}`);
+        if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha))
+          throw new Error(`SCRIPT LOAD answered ${describe(sha)}`);
         return sha;
       });
     this.#sha = loading;
@@ -182,7 +204,12 @@ export class RedisStore implements RateLimitStore {
     }
   }
 
-  async #failOver(key: string, rule: RateLimitRule, cost: number, cause: unknown): Promise<RateLimitDecision> {
+  async #failOver(
+    key: string,
+    rule: RateLimitRule,
+    cost: number,
+    cause: unknown,
+  ): Promise<RateLimitDecision> {
     if (!this.#fallback) throw unavailable(cause);
     try {
       return await this.#fallback.consume(key, rule, cost);
@@ -211,6 +238,7 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value !== null && typeof value === 'object') return `an object (${Object.keys(value).slice(0, 5).join(', ') || 'no keys'})`;
+  if (value !== null && typeof value === 'object')
+    return `an object (${Object.keys(value).slice(0, 5).join(', ') || 'no keys'})`;
   return String(value);
 }

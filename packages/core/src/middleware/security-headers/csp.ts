@@ -46,7 +46,8 @@ export function getDefaultDirectives(): Record<string, string[]> {
 }
 
 /** Keywords that only mean something quoted (CSP3 §2.3.1); unquoted they name a host. */
-const MUST_QUOTE = /^(self|none|unsafe-inline|unsafe-eval|strict-dynamic|report-sample|unsafe-hashes|wasm-unsafe-eval|inline-speculation-rules|unsafe-allow-redirects|nonce-.+|sha(256|384|512)-.+)$/i;
+const MUST_QUOTE =
+  /^(self|none|unsafe-inline|unsafe-eval|strict-dynamic|report-sample|unsafe-hashes|wasm-unsafe-eval|inline-speculation-rules|unsafe-allow-redirects|nonce-.+|sha(256|384|512)-.+)$/i;
 
 /** Why `value` cannot be a directive value, or undefined when it can. */
 export function invalidCspValue(value: string): string | undefined {
@@ -85,9 +86,11 @@ function fail(option: string, message: string): never {
 export function compileCsp(options: ContentSecurityPolicyOptions): CompiledCsp {
   const useDefaults = options.useDefaults ?? true;
   const given = options.directives ?? {};
-  if (given === null || typeof given !== 'object') fail('directives', `must be an object, got ${show(given)}`);
+  if (given === null || typeof given !== 'object')
+    fail('directives', `must be an object, got ${show(given)}`);
   const directives = new Map<string, Directive | null>();
-  if (useDefaults) for (const [name, parts] of Object.entries(DEFAULTS)) directives.set(name, { name, parts: [...parts] });
+  if (useDefaults)
+    for (const [name, parts] of Object.entries(DEFAULTS)) directives.set(name, { name, parts: [...parts] });
   const seen = new Set<string>();
   let defaultSrcDisabled = false;
 
@@ -101,7 +104,8 @@ export function compileCsp(options: ContentSecurityPolicyOptions): CompiledCsp {
       continue;
     }
     if (raw === dangerouslyDisableDefaultSrc) {
-      if (name !== 'default-src') fail(`directives.${key}`, 'dangerouslyDisableDefaultSrc only applies to default-src');
+      if (name !== 'default-src')
+        fail(`directives.${key}`, 'dangerouslyDisableDefaultSrc only applies to default-src');
       defaultSrcDisabled = true;
       directives.set(name, null);
       continue;

@@ -3,6 +3,10 @@ import { runFake } from '../../_testing';
 import { compose } from '../../compose';
 import { ConfigError } from '../../errors';
 import type { Middleware } from '../../types';
+import { bodyLimit } from '../body-limit/index';
+import { cors } from '../cors/index';
+import { jwtAuth } from '../jwt-auth/index';
+import { securityHeaders } from '../security-headers/index';
 import { type AccessLogRecord, timing } from './index';
 
 function memoryLogger() {
@@ -129,7 +133,11 @@ describe('timing', () => {
   });
 
   it('adds Server-Timing bouncer;dur after next(), keeping the application’s own metrics', async () => {
-    const r = await runFake(timing({ logger: false, serverTiming: true }), {}, { headers: { 'Server-Timing': 'db;dur=5' } });
+    const r = await runFake(
+      timing({ logger: false, serverTiming: true }),
+      {},
+      { headers: { 'Server-Timing': 'db;dur=5' } },
+    );
     expect(r.headers['server-timing']).toMatch(/^db;dur=5, bouncer;dur=\d+(\.\d{1,3})?$/);
   });
 
@@ -144,5 +152,50 @@ describe('timing', () => {
     expect(() => timing({ logger: { info() {} }, level: 'trace' })).toThrow(/`logger` must be false/);
     expect(() => timing({ serverTiming: 'yes' as never })).toThrow(/serverTiming/);
     expect(() => timing({ servertiming: true } as never)).toThrow(/did you mean `serverTiming`/);
+  });
+});
+
+describe('timing with the other policies', () => {
+  const stack = (logger: ReturnType<typeof memoryLogger>) =>
+    compose([
+      timing({ logger }),
+      securityHeaders(),
+      cors({ origin: ['https://app.example'], credentials: true, allowHeaders: ['authorization'] }),
+      bodyLimit({ limit: '1kb' }),
+      jwtAuth({ algorithms: ['HS256'], secret: 'a-test-secret-of-at-least-32-bytes!!' }),
+    ]);
+
+  it('stamps security and CORS headers on a 401 and logs the reason, never the token', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(stack(logger), {
+      target: '/orders',
+      headers: { origin: 'https://app.example', authorization: 'Bearer not.a.jwt' },
+    });
+    r.finish({ bytes: 80 });
+    expect(r.status).toBe(401);
+    expect(r.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(r.headers['www-authenticate']).toContain('invalid_token');
+    expect(logger.lines[0].obj).toMatchObject({
+      status: 401,
+      rejectedBy: 'jwtAuth',
+      reason: 'malformed token',
+    });
+    expect(JSON.stringify(logger.lines)).not.toContain('not.a.jwt');
+  });
+
+  it('answers a preflight before authentication and a large body before verifying a token', async () => {
+    const logger = memoryLogger();
+    const pre = await runFake(stack(logger), {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers['x-content-type-options']).toBe('nosniff');
+    const big = await runFake(stack(logger), { method: 'POST', headers: { 'content-length': '5000' } });
+    big.finish();
+    expect(big.status).toBe(413);
+    expect(big.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(logger.lines.at(-1)?.obj).toMatchObject({ status: 413, rejectedBy: 'bodyLimit' });
   });
 });

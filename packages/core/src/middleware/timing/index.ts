@@ -114,7 +114,10 @@ export function timing(options: TimingOptions = {}): Middleware {
     if (log) {
       ctx.onFinish((info) => {
         const record = buildRecord(ctx, info);
-        log(record, record.aborted ? 'request aborted' : record.rejectedBy ? 'request rejected' : 'request completed');
+        log(
+          record,
+          record.aborted ? 'request aborted' : record.rejectedBy ? 'request rejected' : 'request completed',
+        );
       });
     }
     await next();

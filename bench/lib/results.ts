@@ -1,0 +1,136 @@
+// From raw wrk rounds to the summary: medians per variant, ratios, generator ceiling, targets.
+import { median } from './stats';
+import type { Kind, Stack, Variant } from './variants';
+import type { WrkResult } from './wrk';
+
+export interface Measurement {
+  variant: string;
+  round: number;
+  result: WrkResult;
+}
+
+export interface VariantSummary {
+  id: string;
+  label: string;
+  stack: Stack;
+  kind: Kind;
+  /** Medians over the rounds; undefined when the variant could not be measured. */
+  requestsPerSec?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  rounds: number;
+  /** Requests/s of every round, in round order, to show the spread. */
+  samples: number[];
+  non2xx: number;
+  socketErrors: number;
+  /** Against the bare framework (for raw and node:http, against bare `node:http`). */
+  vsBare?: number;
+  /** Against the same framework with its native security stack. */
+  vsNative?: number;
+  /** Why the numbers cannot be trusted or are missing (failed start, failed probe, errors). */
+  problems: string[];
+}
+
+export interface Target {
+  name: string;
+  /** The measured ratio, when both sides were measured. */
+  ratio?: number;
+  threshold: number;
+  pass: boolean;
+}
+
+export interface Ceiling {
+  requestsPerSec?: number;
+  /** Ceiling ÷ the fastest real server. */
+  headroom?: number;
+  /** True when the ceiling is less than 1.25× the fastest server: wrk, not the servers, bounds the numbers. */
+  generatorBound?: boolean;
+}
+
+/** Which variant each one is compared with. */
+function bareOf(v: Pick<Variant, 'stack'>): string | undefined {
+  if (v.stack === 'raw' || v.stack === 'node') return 'node:bare';
+  if (v.stack === 'ceiling') return undefined;
+  return `${v.stack}:bare`;
+}
+
+/** Medians and ratios for every variant; `problems` carries start and probe failures. */
+export function summarise(
+  variants: readonly Variant[],
+  measurements: readonly Measurement[],
+  problems: ReadonlyMap<string, string[]> = new Map(),
+): VariantSummary[] {
+  const summaries = variants.map((v): VariantSummary => {
+    const mine = measurements.filter((m) => m.variant === v.id).sort((a, b) => a.round - b.round);
+    const results = mine.map((m) => m.result);
+    const issues = [...(problems.get(v.id) ?? [])];
+    const non2xx = results.reduce((s, r) => s + r.non2xx, 0);
+    const socketErrors = results.reduce((s, r) => s + r.socketErrors, 0);
+    if (non2xx > 0) issues.push(`${non2xx} answers were not 2xx/3xx`);
+    if (socketErrors > 0) issues.push(`${socketErrors} socket errors`);
+    const summary: VariantSummary = {
+      id: v.id,
+      label: v.label,
+      stack: v.stack,
+      kind: v.kind,
+      rounds: results.length,
+      samples: results.map((r) => r.requestsPerSec),
+      non2xx,
+      socketErrors,
+      problems: issues,
+    };
+    if (results.length > 0) {
+      summary.requestsPerSec = median(results.map((r) => r.requestsPerSec));
+      summary.p50Ms = median(results.map((r) => r.p50Ms));
+      summary.p99Ms = median(results.map((r) => r.p99Ms));
+    }
+    return summary;
+  });
+  const rps = new Map(summaries.map((s) => [s.id, s.requestsPerSec]));
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? a / b : undefined);
+  for (const s of summaries) {
+    const bare = bareOf(s);
+    if (bare && bare !== s.id) s.vsBare = ratio(s.requestsPerSec, rps.get(bare));
+    if (s.kind === 'bouncer' || s.kind === 'bouncer-jwt') {
+      if (s.stack !== 'raw') s.vsNative = ratio(s.requestsPerSec, rps.get(`${s.stack}:native`));
+    }
+  }
+  return summaries;
+}
+
+export function ceiling(summaries: readonly VariantSummary[]): Ceiling {
+  const top = summaries.find((s) => s.stack === 'ceiling')?.requestsPerSec;
+  const others = summaries.filter((s) => s.stack !== 'ceiling' && s.requestsPerSec !== undefined);
+  if (top === undefined || others.length === 0) return { requestsPerSec: top };
+  const fastest = Math.max(...others.map((s) => s.requestsPerSec!));
+  const headroom = top / fastest;
+  return { requestsPerSec: top, headroom, generatorBound: headroom < 1.25 };
+}
+
+/** The goals the report checks: policy ≥ 0.90× bare, policy + JWT ≥ 0.85× bare, raw + policy ≥ node:http. */
+export function targets(summaries: readonly VariantSummary[]): Target[] {
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+  const out: Target[] = [];
+  const check = (name: string, id: string, threshold: number) => {
+    const s = byId.get(id);
+    if (!s) return;
+    const ratio = s.problems.length === 0 ? s.vsBare : undefined;
+    out.push({ name, ratio, threshold, pass: ratio !== undefined && ratio >= threshold });
+  };
+  for (const [stack, name] of [
+    ['express', 'Express'],
+    ['koa', 'Koa'],
+    ['hono', 'Hono'],
+  ] as const) {
+    check(`${name}: Bouncer policy ≥ 0.90× bare ${name}`, `${stack}:bouncer`, 0.9);
+    check(`${name}: Bouncer policy + JWT ≥ 0.85× bare ${name}`, `${stack}:bouncer-jwt`, 0.85);
+  }
+  check('@bouncer/raw with the full policy ≥ bare node:http', 'raw:bouncer', 1);
+  return out;
+}
+
+/** `PASS  name (0.93×)` / `MISS  name (0.71×)` / `MISS  name (not measured)`. */
+export function targetLine(t: Target): string {
+  const measured = t.ratio === undefined ? 'not measured' : `${t.ratio.toFixed(2)}×`;
+  return `${t.pass ? 'PASS' : 'MISS'}  ${t.name} (${measured})`;
+}

@@ -1,0 +1,33 @@
+// Hono 4 on @hono/node-server under test: `bare`, `native` (secure-headers, cors, hono-rate-limiter), `bouncer`, `bouncer-jwt`.
+import { bouncer } from '@bouncer/hono';
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { rateLimiter } from 'hono-rate-limiter';
+import { announce, modeFromArgv, prices } from './_app';
+import { benchPolicy } from './_policy';
+import { ORIGIN, RATE_LIMIT } from './_settings';
+
+const mode = modeFromArgv();
+const app = new Hono();
+
+if (mode === 'native') {
+  app.use(secureHeaders());
+  app.use(cors({ origin: ORIGIN }));
+  app.use(
+    rateLimiter({
+      windowMs: RATE_LIMIT.windowMs,
+      limit: RATE_LIMIT.limit,
+      standardHeaders: 'draft-7',
+      // The socket address, as the other stacks key on.
+      keyGenerator: (c) => getConnInfo(c).remote.address ?? 'unknown',
+    }),
+  );
+} else if (mode === 'bouncer' || mode === 'bouncer-jwt') {
+  app.use(bouncer(await benchPolicy({ jwt: mode === 'bouncer-jwt' })));
+}
+app.get('/prices', (c) => c.json(prices));
+
+serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => announce(info.port));

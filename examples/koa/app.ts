@@ -1,0 +1,31 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { bouncer } from '@bouncer/koa';
+import Koa from 'koa';
+import { policy } from '../policy';
+import { prices, readUser } from '../pricing';
+
+/** The pricing API on Koa 3, behind the shared policy. */
+export function createApp() {
+  const app = new Koa();
+  app.use(bouncer(policy)); // first: every route, 404 and error passes the bouncer
+  const router = new Router();
+  router.get('/health', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/prices', (ctx) => {
+    ctx.body = prices;
+  });
+  router.get('/users/:id', (ctx) => {
+    const { status, body } = readUser(ctx.state.auth?.sub, ctx.params.id);
+    ctx.status = status;
+    ctx.body = body;
+  });
+  router.post('/orders', bodyParser(), (ctx) => {
+    ctx.status = 201;
+    ctx.body = { order: ctx.request.body };
+  });
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

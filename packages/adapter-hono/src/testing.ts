@@ -1,0 +1,43 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ExpectGuardedOptions, expectGuarded, type RouteReport } from '@bouncer/core/audit';
+import { getRequestListener } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { auditRoutes } from './audit';
+
+export { UnguardedRoutesError } from '@bouncer/core/audit';
+export type { ExpectGuardedOptions, RouteReport };
+
+/**
+ * Test helper: audits `app`'s routes, then serves `app.fetch` through @hono/node-server on
+ * 127.0.0.1 (port 0) and sends every route a request the policy must reject (no credentials, plus
+ * `options.headers`). Throws an `UnguardedRoutesError` naming each route the audit found open or
+ * that answered without the bouncer's rejection.
+ *
+ * @example
+ * await expectAllRoutesGuarded(createApp(), { isPublic: (m, p) => p === '/health' });
+ */
+export async function expectAllRoutesGuarded(
+  app: Hono<any, any, any>,
+  options: ExpectGuardedOptions = {},
+): Promise<readonly RouteReport[]> {
+  return expectGuarded(auditRoutes(app, options), () => serve(app), options);
+}
+
+function serve(app: Hono<any, any, any>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(getRequestListener(app.fetch));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ExpectGuardedOptions, expectGuarded, type RouteReport } from '@bouncer/core/audit';
+import type Koa from 'koa';
+import { auditRoutes } from './audit';
+
+export { UnguardedRoutesError } from '@bouncer/core/audit';
+export type { ExpectGuardedOptions, RouteReport };
+
+/**
+ * Test helper: audits `app`'s routes, then serves `app.callback()` on 127.0.0.1 (port 0) and sends
+ * every route a request the policy must reject (no credentials, plus `options.headers`). Throws an
+ * `UnguardedRoutesError` naming each route the audit found open or that answered without the
+ * bouncer's rejection.
+ *
+ * @example
+ * await expectAllRoutesGuarded(createApp(), { isPublic: (m, p) => p === '/health' });
+ */
+export async function expectAllRoutesGuarded(
+  app: Koa<any, any>,
+  options: ExpectGuardedOptions = {},
+): Promise<readonly RouteReport[]> {
+  return expectGuarded(auditRoutes(app, options), () => serve(app), options);
+}
+
+function serve(app: Koa<any, any>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(app.callback());
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { describe, expect, it } from 'vitest';
+import { testPolicy } from '../../core/src/audit/_test-chain';
+import { auditRoutes } from './audit';
+import { createServer, Router } from './index';
+import { expectAllRoutesGuarded } from './testing';
+
+function routes() {
+  const router = new Router();
+  router.get('/health', (_req, res) => res.json({ ok: true }));
+  router.get('/users/:id', (req, res) => res.json({ id: req.params.id }));
+  router.post('/orders', (_req, res) => res.json({}, 201));
+  return router;
+}
+
+describe('auditRoutes (raw server)', () => {
+  it('reports every route guarded when the server runs a chain', () => {
+    const router = routes();
+    const server = createServer({ chain: testPolicy(['/health']), handler: router.handle });
+    expect(auditRoutes(server, { router }).map((r) => [r.method, r.path, r.guarded, r.reason])).toEqual([
+      ['GET', '/health', false, REASONS.public],
+      ['GET', '/users/:id', true, undefined],
+      ['POST', '/orders', true, undefined],
+    ]);
+  });
+
+  it('flags every route of a server started without the chain', () => {
+    const router = new Router();
+    router.get('/export', (_req, res) => res.json({ data: 'all customer data' }));
+    const server = createServer({ handler: router.handle });
+    expect(auditRoutes(server, { router })).toEqual([
+      {
+        method: 'GET',
+        path: '/export',
+        guarded: false,
+        reason: REASONS.none,
+        source: 'server without a chain',
+      },
+    ]);
+  });
+});
+
+describe('expectAllRoutesGuarded (raw server)', () => {
+  it('passes when the chain guards every route', async () => {
+    const router = routes();
+    const server = createServer({ chain: testPolicy(['/health']), handler: router.handle });
+    expect(await expectAllRoutesGuarded(server, { router })).toHaveLength(3);
+  });
+
+  it('finds the planted mistake — an internal server without the chain — by audit and by probe', async () => {
+    const router = new Router();
+    router.get('/export', (_req, res) => res.json({ data: 'all customer data' }));
+    const server = createServer({ handler: router.handle });
+    const error = (await expectAllRoutesGuarded(server, { router }).catch(
+      (e: unknown) => e,
+    )) as UnguardedRoutesError;
+    expect(error).toBeInstanceOf(UnguardedRoutesError);
+    expect(error.routes.map((r) => [r.method, r.path, r.reason, r.answer?.split(' ')[0]])).toEqual([
+      ['GET', '/export', REASONS.none, '200'],
+    ]);
+  });
+});

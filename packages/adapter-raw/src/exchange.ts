@@ -1,0 +1,309 @@
+import {
+  type Context,
+  type Host,
+  type HostFinish,
+  HttpError,
+  PROBLEM_TYPE,
+  problemBody,
+  runChain,
+} from '@bouncer/core';
+import type { BodyOwner } from './_body';
+import type { RequestHead } from './_head';
+import { RawRequest } from './request';
+import { type Chunk, RawResponse, type ResponseTransport } from './response';
+
+/** What an exchange needs from its connection. */
+export interface ExchangeOwner {
+  readonly chain: ((ctx: Context<any>, next: () => Promise<void>) => unknown) | undefined;
+  readonly handler: Handler<any>;
+  readonly highWaterMark: number;
+  /** False once the server is closing: later heads say `Connection: close`. */
+  readonly persistent: boolean;
+  isActive(exchange: Exchange): boolean;
+  write(data: Chunk, latin1: boolean): boolean;
+  /** Corks the socket; false when there is none to cork. */
+  cork(): boolean;
+  uncork(): void;
+  queued(bytes: number): void;
+  done(exchange: Exchange): void;
+  destroy(): void;
+  reportError(error: unknown): void;
+}
+
+/** The application: a function of request, response and the state the chain filled in. */
+export type Handler<S extends object = Record<string, unknown>> = (
+  req: RawRequest,
+  res: RawResponse,
+  state: S,
+) => unknown;
+
+const encoder = new TextEncoder();
+const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+/**
+ * One request/response pair on a connection. It is the core's `Host` for that request, the
+ * response's transport (ordering its bytes behind earlier pipelined answers), and the body's owner.
+ */
+export class Exchange implements Host, ResponseTransport, BodyOwner {
+  readonly req: RawRequest;
+  readonly res: RawResponse;
+  readonly state: Record<string, unknown> = {};
+  readonly isHead: boolean;
+  readonly minor: number;
+  readonly highWaterMark: number;
+  readonly scheme = 'http' as const;
+  holding = false;
+  /** The response's last byte has been produced (it may still wait in `out`). */
+  ended = false;
+  #finished = false;
+  readonly #owner: ExchangeOwner;
+  #keepAlive: boolean;
+  readonly #expectContinue: boolean;
+  #continueSent = false;
+  #out: Chunk[] | undefined;
+  #outBytes = 0;
+  #bodyBytes = 0;
+  #onFinish: ((info: HostFinish) => void) | undefined;
+  #resolveCommit: (() => void) | undefined;
+  #failedWhileHeld = false;
+  #corked = false;
+
+  constructor(owner: ExchangeOwner, head: RequestHead, address: string, port: number) {
+    this.#owner = owner;
+    this.req = new RawRequest(head, address, port, this);
+    this.res = new RawResponse(this);
+    this.isHead = head.method === 'HEAD';
+    this.minor = head.minor;
+    this.#keepAlive = head.keepAlive;
+    this.#expectContinue = head.expectContinue;
+    this.highWaterMark = owner.highWaterMark;
+    this.downstream = this.downstream.bind(this);
+  }
+
+  // ---- Host (the core's view of this request) ----
+  get method(): string {
+    return this.req.method;
+  }
+  get target(): string {
+    return this.req.target;
+  }
+  get peer(): string {
+    return this.req.remoteAddress;
+  }
+  header(name: string): string | undefined {
+    const values = this.req.fields.get(name);
+    if (values === undefined) return undefined;
+    return values.length === 1 ? values[0] : values.join(', ');
+  }
+  headerValues(name: string): readonly string[] {
+    return this.req.fields.get(name) ?? [];
+  }
+  readBody(limit: number): Promise<Uint8Array> {
+    return this.req.body.collect(limit);
+  }
+  status(): number {
+    return this.res.statusCode;
+  }
+  getHeader(name: string): string | undefined {
+    const v = this.res.getHeader(name);
+    return v === undefined || typeof v === 'string' ? v : v.join(', ');
+  }
+  setHeader(name: string, value: string | readonly string[]): void {
+    if (!this.res.flushed) this.res.setHeaderInternal(name, value);
+  }
+  removeHeader(name: string): void {
+    if (!this.res.flushed) this.res.removeHeaderInternal(name);
+  }
+  onFinish(listener: (info: HostFinish) => void): void {
+    this.#onFinish = listener;
+  }
+  reportError(error: unknown): void {
+    this.#owner.reportError(error);
+  }
+
+  // ---- ResponseTransport ----
+  /** Persistence as the head will announce it; once false it stays false. */
+  get keepAlive(): boolean {
+    if (!this.#keepAlive || !this.#owner.persistent) return false;
+    // The client may still be waiting to send a body we never asked for (RFC 9110 §10.1.1).
+    if (this.#expectContinue && !this.#continueSent && !this.req.body.complete) return false;
+    return true;
+  }
+  set keepAlive(value: boolean) {
+    if (!value) this.#keepAlive = false;
+  }
+
+  onCommit(): void {
+    const resolve = this.#resolveCommit;
+    if (resolve) {
+      this.#resolveCommit = undefined;
+      resolve();
+    }
+  }
+
+  send(data: Chunk, latin1 = false): boolean {
+    if (this.#owner.isActive(this)) return this.#owner.write(data, latin1);
+    const chunk = latin1 && typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    const n = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (this.#out === undefined) this.#out = [chunk];
+    else this.#out.push(chunk);
+    this.#outBytes += n;
+    this.#owner.queued(n);
+    return this.#outBytes < this.highWaterMark;
+  }
+
+  cork(): void {
+    this.#corked = this.#owner.isActive(this) && this.#owner.cork();
+  }
+
+  uncork(): void {
+    if (this.#corked) {
+      this.#corked = false;
+      this.#owner.uncork();
+    }
+  }
+
+  onEnd(bodyBytes: number): void {
+    this.ended = true;
+    this.#bodyBytes = bodyBytes;
+    if (this.#owner.isActive(this)) this.#owner.done(this);
+  }
+
+  abort(error: Error): void {
+    this.#owner.reportError(error);
+    this.#owner.destroy();
+  }
+
+  // ---- BodyOwner ----
+  onBodyRead(): void {
+    if (!this.#expectContinue || this.#continueSent || this.req.body.complete || this.res.flushed) return;
+    this.#continueSent = true;
+    this.send(CONTINUE, true);
+  }
+
+  // ---- lifecycle, driven by the connection ----
+  /** Becomes the connection's active exchange: flush what waited. Returns the bytes flushed. */
+  activate(): number {
+    const out = this.#out;
+    const n = this.#outBytes;
+    if (out) {
+      this.#out = undefined;
+      this.#outBytes = 0;
+      for (const chunk of out) this.#owner.write(chunk, false);
+    }
+    return n;
+  }
+
+  /** Fires the finish hook once (RFC-agnostic bookkeeping for access logs and metrics). */
+  finish(aborted: boolean): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (aborted) this.req.body.fail(new Error('The connection closed before the request completed'));
+    const listener = this.#onFinish;
+    if (listener) {
+      try {
+        listener({ bytes: this.#bodyBytes || this.res.bytesSent, aborted });
+      } catch (error) {
+        this.#owner.reportError(error);
+      }
+    }
+  }
+
+  /** Runs the chain (when there is one) around the handler. Never throws, never rejects. */
+  start(): void {
+    const chain = this.#owner.chain;
+    if (chain === undefined) {
+      this.downstream().then(undefined, (error: unknown) => this.#handlerFailed(error));
+      return;
+    }
+    this.holding = true;
+    runChain(chain as never, this, this.state, this.downstream).then(
+      (ctx) => this.#settle(ctx),
+      (error: unknown) => this.#handlerFailed(error),
+    );
+  }
+
+  /**
+   * The handler as the chain's downstream: resolves when the handler commits its head (or returns
+   * without answering: it is still streaming), rejects when it throws before committing.
+   */
+  downstream(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#resolveCommit = resolve;
+      let out: unknown;
+      try {
+        out = this.#owner.handler(this.req, this.res, this.state);
+      } catch (error) {
+        this.#resolveCommit = undefined;
+        reject(error);
+        return;
+      }
+      if (this.res.headersSent) this.onCommit();
+      if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function') {
+        (out as Promise<unknown>).then(
+          () => this.onCommit(),
+          (error: unknown) => {
+            if (this.res.headersSent) this.#afterCommitError(error);
+            else {
+              this.#resolveCommit = undefined;
+              reject(error);
+            }
+          },
+        );
+      } else this.onCommit();
+    });
+  }
+
+  /** Sends an answer the app did not write (chain short-circuit, error), replacing the app's. */
+  sendFinal(status: number, body: Uint8Array | null): void {
+    this.res.sendFinal(status, body);
+  }
+
+  /** A framing error or timeout hit this request's body: answer it if nobody else can. */
+  failBody(status: number, reason: string): void {
+    this.#keepAlive = false;
+    const body = this.req.body;
+    const started = body.started;
+    body.fail(new HttpError(status, { detail: reason }));
+    if (!started && !this.res.headersSent && !this.holding) this.#problem(status);
+  }
+
+  #settle(ctx: Context<any>): void {
+    this.holding = false;
+    const res = this.res;
+    if (ctx.response) {
+      if (!res.flushed) this.sendFinal(ctx.response.status, ctx.response.body);
+      return;
+    }
+    if (this.#failedWhileHeld) this.#problem(500);
+    else if (res.headersSent) res.flushHead();
+  }
+
+  #afterCommitError(error: unknown): void {
+    this.#owner.reportError(error);
+    if (this.holding) this.#failedWhileHeld = true;
+    else if (this.res.flushed) this.#owner.destroy();
+  }
+
+  #handlerFailed(error: unknown): void {
+    if (this.res.headersSent) {
+      this.#afterCommitError(error);
+      return;
+    }
+    // A rejection the app let through (e.g. the body hit maxBodySize) keeps its status; the rest is a 500.
+    if (error instanceof HttpError) {
+      this.#problem(error.status);
+      return;
+    }
+    this.#owner.reportError(error);
+    this.#problem(500);
+  }
+
+  /** A problem+json answer (RFC 9457) with no internals in it. */
+  #problem(status: number): void {
+    if (this.res.flushed) return;
+    for (const name of this.res.getHeaderNames()) this.res.removeHeaderInternal(name);
+    this.res.setHeaderInternal('Content-Type', PROBLEM_TYPE);
+    this.sendFinal(status, encoder.encode(problemBody(status)));
+  }
+}

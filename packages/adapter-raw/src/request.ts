@@ -1,0 +1,109 @@
+import { type BodyOwner, BodyReader } from './_body';
+import type { RequestHead } from './_head';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The app-facing request: the parsed head plus the body as a stream or as bytes. */
+export class RawRequest implements AsyncIterable<Uint8Array> {
+  readonly method: string;
+  /** The request-target exactly as received. */
+  readonly target: string;
+  /** `'1.1'` or `'1.0'`. */
+  readonly httpVersion: string;
+  /** Field lines as received: name, value, name, value … */
+  readonly rawHeaders: readonly string[];
+  /** Trailer field lines (name, value …) once a chunked body completed; never merged into headers. */
+  rawTrailers: readonly string[] = [];
+  /** Remote address as the socket reports it (IPv6, or IPv4-mapped IPv6 as `::ffff:a.b.c.d`). */
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Route parameters, filled by `Router`. */
+  params: Record<string, string> = {};
+  /** @internal */
+  readonly fields: Map<string, string[]>;
+  /** @internal */
+  readonly body: BodyReader;
+  #path: string | undefined;
+  #query: URLSearchParams | undefined;
+  #headers: Record<string, string> | undefined;
+
+  constructor(head: RequestHead, address: string, port: number, owner: BodyOwner) {
+    this.method = head.method;
+    this.target = head.target;
+    this.httpVersion = head.minor === 1 ? '1.1' : '1.0';
+    this.rawHeaders = head.rawHeaders;
+    this.fields = head.fields;
+    this.remoteAddress = address;
+    this.remotePort = port;
+    this.body = new BodyReader(owner, !head.chunked && head.contentLength <= 0);
+  }
+
+  /** The path part of the target, still percent-encoded (absolute-form reduced to its path). */
+  get path(): string {
+    if (this.#path === undefined) {
+      let t = this.target;
+      if (t.charCodeAt(0) !== 47 /* / */) {
+        const scheme = t.indexOf('://');
+        if (scheme > 0) {
+          const slash = t.indexOf('/', scheme + 3);
+          t = slash === -1 ? '/' : t.slice(slash);
+        }
+      }
+      const q = t.indexOf('?');
+      this.#path = q === -1 ? t : t.slice(0, q);
+    }
+    return this.#path;
+  }
+
+  /** Query parameters, parsed on first use. */
+  get query(): URLSearchParams {
+    if (this.#query === undefined) {
+      const q = this.target.indexOf('?');
+      this.#query = new URLSearchParams(q === -1 ? '' : this.target.slice(q + 1));
+    }
+    return this.#query;
+  }
+
+  /** Lower-case name → value; repeated fields joined with `, ` (see `headersDistinct`). */
+  get headers(): Record<string, string> {
+    if (this.#headers === undefined) {
+      const out: Record<string, string> = Object.create(null);
+      for (const [name, values] of this.fields)
+        out[name] = values.length === 1 ? values[0] : values.join(', ');
+      this.#headers = out;
+    }
+    return this.#headers;
+  }
+
+  /** Lower-case name → every field line's value. */
+  get headersDistinct(): Record<string, string[]> {
+    const out: Record<string, string[]> = Object.create(null);
+    for (const [name, values] of this.fields) out[name] = [...values];
+    return out;
+  }
+
+  /** One header (case-insensitive name); repeated fields joined with `, `. */
+  header(name: string): string | undefined {
+    const values = this.fields.get(name.toLowerCase());
+    if (values === undefined) return undefined;
+    return values.length === 1 ? values[0] : values.join(', ');
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this.body.iterate();
+  }
+
+  /** The whole body (already bounded by the server's `maxBodySize`). */
+  bytes(): Promise<Uint8Array> {
+    return this.body.collect(Number.POSITIVE_INFINITY);
+  }
+
+  /** The body as UTF-8 text; invalid UTF-8 rejects. */
+  async text(): Promise<string> {
+    return decoder.decode(await this.bytes());
+  }
+
+  async json<T = unknown>(): Promise<T> {
+    return JSON.parse(await this.text()) as T;
+  }
+}

@@ -1,0 +1,110 @@
+import { ConfigError, type Middleware, type State } from '@bouncer/core';
+import type { Handler } from './exchange';
+
+/** Options of `createServer()`; the names are node:http's where node has the same knob. */
+export interface RawServerOptions<S extends object = State> {
+  /** The application: `router.handle` or any `(req, res, state) => unknown`. */
+  handler: Handler<S>;
+  /** A Bouncer chain (e.g. from `compose([...])`) run around the handler for every request. */
+  chain?: Middleware<S>;
+  /** Bytes of request-line plus header section; more → 431. @default 16384 */
+  maxHeaderSize?: number;
+  /** Field lines per header section; more → 431 (node silently drops them instead). @default 100 */
+  maxHeadersCount?: number;
+  /** Bytes of request-target; more → 414 (RFC 9112 §3). @default 8192 */
+  maxRequestTargetLength?: number;
+  /** Milliseconds to receive a complete header section; then 408 and close. 0 disables. @default 60000 */
+  headersTimeout?: number;
+  /** Milliseconds to receive a whole request (head and body); then 408 and close. 0 disables. @default 300000 */
+  requestTimeout?: number;
+  /** Milliseconds an idle kept-alive connection stays open. 0 disables. @default 5000 */
+  keepAliveTimeout?: number;
+  /** Requests served per connection; the last answer says `Connection: close`. 0 = unlimited. @default 0 */
+  maxRequestsPerSocket?: number;
+  /** Concurrent connections; more are dropped as they arrive. 0 = unlimited. @default 0 */
+  maxConnections?: number;
+  /** Body bytes actually received per request (any framing); more → 413. @default 1048576 */
+  maxBodySize?: number;
+  /** Bytes buffered per connection before `write()` returns false and reading pauses. @default 16384 */
+  highWaterMark?: number;
+  /** Receives unexpected errors (a throwing handler, a broken middleware). @default console.error */
+  onError?: (error: unknown) => void;
+}
+
+export type ResolvedOptions = Required<Omit<RawServerOptions<any>, 'chain' | 'onError' | 'handler'>>;
+
+const DEFAULTS = {
+  maxHeaderSize: 16 * 1024,
+  maxHeadersCount: 100,
+  maxRequestTargetLength: 8 * 1024,
+  headersTimeout: 60_000,
+  requestTimeout: 300_000,
+  keepAliveTimeout: 5_000,
+  maxRequestsPerSocket: 0,
+  maxConnections: 0,
+  maxBodySize: 1024 * 1024,
+  highWaterMark: 16 * 1024,
+} satisfies ResolvedOptions;
+
+/** Options whose zero means "off" rather than "nothing allowed". */
+const ZERO_OK = new Set([
+  'headersTimeout',
+  'requestTimeout',
+  'keepAliveTimeout',
+  'maxRequestsPerSocket',
+  'maxConnections',
+]);
+
+/** What a connection needs from its server. */
+export interface ServerCore {
+  readonly options: ResolvedOptions;
+  readonly chain: Middleware<any> | undefined;
+  readonly handler: Handler<any>;
+  reportError(error: unknown): void;
+  forget(connection: unknown): void;
+}
+
+/** Merges defaults once and rejects bad values with a `ConfigError` naming the option. */
+export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError('createServer', 'options', `must be an object, got ${String(options)}`);
+  }
+  if (typeof options.handler !== 'function') {
+    throw new ConfigError(
+      'createServer',
+      'handler',
+      `must be a function (req, res, state), got ${typeof options.handler}`,
+    );
+  }
+  if (options.chain !== undefined && typeof options.chain !== 'function') {
+    throw new ConfigError(
+      'createServer',
+      'chain',
+      `must be a Bouncer middleware, got ${typeof options.chain}`,
+    );
+  }
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new ConfigError('createServer', 'onError', `must be a function, got ${typeof options.onError}`);
+  }
+  const out: ResolvedOptions = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as (keyof ResolvedOptions)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const min = ZERO_OK.has(key) ? 0 : 1;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      throw new ConfigError('createServer', key, `must be an integer ≥ ${min}, got ${String(value)}`);
+    }
+    out[key] = value;
+  }
+  if (out.requestTimeout > 0 && out.headersTimeout > out.requestTimeout) {
+    throw new ConfigError(
+      'createServer',
+      'headersTimeout',
+      `(${out.headersTimeout}) must not exceed requestTimeout (${out.requestTimeout})`,
+    );
+  }
+  if (out.maxHeaderSize > 1024 * 1024) {
+    throw new ConfigError('createServer', 'maxHeaderSize', `must be at most 1 MiB, got ${out.maxHeaderSize}`);
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type { Middleware, State } from '@bouncer/core';
+import { Connection } from './connection';
+import type { Handler } from './exchange';
+import {
+  type RawServerOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  type ServerCore,
+} from './server-options';
+
+export interface ListenAddress {
+  port: number;
+  address: string;
+  family: string;
+}
+
+export interface CloseOptions {
+  /** Milliseconds to let in-flight requests finish before the remaining connections are destroyed. @default 10000 */
+  deadline?: number;
+}
+
+/**
+ * A strict HTTP/1.1 server on `node:net`, running a Bouncer chain around the handler.
+ *
+ * @example
+ * const server = createServer({ chain: compose([securityHeaders()]), handler: router.handle });
+ * const { port } = await server.listen(0, '127.0.0.1');
+ */
+export class RawServer<S extends object = State> implements ServerCore {
+  readonly options: ResolvedOptions;
+  readonly chain: Middleware<any> | undefined;
+  readonly handler: Handler<any>;
+  readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #net: Server;
+  readonly #connections = new Set<Connection>();
+  #onIdle: (() => void) | undefined;
+
+  constructor(options: RawServerOptions<S>) {
+    this.options = resolveOptions(options);
+    this.chain = options.chain;
+    this.handler = options.handler;
+    this.#onError = options.onError;
+    // allowHalfOpen: a client may send its request and FIN; we still answer before closing.
+    this.#net = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
+    if (this.options.maxConnections > 0) this.#net.maxConnections = this.options.maxConnections;
+  }
+
+  /** Starts listening; resolves with the bound address (use port 0 for an ephemeral port). */
+  listen(port = 0, host = '127.0.0.1'): Promise<ListenAddress> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.#net.once('error', onError);
+      this.#net.listen(port, host, () => {
+        this.#net.off('error', onError);
+        resolve(this.address()!);
+      });
+    });
+  }
+
+  address(): ListenAddress | null {
+    const a = this.#net.address();
+    if (a === null || typeof a === 'string') return null;
+    return { port: a.port, address: a.address, family: a.family };
+  }
+
+  /** Number of open connections. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, let in-flight requests finish (their answers say
+   * `Connection: close`), close idle keep-alive connections; after `deadline`, destroy the rest.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    const deadline = options.deadline ?? 10_000;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        for (const c of this.#connections) c.destroy();
+      }, deadline);
+      timer.unref();
+      let listening = true;
+      const settle = () => {
+        if (listening || this.#connections.size > 0) return;
+        clearTimeout(timer);
+        this.#onIdle = undefined;
+        resolve();
+      };
+      this.#onIdle = settle;
+      this.#net.close(() => {
+        listening = false;
+        settle();
+      });
+      for (const c of this.#connections) c.shutdown();
+    });
+  }
+
+  reportError(error: unknown): void {
+    if (this.#onError) {
+      try {
+        this.#onError(error);
+        return;
+      } catch (reporterError) {
+        error = reporterError;
+      }
+    }
+    console.error(error);
+  }
+
+  forget(connection: unknown): void {
+    this.#connections.delete(connection as Connection);
+    if (this.#connections.size === 0) this.#onIdle?.();
+  }
+
+  #accept(socket: Socket): void {
+    this.#connections.add(new Connection(socket, this));
+  }
+}
+
+/** Creates a `RawServer` (see `RawServerOptions` for every limit and its default). */
+export function createServer<S extends object = State>(options: RawServerOptions<S>): RawServer<S> {
+  return new RawServer(options);
+}

@@ -1,0 +1,66 @@
+import type { Middleware } from '../types';
+import { type IsPublic, outsidePattern, REASONS, type RouteReport } from './types';
+
+/** A bouncer found in a framework's stack, in run order. */
+export interface FoundGuard {
+  /** Position in a depth-first walk of the app, i.e. the order in which the framework runs things. */
+  seq: number;
+  /** Stack ids from the app down to the stack that holds it: it covers routes in that subtree only. */
+  scope: readonly number[];
+  /** Its mount path or pattern, for the `outside the bouncer's path pattern` reason. */
+  pattern: string;
+  chain: Middleware<any>;
+  /** Whether a request for this concrete path (a filled route pattern) passes through it. */
+  covers(path: string): boolean;
+}
+
+/** A route found in a framework's stack. */
+export interface FoundRoute {
+  seq: number;
+  scope: readonly number[];
+  method: string;
+  path: string;
+  /** The pattern filled by `probePath`, or undefined for regular-expression routes. */
+  filled: string | undefined;
+  /** A bouncer among the route's own handlers, before the final one. */
+  ownGuard: boolean;
+  source: string;
+}
+
+/**
+ * Decides one route: guarded when a bouncer in scope runs before it and covers its path. The reason
+ * names the most specific mistake: a bouncer that would cover it but comes later; one that comes
+ * earlier with a path pattern that misses it; one mounted only on other routers; none at all.
+ */
+export function judgeRoute(
+  route: FoundRoute,
+  guards: readonly FoundGuard[],
+  isPublic: IsPublic,
+): RouteReport {
+  const report: RouteReport = {
+    method: route.method,
+    path: route.path,
+    guarded: false,
+    source: route.source,
+  };
+  const path = route.filled ?? route.path;
+  if (route.filled !== undefined && isPublic(route.method === 'ALL' ? 'GET' : route.method, path))
+    report.public = true;
+  const inScope = guards.filter((g) => isPrefix(g.scope, route.scope));
+  const before = inScope.filter((g) => g.seq < route.seq);
+  if (route.ownGuard || before.some((g) => g.covers(path))) {
+    if (report.public) report.reason = REASONS.public;
+    else report.guarded = true;
+    return report;
+  }
+  if (inScope.some((g) => g.seq > route.seq && g.covers(path))) report.reason = REASONS.before;
+  else if (before.length > 0)
+    report.reason = outsidePattern([...new Set(before.map((g) => g.pattern))].join(', '));
+  else if (guards.length > 0) report.reason = REASONS.unguardedMount;
+  else report.reason = REASONS.none;
+  return report;
+}
+
+function isPrefix(outer: readonly number[], inner: readonly number[]): boolean {
+  return outer.length <= inner.length && outer.every((id, i) => inner[i] === id);
+}

@@ -1,0 +1,47 @@
+import { UnguardedRoutesError } from './expect';
+import { isLeak } from './format';
+import type { RouteReport } from './types';
+
+/** What `bouncer(chain, { audit })` does when its first request finds an unguarded route. */
+export type AuditMode = 'warn' | 'throw';
+
+/**
+ * The adapters' startup audit: runs `audit(app)` once, on the first request the bouncer sees (the
+ * first moment an adapter can reach the app from inside a middleware), and remembers the verdict.
+ * `warn` logs the table and lets traffic through; `throw` reports an `UnguardedRoutesError` and
+ * returns false from then on, so the adapter answers 500 instead of serving a half-guarded app —
+ * failing closed without crashing the process.
+ */
+export function auditOnce<A>(
+  mode: AuditMode,
+  audit: (app: A) => RouteReport[],
+): (app: A, report: (error: Error) => void) => boolean {
+  if (mode !== 'warn' && mode !== 'throw') {
+    throw new TypeError(`bouncer: option \`audit\` must be 'warn' or 'throw', got ${JSON.stringify(mode)}`);
+  }
+  let verdict: boolean | undefined;
+  return (app, report) => {
+    if (verdict !== undefined) return verdict;
+    verdict = true;
+    let routes: RouteReport[];
+    try {
+      routes = audit(app);
+    } catch (error) {
+      report(error as Error);
+      return verdict;
+    }
+    const leaks = routes.filter(isLeak);
+    if (leaks.length === 0) return verdict;
+    const error = new UnguardedRoutesError(
+      leaks.map(({ method, path, reason }) => ({ method, path, reason })),
+      routes,
+      [],
+    );
+    if (mode === 'warn') console.warn(error.message);
+    else {
+      report(error);
+      verdict = false;
+    }
+    return verdict;
+  };
+}

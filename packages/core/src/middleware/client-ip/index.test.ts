@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { runFake } from '../../_testing';
+import { compose } from '../../compose';
+import { ConfigError } from '../../errors';
+import { parseXForwardedFor } from '../../utils/forwarded';
+import { ipFilter } from '../ip-filter';
+import { clientIp, compileTrust, resolveClientIp } from '.';
+
+const ipOf = async (
+  options: Parameters<typeof clientIp>[0],
+  peer: string,
+  headers: Record<string, string | string[]> = {},
+) => {
+  const res = await runFake(clientIp({ warn: () => {}, ...options }), { peer, headers });
+  return res.ctx.req.ip;
+};
+
+describe('resolveClientIp', () => {
+  const xff = (v: string) => parseXForwardedFor([v]);
+
+  it('uses the peer when it is not trusted', () => {
+    expect(resolveClientIp('203.0.113.9', xff('127.0.0.1'), compileTrust('10.0.0.0/8'))).toBe('203.0.113.9');
+  });
+
+  it('walks right to left and stops at the first untrusted hop', () => {
+    expect(resolveClientIp('10.0.0.2', xff('127.0.0.1, 198.51.100.7'), compileTrust('10.0.0.0/8'))).toBe(
+      '198.51.100.7',
+    );
+    expect(
+      resolveClientIp('10.0.0.2', xff('6.6.6.6, 198.51.100.7, 10.0.0.3'), compileTrust('10.0.0.0/8')),
+    ).toBe('198.51.100.7');
+  });
+
+  it('answers the leftmost hop when every hop is trusted', () => {
+    expect(resolveClientIp('10.0.0.2', xff('10.0.0.5, 10.0.0.3'), compileTrust('10.0.0.0/8'))).toBe(
+      '10.0.0.5',
+    );
+  });
+
+  it('never answers a garbage hop: the last trusted hop stands instead', () => {
+    for (const junk of ['unknown', '_hidden', 'foo', '<script>', '', '0x7f.0.0.1', '1.2.3']) {
+      expect(resolveClientIp('10.0.0.2', [junk], compileTrust(1)), junk).toBe('10.0.0.2');
+      expect(
+        resolveClientIp('10.0.0.2', ['9.9.9.9', junk, '10.0.0.3'], compileTrust('10.0.0.0/8')),
+        junk,
+      ).toBe('10.0.0.3');
+    }
+  });
+
+  it('counts hops like proxy-addr: n trusts the peer and n-1 hops behind it', () => {
+    expect(resolveClientIp('10.0.0.2', xff('1.1.1.1, 2.2.2.2, 3.3.3.3'), compileTrust(1))).toBe('3.3.3.3');
+    expect(resolveClientIp('10.0.0.2', xff('1.1.1.1, 2.2.2.2, 3.3.3.3'), compileTrust(2))).toBe('2.2.2.2');
+    expect(resolveClientIp('10.0.0.2', xff('1.1.1.1, 2.2.2.2, 3.3.3.3'), compileTrust(9))).toBe('1.1.1.1');
+  });
+
+  it('normalises peers and hops (mapped, ports, case)', () => {
+    expect(resolveClientIp('::ffff:a00:2', xff('[2001:DB8::1]:443'), compileTrust('10.0.0.0/8'))).toBe(
+      '2001:db8::1',
+    );
+    expect(resolveClientIp('::ffff:10.0.0.2', xff('1.2.3.4:5678'), compileTrust('::ffff:10.0.0.0/104'))).toBe(
+      '1.2.3.4',
+    );
+  });
+
+  it('hands the predicate canonical addresses and hop indexes', () => {
+    const seen: [string, number][] = [];
+    const trust = compileTrust((addr, hop) => {
+      seen.push([addr, hop]);
+      return hop < 2;
+    });
+    expect(resolveClientIp('::FFFF:127.0.0.1', xff('3.3.3.3, 2001:db8:0::1'), trust)).toBe('3.3.3.3');
+    expect(seen).toEqual([
+      ['127.0.0.1', 0],
+      ['2001:db8::1', 1],
+      ['3.3.3.3', 2],
+    ]);
+  });
+
+  it('returns an unparsable peer as given (policies then fail closed)', () => {
+    expect(resolveClientIp('', xff('1.2.3.4'), compileTrust(1))).toBe('');
+  });
+});
+
+describe('compileTrust', () => {
+  it('refuses true, zero, fractions, empty lists and bad entries with a ConfigError', () => {
+    for (const bad of [true, 0, -1, 1.5, [], '', ['10.0.0.0/33'], 'loopback, 127.1', {}] as unknown[]) {
+      expect(() => compileTrust(bad as never), String(bad)).toThrow(ConfigError);
+    }
+    expect(() => compileTrust(true as never)).toThrow(/spoof|client writes/);
+    expect(() => compileTrust(['10.0.0.0/8', '1.2.3.999'])).toThrow('"1.2.3.999"');
+  });
+});
+
+describe('clientIp', () => {
+  it('ignores X-Forwarded-For when trust is off and warns once', async () => {
+    const warnings: string[] = [];
+    const mw = clientIp({ warn: (m) => warnings.push(m) });
+    const res = await runFake(mw, { peer: '203.0.113.9', headers: { 'x-forwarded-for': '127.0.0.1' } });
+    await runFake(mw, { peer: '203.0.113.9', headers: { 'x-forwarded-for': '127.0.0.2' } });
+    expect(res.ctx.req.ip).toBe('203.0.113.9');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/trustProxy/);
+  });
+
+  it('does not warn when no forwarding header arrives', async () => {
+    const warnings: string[] = [];
+    await runFake(clientIp({ warn: (m) => warnings.push(m) }), { peer: '203.0.113.9' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('normalises a hex IPv4-mapped peer even without trust', async () => {
+    expect(await ipOf({}, '::ffff:a01:203')).toBe('10.1.2.3');
+  });
+
+  it('treats several X-Forwarded-For field lines as one list', async () => {
+    expect(await ipOf({ trustProxy: 2 }, '10.0.0.1', { 'x-forwarded-for': ['1.1.1.1', '2.2.2.2'] })).toBe(
+      '1.1.1.1',
+    );
+    expect(await ipOf({ trustProxy: 1 }, '10.0.0.1', { 'x-forwarded-for': ['1.1.1.1', '2.2.2.2'] })).toBe(
+      '2.2.2.2',
+    );
+  });
+
+  it('reads only Forwarded when configured so, and only X-Forwarded-For otherwise', async () => {
+    const headers = {
+      forwarded: 'for="[2001:db8::1]:4711";proto=https, for=192.0.2.1',
+      'x-forwarded-for': '6.6.6.6',
+    };
+    expect(await ipOf({ trustProxy: 1, header: 'forwarded' }, '10.0.0.1', headers)).toBe('192.0.2.1');
+    expect(await ipOf({ trustProxy: 2, header: 'forwarded' }, '10.0.0.1', headers)).toBe('2001:db8::1');
+    expect(await ipOf({ trustProxy: 1 }, '10.0.0.1', headers)).toBe('6.6.6.6');
+    // Forwarded chosen but absent: X-Forwarded-For is not a fallback.
+    expect(
+      await ipOf({ trustProxy: 1, header: 'forwarded' }, '10.0.0.1', { 'x-forwarded-for': '6.6.6.6' }),
+    ).toBe('10.0.0.1');
+    expect(await ipOf({ trustProxy: 1, header: 'forwarded' }, '10.0.0.1', { forwarded: 'for=unknown' })).toBe(
+      '10.0.0.1',
+    );
+  });
+
+  it('refuses unknown options and headers', () => {
+    expect(() => clientIp({ trustproxy: 1 } as never)).toThrow(/trustProxy/);
+    expect(() => clientIp({ header: 'x-real-ip' as never })).toThrow(ConfigError);
+  });
+
+  it('stops a spoofed loopback address from passing an allow list (I1)', async () => {
+    const chain = compose([clientIp({ warn: () => {} }), ipFilter({ allow: ['127.0.0.1'] })]);
+    const res = await runFake(chain, { peer: '203.0.113.9', headers: { 'x-forwarded-for': '127.0.0.1' } });
+    expect(res.status).toBe(403);
+    expect(res.reached).toBe(false);
+  });
+
+  it('lets the real client through a trusted proxy, not the spoofed hop (I2/R3)', async () => {
+    const chain = compose([clientIp({ trustProxy: '10.0.0.0/8' }), ipFilter({ deny: ['127.0.0.0/8'] })]);
+    const res = await runFake(chain, {
+      peer: '10.0.0.2',
+      headers: { 'x-forwarded-for': '127.0.0.1, 198.51.100.7' },
+    });
+    expect(res.ctx.req.ip).toBe('198.51.100.7');
+    expect(res.status).toBe(200);
+  });
+});

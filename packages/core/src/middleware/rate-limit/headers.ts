@@ -1,0 +1,47 @@
+// draft-ietf-httpapi-ratelimit-headers-10 fields. Both are Structured Field Lists (RFC 9651 §3.1)
+// of one item per policy: `RateLimit-Policy: "name";q=100;w=60` describes the quota,
+// `RateLimit: "name";r=42;t=17` the state of this client's share of it.
+import type { Context } from '../../context';
+
+/** Policy names: an sf-string restricted to characters that need no escaping and cannot split a list. */
+export const POLICY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function policyItem(name: string, limit: number, windowSec: number): string {
+  return `"${name}";q=${limit};w=${windowSec}`;
+}
+
+export function stateItem(name: string, remaining: number, resetSec: number): string {
+  return `"${name}";r=${remaining};t=${resetSec}`;
+}
+
+/**
+ * Puts `item` in the list field `field`, replacing this policy's earlier item and keeping other
+ * policies' (several limiters on one response each add their own item: draft-10 §5).
+ */
+export function putItem(ctx: Context<any>, field: string, name: string, item: string): void {
+  const current = ctx.res.get(field);
+  if (current === undefined || current === '' || current === item) {
+    ctx.res.set(field, item);
+    return;
+  }
+  // Replaced in place, so the order of policies stays that of the chain.
+  const own = `"${name}";`;
+  const parts: string[] = [];
+  let placed = false;
+  for (const part of current.split(',')) {
+    const p = part.trim();
+    if (p === '') continue;
+    if (!p.startsWith(own)) parts.push(p);
+    else if (!placed) {
+      parts.push(item);
+      placed = true;
+    }
+  }
+  if (!placed) parts.push(item);
+  ctx.res.set(field, parts.join(', '));
+}
+
+/** Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3 delay-seconds; never `0.25` or `0`). */
+export function ceilSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}

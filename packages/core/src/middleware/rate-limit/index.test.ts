@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import { runFake } from '../../_testing';
+import { compose } from '../../compose';
+import { ConfigError } from '../../errors';
+import type { Middleware } from '../../types';
+import { clientIp } from '../client-ip';
+import { MemoryStore, type RateLimitStore, rateLimit } from '.';
+
+const fixedStore = () => {
+  const clock = { t: 0 };
+  return { clock, store: new MemoryStore({ now: () => clock.t }) };
+};
+
+async function hit(
+  mw: Middleware,
+  peer = '203.0.113.9',
+  extra: Parameters<typeof runFake>[1] = {},
+  state = {},
+) {
+  return runFake(mw, { peer, ...extra }, {}, state);
+}
+
+describe('rateLimit', () => {
+  it('allows `limit` requests with draft-10 headers, then answers 429 with Retry-After', async () => {
+    const { store } = fixedStore();
+    const mw = rateLimit({ limit: 3, windowMs: 60_000, store });
+    const first = await hit(mw);
+    expect(first.status).toBe(200);
+    expect(first.headers['ratelimit-policy']).toBe('"default";q=3;w=60');
+    expect(first.headers.ratelimit).toBe('"default";r=2;t=20');
+    await hit(mw);
+    expect((await hit(mw)).headers.ratelimit).toBe('"default";r=0;t=60');
+    const denied = await hit(mw);
+    expect(denied.status).toBe(429);
+    expect(denied.reached).toBe(false);
+    expect(denied.headers['retry-after']).toBe('20');
+    expect(denied.headers.ratelimit).toBe('"default";r=0;t=20');
+    expect(denied.headers['ratelimit-policy']).toBe('"default";q=3;w=60');
+    expect(denied.ctx.rejection?.policy).toBe('rateLimit');
+    expect(JSON.parse(denied.body!)).toMatchObject({ status: 429 });
+  });
+
+  it('rounds Retry-After up to whole seconds, at least 1 (R11)', async () => {
+    const { clock, store } = fixedStore();
+    const mw = rateLimit({ limit: 1, windowMs: 1000, store });
+    await hit(mw);
+    clock.t = 999.75;
+    expect((await hit(mw)).headers['retry-after']).toBe('1');
+    clock.t = 10;
+    expect((await hit(mw)).headers['retry-after']).toBe('1');
+  });
+
+  it('puts the headers back after the downstream replaced them', async () => {
+    const mw = rateLimit({ limit: 5, windowMs: 60_000 });
+    const res = await runFake(mw, {}, { run: (host) => host.resHeaders.clear() });
+    expect(res.headers['ratelimit-policy']).toBe('"default";q=5;w=60');
+    expect(res.headers.ratelimit).toMatch(/^"default";r=4;t=\d+$/);
+  });
+
+  it('keeps one item per policy when several limiters share a response', async () => {
+    const store = new MemoryStore();
+    const chain = compose([
+      rateLimit({ limit: 10, windowMs: 1000, store, policyName: 'burst' }),
+      rateLimit({ limit: 1000, windowMs: 86_400_000, store, policyName: 'daily' }),
+    ]);
+    const res = await hit(chain);
+    expect(res.headers['ratelimit-policy']).toBe('"burst";q=10;w=1, "daily";q=1000;w=86400');
+    expect(res.headers.ratelimit).toBe('"burst";r=9;t=1, "daily";r=999;t=87');
+  });
+
+  it('ignores spoofed X-Forwarded-For when no proxy is trusted (R2)', async () => {
+    const chain = compose([clientIp({ warn: () => {} }), rateLimit({ limit: 2, windowMs: 60_000 })]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (await hit(chain, '203.0.113.9', { headers: { 'x-forwarded-for': `198.51.100.${i}` } })).status,
+      );
+    expect(statuses).toEqual([200, 200, 429, 429]);
+  });
+
+  it('groups an IPv6 client rotating through its /56 (R4) but not other networks', async () => {
+    const mw = rateLimit({ limit: 2, windowMs: 60_000 });
+    expect((await hit(mw, '2001:db8:1:2::1')).status).toBe(200);
+    expect((await hit(mw, '2001:db8:1:2::2')).status).toBe(200);
+    expect((await hit(mw, '2001:db8:1:ff:ffff::9')).status).toBe(429);
+    expect((await hit(mw, '2001:db8:1:100::1')).status).toBe(200);
+    const per64 = rateLimit({ limit: 1, windowMs: 60_000, ipv6Prefix: 64 });
+    expect((await hit(per64, '2001:db8:1:2::1')).status).toBe(200);
+    expect((await hit(per64, '2001:db8:1:3::1')).status).toBe(200);
+  });
+
+  it('keys IPv4-mapped forms as the IPv4 address, apart from other IPv4 clients (R5) and from NAT64 (R6)', async () => {
+    const mw = rateLimit({ limit: 2, windowMs: 60_000 });
+    expect((await hit(mw, '::ffff:1.2.3.4')).status).toBe(200);
+    expect((await hit(mw, '::ffff:102:304')).status).toBe(200);
+    expect((await hit(mw, '1.2.3.4')).status).toBe(429);
+    expect((await hit(mw, '1.2.3.5')).status).toBe(200);
+    expect((await hit(mw, '64:ff9b::1.2.3.4')).status).toBe(200);
+    expect((await hit(mw, '2001:db8:1234:5678::1.2.3.4')).status).toBe(200);
+  });
+
+  it('does not reset the quota when the port changes (R7)', async () => {
+    const chain = compose([clientIp({ trustProxy: 1 }), rateLimit({ limit: 1, windowMs: 60_000 })]);
+    expect((await hit(chain, '10.0.0.1', { headers: { 'x-forwarded-for': '1.2.3.4:5555' } })).status).toBe(
+      200,
+    );
+    expect((await hit(chain, '10.0.0.1', { headers: { 'x-forwarded-for': '1.2.3.4:5556' } })).status).toBe(
+      429,
+    );
+  });
+
+  it('keys by subject after authentication, falling back to the address', async () => {
+    const mw = rateLimit({ limit: 1, windowMs: 60_000, key: 'subject' });
+    expect((await hit(mw, '1.1.1.1', {}, { auth: { sub: 'alice' } })).status).toBe(200);
+    expect((await hit(mw, '2.2.2.2', {}, { auth: { sub: 'alice' } })).status).toBe(429);
+    expect((await hit(mw, '1.1.1.1')).status).toBe(200);
+    expect((await hit(mw, '1.1.1.1', {}, { auth: { sub: 42 } })).status).toBe(429);
+  });
+
+  it('keeps custom keys, subjects and addresses in separate namespaces', async () => {
+    const keys: string[] = [];
+    const store: RateLimitStore = {
+      name: 'spy',
+      consume(key, rule) {
+        keys.push(key);
+        return { allowed: true, limit: rule.limit, remaining: 1, resetMs: 1000, retryAfterMs: 0 };
+      },
+      reset() {},
+    };
+    await hit(
+      rateLimit({ limit: 2, windowMs: 1000, store, policyName: 'a', key: () => 'ip:1.2.3.4' }),
+      '1.2.3.4',
+    );
+    await hit(rateLimit({ limit: 2, windowMs: 1000, store, policyName: 'b' }), '1.2.3.4');
+    await hit(
+      rateLimit({ limit: 2, windowMs: 1000, store, policyName: 'c', key: 'subject' }),
+      '1.2.3.4',
+      {},
+      { auth: { sub: 'ip:1.2.3.4' } },
+    );
+    await hit(rateLimit({ limit: 2, windowMs: 1000, store, policyName: 'd', key: () => 'x'.repeat(10_000) }));
+    expect(keys.slice(0, 3)).toEqual(['a:key:ip:1.2.3.4', 'b:ip:1.2.3.4', 'c:sub:ip:1.2.3.4']);
+    expect(keys[3].length).toBeLessThan(120);
+    expect(keys[3].startsWith('d:key:xxxx')).toBe(true);
+  });
+
+  it('shares one fallback bucket for an unparsable address (R8)', async () => {
+    const mw = rateLimit({ limit: 1, windowMs: 60_000 });
+    expect((await hit(mw, '')).status).toBe(200);
+    expect((await hit(mw, 'garbage')).status).toBe(429);
+    expect((await hit(mw, '1.2.3.4')).status).toBe(200);
+  });
+
+  it('skips requests when told, without counting them', async () => {
+    const mw = rateLimit({ limit: 1, windowMs: 60_000, skip: (ctx) => ctx.req.method === 'OPTIONS' });
+    expect((await hit(mw, '1.2.3.4', { method: 'OPTIONS' })).headers.ratelimit).toBeUndefined();
+    expect((await hit(mw, '1.2.3.4')).status).toBe(200);
+    expect((await hit(mw, '1.2.3.4')).status).toBe(429);
+  });
+
+  it('charges the cost', async () => {
+    const mw = rateLimit({ limit: 4, windowMs: 60_000, cost: (ctx) => (ctx.req.method === 'POST' ? 3 : 1) });
+    expect((await hit(mw, '1.2.3.4', { method: 'POST' })).headers.ratelimit).toMatch(/r=1;/);
+    expect((await hit(mw, '1.2.3.4', { method: 'POST' })).status).toBe(429);
+    const bad = await hit(rateLimit({ limit: 4, windowMs: 60_000, cost: () => Number.NaN }));
+    expect(bad.status).toBe(500);
+  });
+
+  it('works with an async store', async () => {
+    const inner = new MemoryStore();
+    const store: RateLimitStore = {
+      name: 'async',
+      consume: async (...a) => inner.consume(...a),
+      reset: (k) => inner.reset(k),
+    };
+    const mw = rateLimit({ limit: 1, windowMs: 60_000, store });
+    expect((await hit(mw)).status).toBe(200);
+    expect((await hit(mw)).status).toBe(429);
+  });
+
+  it('returns synchronously from a sync store when denying (no promise on the hot path)', () => {
+    const mw = rateLimit({ limit: 1, windowMs: 60_000, headers: false });
+    const ctx = { req: { ip: '1.2.3.4' }, state: {}, res: { get() {}, set() {} }, reject() {} } as never;
+    const next = () => Promise.resolve();
+    expect(mw(ctx, next)).toBeInstanceOf(Promise); // allowed: the downstream's own promise
+    expect(mw(ctx, next)).toBeUndefined(); // denied: no promise at all
+  });
+
+  it('fails open by default, logging once per outage and again on recovery (R9)', async () => {
+    const logs: string[] = [];
+    let down = true;
+    const inner = new MemoryStore();
+    const store: RateLimitStore = {
+      name: 'flaky',
+      consume: (...a) => (down ? Promise.reject(new Error('ECONNREFUSED')) : inner.consume(...a)),
+      reset: () => {},
+    };
+    const mw = rateLimit({ limit: 5, windowMs: 60_000, store, warn: (m) => logs.push(m) });
+    for (let i = 0; i < 3; i++) {
+      const res = await hit(mw);
+      expect(res.status).toBe(200);
+      expect(res.headers.ratelimit).toBeUndefined();
+    }
+    expect(logs).toHaveLength(1);
+    down = false;
+    await hit(mw);
+    expect(logs).toHaveLength(2);
+    expect(logs[1]).toMatch(/recovered/);
+  });
+
+  it('fails closed with 503 and Retry-After when configured, for throwing and garbage stores', async () => {
+    const throwing: RateLimitStore = {
+      name: 'down',
+      consume: () => {
+        throw new Error('down');
+      },
+      reset: () => {},
+    };
+    const garbage: RateLimitStore = {
+      name: 'bad',
+      consume: () => ({ allowed: false }) as never,
+      reset: () => {},
+    };
+    for (const store of [throwing, garbage]) {
+      const res = await hit(
+        rateLimit({ limit: 10, windowMs: 60_000, store, failMode: 'closed', warn: () => {} }),
+      );
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('6');
+      expect(res.reached).toBe(false);
+    }
+  });
+
+  it('validates options at startup (R13/R14)', () => {
+    const bad: unknown[] = [
+      { limit: 0, windowMs: 1000 },
+      { limit: -1, windowMs: 1000 },
+      { limit: Number.NaN, windowMs: 1000 },
+      { limit: 1.5, windowMs: 1000 },
+      { limit: 1, windowMs: 0 },
+      { limit: 1, windowMs: 1500 },
+      { limit: 1, windowMs: 1000, ipv6Prefix: 129 },
+      { limit: 1, windowMs: 1000, policyName: 'a b' },
+      { limit: 1, windowMs: 1000, policyName: '"x"' },
+      { limit: 1, windowMs: 1000, failMode: 'maybe' },
+      { limit: 1, windowMs: 1000, cost: 0 },
+      { limit: 1, windowMs: 1000, key: 'cookie' },
+      { limit: 1, windowMs: 1000, windowMS: 5 },
+    ];
+    for (const options of bad)
+      expect(() => rateLimit(options as never), JSON.stringify(options)).toThrow(ConfigError);
+    expect(() => rateLimit({ limit: 1, windowMs: 1500, headers: false })).not.toThrow();
+  });
+
+  it('refuses two limiters with one policy name on one store (R12)', () => {
+    const store = new MemoryStore();
+    rateLimit({ limit: 1, windowMs: 1000, store });
+    expect(() => rateLimit({ limit: 5, windowMs: 1000, store })).toThrow(/already used/);
+    expect(() => rateLimit({ limit: 5, windowMs: 1000, store, policyName: 'other' })).not.toThrow();
+  });
+});

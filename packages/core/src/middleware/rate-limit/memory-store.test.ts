@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../errors';
+import { gcraStep } from './gcra';
+import { MemoryStore } from './memory-store';
+
+const rule = { limit: 3, windowMs: 60_000 };
+
+function clocked(maxKeys?: number) {
+  const clock = { t: 1_000_000 };
+  const store = new MemoryStore({ maxKeys, now: () => clock.t });
+  return { clock, store };
+}
+
+describe('gcraStep', () => {
+  it('follows the contract example: 3 at once pass with 2,1,0, the 4th waits 20 s', () => {
+    let tat: number | undefined;
+    const remaining: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const d = gcraStep(tat, 0, rule, 1);
+      expect(d.allowed).toBe(true);
+      remaining.push(d.remaining);
+      tat = d.resetMs;
+    }
+    expect(remaining).toEqual([2, 1, 0]);
+    expect(gcraStep(tat, 0, rule, 1)).toEqual({
+      allowed: false,
+      limit: 3,
+      remaining: 0,
+      resetMs: 60_000,
+      retryAfterMs: 20_000,
+    });
+  });
+
+  it('keeps remaining exact when windowMs / limit is not a whole number', () => {
+    const r = { limit: 7, windowMs: 60_000 };
+    let tat: number | undefined;
+    const seen: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const d = gcraStep(tat, 0, r, 1);
+      seen.push(d.remaining);
+      tat = d.resetMs;
+    }
+    expect(seen).toEqual([6, 5, 4, 3, 2, 1, 0]);
+  });
+});
+
+describe('MemoryStore', () => {
+  it('refills one request per emission interval, without a boundary burst (R10)', () => {
+    const { clock, store } = clocked();
+    for (let i = 0; i < 3; i++) expect(store.consume('k', rule, 1).allowed).toBe(true);
+    expect(store.consume('k', rule, 1).allowed).toBe(false);
+    clock.t += 19_999;
+    expect(store.consume('k', rule, 1).retryAfterMs).toBe(1);
+    clock.t += 1;
+    expect(store.consume('k', rule, 1)).toMatchObject({ allowed: true, remaining: 0 });
+    // Right after the "window" a fixed-window limiter would allow 3 more; GCRA allows 1 per 20 s.
+    clock.t += 40_000;
+    expect(store.consume('k', rule, 1).allowed).toBe(true);
+    expect(store.consume('k', rule, 1).allowed).toBe(true);
+    expect(store.consume('k', rule, 1).allowed).toBe(false);
+  });
+
+  it('does not extend a denial while the client keeps hammering (R19)', () => {
+    const { clock, store } = clocked();
+    for (let i = 0; i < 3; i++) store.consume('k', rule, 1);
+    for (let i = 0; i < 50; i++) store.consume('k', rule, 1);
+    clock.t += 20_000;
+    expect(store.consume('k', rule, 1).allowed).toBe(true);
+  });
+
+  it('charges cost units and refuses a cost larger than what is left without draining it', () => {
+    const { store } = clocked();
+    expect(store.consume('k', rule, 2)).toMatchObject({ allowed: true, remaining: 1 });
+    expect(store.consume('k', rule, 2).allowed).toBe(false);
+    expect(store.consume('k', rule, 1)).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
+  it('admits exactly `limit` of many back-to-back requests (R1)', () => {
+    const { store } = clocked();
+    const r = { limit: 10, windowMs: 1000 };
+    const allowed = Array.from({ length: 100 }, () => store.consume('k', r, 1).allowed).filter(Boolean);
+    expect(allowed).toHaveLength(10);
+  });
+
+  it('keeps keys apart and resets one key', () => {
+    const { store } = clocked();
+    for (let i = 0; i < 3; i++) store.consume('a', rule, 1);
+    expect(store.consume('a', rule, 1).allowed).toBe(false);
+    expect(store.consume('b', rule, 1).allowed).toBe(true);
+    store.reset('a');
+    expect(store.consume('a', rule, 1).allowed).toBe(true);
+  });
+
+  it('stays within maxKeys under a flood of distinct keys (R16)', () => {
+    const { store } = clocked(1000);
+    let largest = 0;
+    for (let i = 0; i < 50_000; i++) {
+      store.consume(`ip:2001:db8:${i.toString(16)}::/56`, rule, 1);
+      largest = Math.max(largest, store.size);
+    }
+    expect(largest).toBe(1000);
+    expect(store.size).toBe(1000);
+  });
+
+  it('evicts the least recently used key, not a recently used one', () => {
+    const { clock, store } = clocked(3);
+    store.consume('old', rule, 1);
+    store.consume('busy', rule, 1);
+    store.consume('mid', rule, 1);
+    clock.t += 1;
+    store.consume('busy', rule, 1); // touched: now the youngest
+    store.consume('new', rule, 1);
+    store.consume('busy', rule, 1);
+    // 'busy' kept its state (3 used → denied); 'old' was evicted (fresh again).
+    expect(store.consume('busy', rule, 1).allowed).toBe(false);
+    expect(store.consume('old', rule, 1).remaining).toBe(2);
+  });
+
+  it('drops expired keys before evicting live ones', () => {
+    const { clock, store } = clocked(3);
+    store.consume('live', rule, 1);
+    store.consume('live', rule, 1);
+    store.consume('live', rule, 1);
+    store.consume('short1', { limit: 1, windowMs: 10 }, 1);
+    store.consume('short2', { limit: 1, windowMs: 10 }, 1);
+    clock.t += 100;
+    store.consume('new', rule, 1);
+    expect(store.size).toBe(2);
+    expect(store.consume('live', rule, 1).allowed).toBe(false);
+  });
+
+  it('refuses a bad maxKeys', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, '10'])
+      expect(() => new MemoryStore({ maxKeys: bad as never })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { runFake } from '../../_testing';
+import { compose } from '../../compose';
+import { ConfigError } from '../../errors';
+import type { Middleware } from '../../types';
+import { dangerouslyDisableDefaultSrc, getDefaultDirectives, securityHeaders } from './index';
+
+const HELMET_CSP =
+  "default-src 'self'; base-uri 'self'; font-src 'self' https: data:; form-action 'self'; frame-ancestors 'self'; " +
+  "img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; " +
+  "style-src 'self' https: 'unsafe-inline'; upgrade-insecure-requests";
+
+const HELMET_HEADERS = {
+  'content-security-policy': HELMET_CSP,
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'SAMEORIGIN',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+};
+
+describe('securityHeaders: defaults', () => {
+  it('sets helmet 8’s exact header set over HTTP, without HSTS or COEP', async () => {
+    const r = await runFake(securityHeaders());
+    expect(r.headers).toEqual(HELMET_HEADERS);
+  });
+
+  it('adds HSTS max-age=31536000; includeSubDomains over HTTPS', async () => {
+    const r = await runFake(securityHeaders(), { scheme: 'https' });
+    expect(r.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  });
+
+  it('removes X-Powered-By, also when the framework sets it late (H8)', async () => {
+    const r = await runFake(securityHeaders(), {}, { headers: { 'X-Powered-By': 'Express' } });
+    expect(r.headers['x-powered-by']).toBeUndefined();
+    const kept = await runFake(
+      securityHeaders({ xPoweredBy: false }),
+      {},
+      { headers: { 'X-Powered-By': 'Express' } },
+    );
+    expect(kept.headers['x-powered-by']).toBe('Express');
+  });
+
+  it('lets the handler override a header it set itself (H6, helmet precedence)', async () => {
+    const r = await runFake(
+      securityHeaders(),
+      {},
+      { headers: { 'Content-Security-Policy': "default-src 'none'" } },
+    );
+    expect(r.headers['content-security-policy']).toBe("default-src 'none'");
+  });
+
+  it('restores headers the downstream dropped (error pages that reset headers)', async () => {
+    const r = await runFake(securityHeaders(), {}, { run: (host) => host.resHeaders.clear(), status: 404 });
+    expect(r.status).toBe(404);
+    expect(r.headers).toMatchObject(HELMET_HEADERS);
+  });
+
+  it('is present on the chain’s own 401/413/429 answers (H7)', async () => {
+    for (const status of [401, 413, 429]) {
+      const deny: Middleware = (ctx) => ctx.reject(status, 'no', 'test');
+      const r = await runFake(compose([securityHeaders(), deny]));
+      expect(r.status).toBe(status);
+      expect(r.headers).toMatchObject(HELMET_HEADERS);
+    }
+  });
+
+  it('switches each header off with false', async () => {
+    const r = await runFake(
+      securityHeaders({
+        contentSecurityPolicy: false,
+        crossOriginOpenerPolicy: false,
+        crossOriginResourcePolicy: false,
+        originAgentCluster: false,
+        referrerPolicy: false,
+        strictTransportSecurity: false,
+        xContentTypeOptions: false,
+        xDnsPrefetchControl: false,
+        xDownloadOptions: false,
+        xFrameOptions: false,
+        xPermittedCrossDomainPolicies: false,
+        xXssProtection: false,
+      }),
+      { scheme: 'https' },
+    );
+    expect(r.headers).toEqual({});
+  });
+
+  it('accepts helmet’s option values and legacy aliases', async () => {
+    const r = await runFake(
+      securityHeaders({
+        crossOriginEmbedderPolicy: true,
+        crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
+        crossOriginResourcePolicy: { policy: 'cross-origin' },
+        referrerPolicy: { policy: ['origin', 'strict-origin-when-cross-origin'] },
+        hsts: { maxAge: 86400.9, includeSubDomains: false, preload: true },
+        frameguard: { action: 'deny' },
+        dnsPrefetchControl: { allow: true },
+        permittedCrossDomainPolicies: { permittedPolicies: 'by-content-type' },
+      }),
+      { scheme: 'https' },
+    );
+    expect(r.headers).toMatchObject({
+      'cross-origin-embedder-policy': 'require-corp',
+      'cross-origin-opener-policy': 'same-origin-allow-popups',
+      'cross-origin-resource-policy': 'cross-origin',
+      'referrer-policy': 'origin,strict-origin-when-cross-origin',
+      'strict-transport-security': 'max-age=86400; preload',
+      'x-frame-options': 'DENY',
+      'x-dns-prefetch-control': 'on',
+      'x-permitted-cross-domain-policies': 'by-content-type',
+    });
+  });
+});
+
+describe('securityHeaders: configuration errors', () => {
+  it("throws for a CSP value containing ';' (H1)", () => {
+    expect(() =>
+      securityHeaders({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'; object-src *"] } } }),
+    ).toThrow(/contentSecurityPolicy\.directives\.scriptSrc.*";"/);
+    expect(() =>
+      securityHeaders({ contentSecurityPolicy: { directives: { imgSrc: ['a.example, b.example'] } } }),
+    ).toThrow(ConfigError);
+  });
+
+  it.each(['self', 'none', 'unsafe-inline', 'strict-dynamic', 'nonce-abc', 'sha256-xyz'])(
+    'throws for the unquoted keyword %s (H2)',
+    (word) => {
+      expect(() =>
+        securityHeaders({ contentSecurityPolicy: { directives: { defaultSrc: [word] } } }),
+      ).toThrow(/unquoted/);
+      expect(() =>
+        securityHeaders({ contentSecurityPolicy: { directives: { defaultSrc: [`https: ${word}`] } } }),
+      ).toThrow(/unquoted/);
+    },
+  );
+
+  it('throws for CR/LF in a CSP value (H3)', () => {
+    expect(() =>
+      securityHeaders({ contentSecurityPolicy: { directives: { imgSrc: ['https://cdn.example\r\n'] } } }),
+    ).toThrow(/control characters/);
+  });
+
+  it('throws for a bad directive name, a duplicate, and a missing default-src', () => {
+    expect(() =>
+      securityHeaders({ contentSecurityPolicy: { directives: { 'script src': ["'self'"] } } }),
+    ).toThrow(/directive name/);
+    expect(() =>
+      securityHeaders({
+        contentSecurityPolicy: { directives: { scriptSrc: ["'self'"], 'script-src': ["'none'"] } },
+      }),
+    ).toThrow(/twice/);
+    expect(() =>
+      securityHeaders({
+        contentSecurityPolicy: { useDefaults: false, directives: { scriptSrc: ["'self'"] } },
+      }),
+    ).toThrow(/default-src/);
+    expect(() => securityHeaders({ contentSecurityPolicy: { useDefaults: false } })).toThrow(ConfigError);
+  });
+
+  it('throws for an unknown option key with a did-you-mean hint (H9)', () => {
+    expect(() => securityHeaders({ contentSecurityPolicyy: {} } as never)).toThrow(
+      /did you mean `contentSecurityPolicy`/,
+    );
+    expect(() => securityHeaders({ hsts: { maxage: 5 } } as never)).toThrow(/did you mean `hsts.maxAge`/);
+    expect(() => securityHeaders({ strictTransportSecurity: { includeSubdomains: true } } as never)).toThrow(
+      /did you mean `strictTransportSecurity.includeSubDomains`/,
+    );
+  });
+
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, '5'])('throws for HSTS maxAge %s (H10)', (maxAge) => {
+    expect(() => securityHeaders({ strictTransportSecurity: { maxAge: maxAge as number } })).toThrow(
+      /maxAge/,
+    );
+  });
+
+  it('throws for out-of-set values and for an option given with its alias', () => {
+    expect(() => securityHeaders({ xFrameOptions: { action: 'allow-from' as never } })).toThrow(
+      /DENY, SAMEORIGIN/,
+    );
+    expect(() => securityHeaders({ referrerPolicy: { policy: 'no-referrer\r\nX: y' } })).toThrow(
+      /unknown policy/,
+    );
+    expect(() => securityHeaders({ referrerPolicy: { policy: ['origin', 'origin'] } })).toThrow(/twice/);
+    expect(() => securityHeaders({ crossOriginResourcePolicy: { policy: 'everyone' as never } })).toThrow(
+      ConfigError,
+    );
+    expect(() => securityHeaders({ hsts: false, strictTransportSecurity: {} })).toThrow(/alias `hsts`/);
+  });
+});
+
+describe('securityHeaders: CSP', () => {
+  it('merges user directives over the defaults; null removes one', async () => {
+    const r = await runFake(
+      securityHeaders({
+        contentSecurityPolicy: {
+          directives: {
+            scriptSrc: ["'self'", 'https://cdn.example'],
+            upgradeInsecureRequests: null,
+            'report-uri': '/csp',
+          },
+        },
+      }),
+    );
+    const csp = r.headers['content-security-policy'];
+    expect(csp).toContain("script-src 'self' https://cdn.example;");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(csp.endsWith('; report-uri /csp')).toBe(true);
+  });
+
+  it('uses only the given directives with useDefaults: false, and allows dropping default-src on purpose', async () => {
+    const r = await runFake(
+      securityHeaders({
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: { defaultSrc: dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"] },
+        },
+      }),
+    );
+    expect(r.headers['content-security-policy']).toBe("frame-ancestors 'none'");
+  });
+
+  it('sends Content-Security-Policy-Report-Only in report-only mode', async () => {
+    const r = await runFake(securityHeaders({ contentSecurityPolicy: { reportOnly: true } }));
+    expect(r.headers['content-security-policy']).toBeUndefined();
+    expect(r.headers['content-security-policy-report-only']).toBe(HELMET_CSP);
+  });
+
+  it('returns a deep copy of the default directives', () => {
+    const a = getDefaultDirectives();
+    a['default-src'].push('https://evil.example');
+    expect(getDefaultDirectives()['default-src']).toEqual(["'self'"]);
+  });
+
+  it('adds a fresh 128-bit nonce per request to script-src and style-src (H5)', async () => {
+    const mw = securityHeaders({ contentSecurityPolicy: { nonce: true } });
+    const a = await runFake(mw);
+    const b = await runFake(mw);
+    const nonceA = a.state.cspNonce as string;
+    const nonceB = b.state.cspNonce as string;
+    expect(nonceA).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonceA).not.toBe(nonceB);
+    expect(a.headers['content-security-policy']).toContain(`script-src 'self' 'nonce-${nonceA}';`);
+    expect(a.headers['content-security-policy']).toContain(
+      `style-src 'self' https: 'unsafe-inline' 'nonce-${nonceA}';`,
+    );
+    expect(b.headers['content-security-policy']).toContain(`'nonce-${nonceB}'`);
+  });
+
+  it('calls function values per request with the context', async () => {
+    const mw = securityHeaders({
+      contentSecurityPolicy: {
+        directives: { connectSrc: ["'self'", (ctx) => `https://${ctx.req.path.slice(1)}.example`] },
+      },
+    });
+    const r = await runFake(mw, { target: '/tenant' });
+    expect(r.headers['content-security-policy']).toContain("connect-src 'self' https://tenant.example");
+  });
+
+  it('turns an injecting function value into a 500 instead of a rewritten policy (H4)', async () => {
+    const mw = securityHeaders({
+      contentSecurityPolicy: { directives: { scriptSrc: [() => `abc" ; script-src *`] } },
+    });
+    const r = await runFake(mw);
+    expect(r.status).toBe(500);
+    expect(r.reached).toBe(false);
+    expect(r.headers['content-security-policy']).toBeUndefined();
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(r.errors).toHaveLength(1);
+  });
+});

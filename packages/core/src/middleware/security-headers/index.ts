@@ -1,0 +1,195 @@
+import { ConfigError } from '../../errors';
+import type { Middleware } from '../../types';
+import { assertKnownKeys, show } from '../../utils/policy-options';
+import { type CompiledCsp, type ContentSecurityPolicyOptions, compileCsp, createNonce } from './csp';
+import {
+  crossOriginEmbedderPolicy,
+  crossOriginOpenerPolicy,
+  crossOriginResourcePolicy,
+  fixed,
+  type Header,
+  type PolicyOption,
+  referrerPolicy,
+  type StrictTransportSecurityOptions,
+  strictTransportSecurity,
+  xDnsPrefetchControl,
+  xFrameOptions,
+  xPermittedCrossDomainPolicies,
+} from './headers';
+
+export {
+  type ContentSecurityPolicyOptions,
+  type CspDirectiveValue,
+  type CspDynamicValue,
+  dangerouslyDisableDefaultSrc,
+  getDefaultDirectives,
+} from './csp';
+export type { StrictTransportSecurityOptions } from './headers';
+
+/** helmet 8's option names and values; every part can be switched off with `false`. */
+export interface SecurityHeadersOptions {
+  /** `Content-Security-Policy`. @default helmet's default directives */
+  contentSecurityPolicy?: ContentSecurityPolicyOptions | boolean;
+  /** `Cross-Origin-Embedder-Policy`; `true` means `require-corp`. @default false */
+  crossOriginEmbedderPolicy?: PolicyOption<'require-corp' | 'credentialless' | 'unsafe-none'>;
+  /** `Cross-Origin-Opener-Policy`. @default { policy: 'same-origin' } */
+  crossOriginOpenerPolicy?: PolicyOption<
+    'same-origin' | 'same-origin-allow-popups' | 'unsafe-none' | 'noopener-allow-popups'
+  >;
+  /** `Cross-Origin-Resource-Policy`; `same-site`/`cross-origin` for assets other sites embed. @default { policy: 'same-origin' } */
+  crossOriginResourcePolicy?: PolicyOption<'same-origin' | 'same-site' | 'cross-origin'>;
+  /** `Origin-Agent-Cluster: ?1`. @default true */
+  originAgentCluster?: boolean;
+  /** `Referrer-Policy`; an array is a fallback list. @default { policy: 'no-referrer' } */
+  referrerPolicy?: { policy?: string | readonly string[] } | boolean;
+  /** `Strict-Transport-Security`, sent only on HTTPS requests (RFC 6797 §7.2). @default { maxAge: 31536000, includeSubDomains: true } */
+  strictTransportSecurity?: StrictTransportSecurityOptions | boolean;
+  /** `X-Content-Type-Options: nosniff`. @default true */
+  xContentTypeOptions?: boolean;
+  /** `X-DNS-Prefetch-Control`. @default { allow: false } */
+  xDnsPrefetchControl?: { allow?: boolean } | boolean;
+  /** `X-Download-Options: noopen` (IE8). @default true */
+  xDownloadOptions?: boolean;
+  /** `X-Frame-Options`. @default { action: 'sameorigin' } */
+  xFrameOptions?: { action?: 'deny' | 'sameorigin' } | boolean;
+  /** `X-Permitted-Cross-Domain-Policies`. @default { permittedPolicies: 'none' } */
+  xPermittedCrossDomainPolicies?:
+    | { permittedPolicies?: 'none' | 'master-only' | 'by-content-type' | 'all' }
+    | boolean;
+  /** Removes `X-Powered-By`. @default true */
+  xPoweredBy?: boolean;
+  /** `X-XSS-Protection: 0`, turning off the old browsers' exploitable filter (helmetjs/helmet #230). @default true */
+  xXssProtection?: boolean;
+
+  /** helmet's legacy alias of `strictTransportSecurity`. */
+  hsts?: StrictTransportSecurityOptions | boolean;
+  /** helmet's legacy alias of `xContentTypeOptions`. */
+  noSniff?: boolean;
+  /** helmet's legacy alias of `xDnsPrefetchControl`. */
+  dnsPrefetchControl?: { allow?: boolean } | boolean;
+  /** helmet's legacy alias of `xDownloadOptions`. */
+  ieNoOpen?: boolean;
+  /** helmet's legacy alias of `xFrameOptions`. */
+  frameguard?: { action?: 'deny' | 'sameorigin' } | boolean;
+  /** helmet's legacy alias of `xPermittedCrossDomainPolicies`. */
+  permittedCrossDomainPolicies?:
+    | { permittedPolicies?: 'none' | 'master-only' | 'by-content-type' | 'all' }
+    | boolean;
+  /** helmet's legacy alias of `xPoweredBy`. */
+  hidePoweredBy?: boolean;
+  /** helmet's legacy alias of `xXssProtection`. */
+  xssFilter?: boolean;
+}
+
+const ALIASES = {
+  strictTransportSecurity: 'hsts',
+  xContentTypeOptions: 'noSniff',
+  xDnsPrefetchControl: 'dnsPrefetchControl',
+  xDownloadOptions: 'ieNoOpen',
+  xFrameOptions: 'frameguard',
+  xPermittedCrossDomainPolicies: 'permittedCrossDomainPolicies',
+  xPoweredBy: 'hidePoweredBy',
+  xXssProtection: 'xssFilter',
+} as const;
+
+const KNOWN = [
+  'contentSecurityPolicy',
+  'crossOriginEmbedderPolicy',
+  'crossOriginOpenerPolicy',
+  'crossOriginResourcePolicy',
+  'originAgentCluster',
+  'referrerPolicy',
+  ...Object.keys(ALIASES),
+  ...Object.values(ALIASES),
+];
+
+/** The option under its current name or its legacy alias (never both), with the name to report. */
+function pick<K extends keyof typeof ALIASES>(options: SecurityHeadersOptions, key: K): [string, any] {
+  const alias = ALIASES[key];
+  if (options[key] !== undefined && options[alias] !== undefined) {
+    throw new ConfigError(
+      'securityHeaders',
+      key,
+      `and its alias \`${alias}\` are both given: keep \`${key}\``,
+    );
+  }
+  return options[alias] !== undefined ? [alias, options[alias]] : [key, options[key]];
+}
+
+function compileCspOption(
+  value: ContentSecurityPolicyOptions | boolean | undefined,
+): CompiledCsp | undefined {
+  if (value === false) return undefined;
+  if (value === undefined || value === true) return compileCsp({});
+  if (value === null || typeof value !== 'object') {
+    throw new ConfigError(
+      'securityHeaders',
+      'contentSecurityPolicy',
+      `must be a boolean or an object, got ${show(value)}`,
+    );
+  }
+  assertKnownKeys(
+    'securityHeaders',
+    value,
+    ['useDefaults', 'directives', 'reportOnly', 'nonce'],
+    'contentSecurityPolicy.',
+  );
+  return compileCsp(value);
+}
+
+/**
+ * helmet 8's response headers, validated and rendered once at construction. They are set before
+ * `next()`, so the application may override any of them (as with helmet), and set again after
+ * it wherever the response lacks them, so 404s, error pages and the other policies' rejections
+ * carry them too. `X-Powered-By` is removed on the way out as well, since Express sets it late.
+ *
+ * @example
+ * compose([securityHeaders({ contentSecurityPolicy: { nonce: true }, crossOriginResourcePolicy: { policy: 'same-site' } })]);
+ */
+export function securityHeaders(options: SecurityHeadersOptions = {}): Middleware {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError('securityHeaders', 'options', `must be an object, got ${show(options)}`);
+  }
+  assertKnownKeys('securityHeaders', options, KNOWN);
+  const csp = compileCspOption(options.contentSecurityPolicy);
+  const hsts = strictTransportSecurity(...pick(options, 'strictTransportSecurity'));
+  const removePoweredBy = fixed(...pick(options, 'xPoweredBy'), ['X-Powered-By', '']) !== undefined;
+  const headers: Header[] = [
+    crossOriginEmbedderPolicy('crossOriginEmbedderPolicy', options.crossOriginEmbedderPolicy),
+    crossOriginOpenerPolicy('crossOriginOpenerPolicy', options.crossOriginOpenerPolicy),
+    crossOriginResourcePolicy('crossOriginResourcePolicy', options.crossOriginResourcePolicy),
+    fixed('originAgentCluster', options.originAgentCluster, ['Origin-Agent-Cluster', '?1']),
+    referrerPolicy('referrerPolicy', options.referrerPolicy),
+    fixed(...pick(options, 'xContentTypeOptions'), ['X-Content-Type-Options', 'nosniff']),
+    xDnsPrefetchControl(...pick(options, 'xDnsPrefetchControl')),
+    fixed(...pick(options, 'xDownloadOptions'), ['X-Download-Options', 'noopen']),
+    xFrameOptions(...pick(options, 'xFrameOptions')),
+    xPermittedCrossDomainPolicies(...pick(options, 'xPermittedCrossDomainPolicies')),
+    fixed(...pick(options, 'xXssProtection'), ['X-XSS-Protection', '0']),
+  ].filter((h): h is Header => h !== undefined);
+  const withHsts = hsts ? [...headers, hsts] : headers;
+
+  return async function securityHeadersMiddleware(ctx, next) {
+    // RFC 6797 §7.2: HSTS over plain HTTP is ignored by browsers and only invites confusion.
+    const list = ctx.req.scheme === 'https' ? withHsts : headers;
+    for (const [name, value] of list) ctx.res.set(name, value);
+    if (removePoweredBy) ctx.res.delete('X-Powered-By');
+
+    let cspValue: string | undefined;
+    if (csp) {
+      let nonce: string | undefined;
+      if (csp.nonce) {
+        nonce = createNonce();
+        (ctx.state as Record<string, unknown>).cspNonce = nonce;
+      }
+      cspValue = csp.static ?? csp.value(ctx, nonce);
+      ctx.res.set(csp.header, cspValue);
+    }
+
+    await next();
+
+    for (const [name, value] of list) if (!ctx.res.has(name)) ctx.res.set(name, value);
+    if (csp && cspValue !== undefined && !ctx.res.has(csp.header)) ctx.res.set(csp.header, cspValue);
+    if (removePoweredBy) ctx.res.delete('X-Powered-By');
+  };
+}

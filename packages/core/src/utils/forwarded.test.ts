@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_FORWARDED_HOPS, parseForwarded, parseNode, parseXForwardedFor } from './forwarded';
+import { formatIp } from './ip';
+
+const node = (text: string) => {
+  const addr = parseNode(text);
+  return addr && formatIp(addr);
+};
+
+describe('parseXForwardedFor', () => {
+  it('splits, trims and joins several field lines into one list in order', () => {
+    expect(parseXForwardedFor(['203.0.113.1 ,\t198.51.100.2'])).toEqual(['203.0.113.1', '198.51.100.2']);
+    expect(parseXForwardedFor(['a, b', 'c'])).toEqual(['a', 'b', 'c']);
+  });
+
+  it('keeps empty elements (they are garbage hops, not skipped)', () => {
+    expect(parseXForwardedFor(['1.2.3.4, ,'])).toEqual(['1.2.3.4', '', '']);
+    expect(parseXForwardedFor([',a'])).toEqual(['', 'a']);
+    expect(parseXForwardedFor([''])).toEqual(['']);
+  });
+
+  it('keeps only the rightmost hops of a huge header, marking the cut', () => {
+    const out = parseXForwardedFor([
+      Array.from({ length: 10_000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`).join(', '),
+    ]);
+    expect(out).toHaveLength(MAX_FORWARDED_HOPS + 1);
+    expect(out[0]).toBe('');
+    expect(out.at(-1)).toBe('10.0.39.15');
+  });
+});
+
+describe('parseForwarded', () => {
+  it('reads for= values, quoted or not, case-insensitive names', () => {
+    expect(parseForwarded(['for="[2001:db8:cafe::17]:4711";proto=https, For=192.0.2.1;by=10.0.0.1'])).toEqual(
+      ['[2001:db8:cafe::17]:4711', '192.0.2.1'],
+    );
+    expect(parseForwarded(['for=unknown', 'for=_hidden;proto=http'])).toEqual(['unknown', '_hidden']);
+    expect(parseForwarded(['for="a\\"b"'])).toEqual(['a"b']);
+  });
+
+  it('marks elements without for, with two fors or with syntax errors as empty', () => {
+    expect(parseForwarded(['proto=https, for=1.2.3.4'])).toEqual(['', '1.2.3.4']);
+    expect(parseForwarded(['for=1.1.1.1;for=2.2.2.2, for=3.3.3.3'])).toEqual(['', '3.3.3.3']);
+    expect(parseForwarded(['for 1.2.3.4, for=5.6.7.8'])).toEqual(['', '5.6.7.8']);
+    expect(parseForwarded(['for=1.2.3.4,'])).toEqual(['1.2.3.4', '']);
+    expect(parseForwarded(['for=<script>, for=5.6.7.8'])).toEqual(['', '5.6.7.8']);
+  });
+
+  it('does not let an unterminated quote swallow what a proxy appended', () => {
+    expect(parseForwarded(['for="6.6.6.6', 'for=192.0.2.1'])).toEqual(['', '192.0.2.1']);
+    expect(parseForwarded(['for="x, for=192.0.2.1']).at(-1)).toBe('192.0.2.1');
+  });
+
+  it('is linear on hostile input and bounded in output', () => {
+    const hostile = [
+      `for="${'\\'.repeat(20_000)}`,
+      ';'.repeat(20_000),
+      `${'a=b;'.repeat(5_000)}for=1.2.3.4`,
+      ','.repeat(20_000),
+    ];
+    const out = parseForwarded(hostile);
+    expect(out.length).toBeLessThanOrEqual(MAX_FORWARDED_HOPS + 1);
+    expect(out[0]).toBe('');
+  });
+
+  it('never throws on arbitrary input (fuzz)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.string({
+            unit: fc.constantFrom('f', 'o', 'r', '=', '"', '\\', ',', ';', ' ', '1', '.', ':', '[', ']'),
+          }),
+        ),
+        (lines) => {
+          const out = parseForwarded(lines);
+          expect(out.length).toBeLessThanOrEqual(MAX_FORWARDED_HOPS + 1);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('parseNode', () => {
+  it('strips ports and brackets', () => {
+    expect(node('1.2.3.4:5678')).toBe('1.2.3.4');
+    expect(node('[2001:db8::1]:443')).toBe('2001:db8::1');
+    expect(node('[2001:DB8::1]')).toBe('2001:db8::1');
+    expect(node('2001:db8::1')).toBe('2001:db8::1');
+    expect(node('192.0.2.43:_abc')).toBe('192.0.2.43');
+    expect(node('[::ffff:1.2.3.4]:80')).toBe('1.2.3.4');
+  });
+
+  it('refuses everything that is not an address', () => {
+    for (const bad of [
+      'unknown',
+      '_hidden',
+      'foo',
+      '<script>',
+      '',
+      '0x7f.0.0.1',
+      '0177.0.0.1',
+      '127.1',
+      '1.2.3.4:99999',
+      '1.2.3.4:',
+      ':80',
+      '[1.2.3.4]',
+      '[::1',
+      '[::1]x',
+      '[::1]:',
+      'fe80::1%eth0',
+      '1.2.3.4:80:90',
+    ]) {
+      expect(node(bad), bad).toBeUndefined();
+    }
+  });
+});

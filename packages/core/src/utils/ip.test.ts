@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ipv6Network, normaliseIp, parseIp } from './ip';
+
+describe('normaliseIp', () => {
+  it('accepts canonical dotted-quad IPv4 only', () => {
+    expect(normaliseIp('203.0.113.9')).toBe('203.0.113.9');
+    expect(normaliseIp('0.0.0.0')).toBe('0.0.0.0');
+    for (const bad of [
+      '999.1.1.1',
+      '1.2.3.256',
+      '1.2.3',
+      '01.2.3.4',
+      '0x7f.0.0.1',
+      '127.1',
+      '2130706433',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '',
+    ]) {
+      expect(normaliseIp(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('writes IPv6 in RFC 5952 form whatever the input spelling', () => {
+    expect(normaliseIp('2001:DB8::1')).toBe('2001:db8::1');
+    expect(normaliseIp('2001:db8:0:0:0:0:0:1')).toBe('2001:db8::1');
+    expect(normaliseIp('2001:0db8:0000::0001')).toBe('2001:db8::1');
+  });
+
+  it('folds IPv4-mapped IPv6 to IPv4 in dotted and hex notation', () => {
+    expect(normaliseIp('::ffff:1.2.3.4')).toBe('1.2.3.4');
+    expect(normaliseIp('::FFFF:102:304')).toBe('1.2.3.4');
+    expect(normaliseIp('0:0:0:0:0:ffff:a01:203')).toBe('10.1.2.3');
+  });
+
+  it('keeps other IPv4-embedding ranges as IPv6 (decided by value, not notation)', () => {
+    expect(normaliseIp('64:ff9b::1.2.3.4')).toBe('64:ff9b::102:304');
+    expect(normaliseIp('2001:db8:1234:5678::1.2.3.4')).toBe('2001:db8:1234:5678::102:304');
+    expect(normaliseIp('::1.2.3.4')).toBe('::102:304');
+  });
+
+  it('rejects zone ids, malformed IPv6 and non-decimal embedded IPv4', () => {
+    for (const bad of [
+      'fe80::1%eth0',
+      '1234:::5678',
+      '1::2::3',
+      '[::1]',
+      '::ffff:01.2.3.4',
+      '::ffff:1.2.3',
+      '1:2:3:4:5:6:7:8:9',
+      '00001::1',
+      'g::1',
+      '::1/128',
+    ]) {
+      expect(normaliseIp(bad), bad).toBeUndefined();
+    }
+  });
+
+  it('never throws and only returns addresses that parse back to themselves (fuzz)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.ipV4(), fc.ipV6(), fc.ipV4Extended()), (text) => {
+        const out = normaliseIp(text);
+        if (out !== undefined) expect(normaliseIp(out)).toBe(out);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts every generated canonical address', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), (text) => {
+        expect(parseIp(text)).toBeDefined();
+      }),
+    );
+  });
+});
+
+describe('ipv6Network', () => {
+  it('masks to the prefix', () => {
+    const a = parseIp('2001:db8:1:2ff::9') as any;
+    expect(ipv6Network(a, 56)).toBe('2001:db8:1:200::/56');
+    expect(ipv6Network(a, 64)).toBe('2001:db8:1:2ff::/64');
+    expect(ipv6Network(a, 128)).toBe('2001:db8:1:2ff::9/128');
+    expect(ipv6Network(a, 1)).toBe('::/1');
+  });
+});
