@@ -7,7 +7,7 @@ import { ensureSystemTools, which } from '../scripts/system-tools.mjs';
 import { parseArgs } from './lib/args';
 import { machine } from './lib/machine';
 import { probe } from './lib/probe';
-import { type RunningServer, runCommand, startServer } from './lib/processes';
+import { killChildrenOnExit, type RunningServer, runCommand, startServer } from './lib/processes';
 import { ceilingLine, type Results, throughputTable, toMarkdown } from './lib/report';
 import { ceiling, type Measurement, summarise, targetLine, targets } from './lib/results';
 import { roundOrder } from './lib/stats';
@@ -44,6 +44,7 @@ async function inProcessBench<T>(
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  killChildrenOnExit();
   const variants = selectVariants(args.only);
 
   const hadWrk = which('wrk') !== null;

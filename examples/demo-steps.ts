@@ -93,7 +93,7 @@ export const steps: Step[] = [
   },
   {
     title: 'CORS preflight from another origin',
-    expect: 204,
+    expect: 403,
     show: 'access-control-allow-origin',
     run: (send) =>
       send('OPTIONS', '/orders', {

@@ -97,14 +97,16 @@ function comparable(r: Reply): string {
     if (name === 'content-security-policy') v = v.replace(/'nonce-[^']+'/g, "'nonce-<n>'");
     parts.push(`${name}: ${v}`);
   }
-  if (r.status >= 400) parts.push(`content-type: ${r.headers['content-type'] ?? ''}`);
+  // The bouncer's own answers are problem+json; an application's body type is its framework's business.
+  const type = r.headers['content-type'] ?? '';
+  if (type.startsWith('application/problem+json')) parts.push(`content-type: ${type}`);
   return parts.join('\n');
 }
 
 function cell(r: Reply, show?: string): string {
   const v = show ? r.headers[show] : undefined;
   const text = v === undefined ? String(r.status) : `${r.status} ${v}`;
-  return text.length > 30 ? `${text.slice(0, 29)}…` : text;
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }
 
 async function main() {
@@ -146,7 +148,7 @@ async function main() {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
 
     const w0 = Math.max(...rows.map((r) => r.title.length)) + 2;
-    const w = 32;
+    const w = 26;
     console.log(`${'step'.padEnd(w0)}${STACKS.map((s) => s.padEnd(w)).join('')}agree`);
     console.log('-'.repeat(w0 + w * STACKS.length + 5));
     let differences = 0;

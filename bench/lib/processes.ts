@@ -5,7 +5,6 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const children = new Set<ChildProcess>();
-let hooked = false;
 
 function killAll(): void {
   for (const child of children)
@@ -13,9 +12,8 @@ function killAll(): void {
   children.clear();
 }
 
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
+/** Kills every tracked child when this process exits or is interrupted (call once, from the CLI). */
+export function killChildrenOnExit(): void {
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
@@ -26,9 +24,8 @@ function hookExit(): void {
   }
 }
 
-/** Spawns a child that is killed with the harness. */
+/** Registers a child to be killed with the harness. */
 export function track(child: ChildProcess): ChildProcess {
-  hookExit();
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;

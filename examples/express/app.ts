@@ -4,7 +4,7 @@ import { policy } from '../policy';
 import { prices, readUser } from '../pricing';
 
 /** The pricing API on Express 5, behind the shared policy. */
-export function createApp() {
+export function createApp(): express.Express {
   const app = express();
   app.use(bouncer(policy)); // first: every route, 404 and error passes the bouncer
   app.get('/health', (_req, res) => {

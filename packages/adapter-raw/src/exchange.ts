@@ -66,7 +66,8 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   #onFinish: ((info: HostFinish) => void) | undefined;
   #resolveCommit: (() => void) | undefined;
   #failedWhileHeld = false;
-  #corked = false;
+  /** Nested cork() calls that reached the socket and still need their uncork(). */
+  #corks = 0;
 
   constructor(owner: ExchangeOwner, head: RequestHead, address: string, port: number) {
     this.#owner = owner;
@@ -153,12 +154,12 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   }
 
   cork(): void {
-    this.#corked = this.#owner.isActive(this) && this.#owner.cork();
+    if (this.#owner.isActive(this) && this.#owner.cork()) this.#corks++;
   }
 
   uncork(): void {
-    if (this.#corked) {
-      this.#corked = false;
+    if (this.#corks > 0) {
+      this.#corks--;
       this.#owner.uncork();
     }
   }

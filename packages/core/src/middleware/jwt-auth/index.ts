@@ -176,7 +176,7 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
     ctx.rejection = { policy: 'jwtAuth', reason };
   };
 
-  return async function jwtAuthMiddleware(ctx, next) {
+  const middleware: Middleware<JwtAuthState<P>> = async function jwtAuthMiddleware(ctx, next) {
     if (isPublic(ctx)) return next();
 
     const presented = presentedToken(ctx, cookie);
@@ -216,4 +216,8 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
     (ctx.state as JwtAuthState<P>).auth = payload as P;
     await next();
   };
+  // The route audit asks the policy which routes are public (only for route lists: a function
+  // needs a live request).
+  if (isPublic.byRoute) Object.defineProperty(middleware, 'isPublic', { value: isPublic.byRoute });
+  return middleware;
 }

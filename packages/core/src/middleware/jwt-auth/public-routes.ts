@@ -18,9 +18,15 @@ export type PublicMatcher = readonly PublicRoute[] | ((ctx: Context<any>) => boo
  */
 const AMBIGUOUS = /(^|\/)\.{1,2}(\/|$)|\/\/|%2e|%2f|%5c|\\/i;
 
+/** A compiled `public` option: `byRoute` is there for route lists (the route audit reads it). */
+export interface CompiledPublic {
+  (ctx: Context<any>): boolean;
+  byRoute?: (method: string, path: string) => boolean;
+}
+
 /** Compiles `public` once; the result says whether a request may pass without a token. */
-export function compilePublic(option: PublicMatcher | undefined): (ctx: Context<any>) => boolean {
-  if (option === undefined) return () => false;
+export function compilePublic(option: PublicMatcher | undefined): CompiledPublic {
+  if (option === undefined) return Object.assign(() => false, { byRoute: () => false });
   if (typeof option === 'function') return (ctx) => option(ctx) === true;
   if (!Array.isArray(option))
     throw new ConfigError(
@@ -55,8 +61,7 @@ export function compilePublic(option: PublicMatcher | undefined): (ctx: Context<
     if (method === undefined) exact.set(path, null);
     else if (methods !== null) exact.set(path, (methods ?? new Set()).add(method));
   }
-  return (ctx) => {
-    const { path, method } = ctx.req;
+  const byRoute = (method: string, path: string): boolean => {
     if (AMBIGUOUS.test(path)) return false;
     const methods = exact.get(path);
     if (methods === null || methods?.has(method)) return true;
@@ -66,4 +71,5 @@ export function compilePublic(option: PublicMatcher | undefined): (ctx: Context<
     }
     return false;
   };
+  return Object.assign((ctx: Context<any>) => byRoute(ctx.req.method, ctx.req.path), { byRoute });
 }

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { ceiling, type Measurement, summarise, targetLine, targets } from './results';
+import { VARIANTS } from './variants';
+import type { WrkResult } from './wrk';
+
+function wrk(requestsPerSec: number, extra: Partial<WrkResult> = {}): WrkResult {
+  return {
+    requestsPerSec,
+    p50Ms: 1000 / requestsPerSec,
+    p99Ms: 5000 / requestsPerSec,
+    requests: requestsPerSec * 5,
+    non2xx: 0,
+    socketErrors: 0,
+    ...extra,
+  };
+}
+
+/** Three rounds per variant around the given req/s (the middle one is the median). */
+function rounds(rps: Record<string, number>): Measurement[] {
+  return Object.entries(rps).flatMap(([variant, r]) => [
+    { variant, round: 0, result: wrk(r * 0.9) },
+    { variant, round: 1, result: wrk(r) },
+    { variant, round: 2, result: wrk(r * 1.2) },
+  ]);
+}
+
+const RPS = {
+  'ceiling:bare': 100_000,
+  'node:bare': 40_000,
+  'raw:bare': 42_000,
+  'raw:bouncer': 38_000,
+  'express:bare': 8_000,
+  'express:native': 5_000,
+  'express:bouncer': 7_600,
+  'express:bouncer-jwt': 7_000,
+  'koa:bare': 28_000,
+  'koa:native': 20_000,
+  'koa:bouncer': 24_000,
+  'koa:bouncer-jwt': 22_000,
+  'hono:bare': 33_000,
+  'hono:native': 9_000,
+  'hono:bouncer': 30_000,
+  'hono:bouncer-jwt': 29_000,
+};
+
+describe('summarise', () => {
+  const summaries = summarise(VARIANTS, rounds(RPS));
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+
+  it('reports the median of the rounds and keeps every round as a sample', () => {
+    const s = byId.get('koa:bare')!;
+    expect(s.requestsPerSec).toBe(28_000);
+    expect(s.samples).toEqual([25_200, 28_000, 33_600]);
+    expect(s.p50Ms).toBeCloseTo(1000 / 28_000, 9);
+  });
+
+  it('divides by the bare framework, and raw and node:http by bare node:http', () => {
+    expect(byId.get('express:bouncer')!.vsBare).toBeCloseTo(0.95, 9);
+    expect(byId.get('raw:bouncer')!.vsBare).toBeCloseTo(0.95, 9);
+    expect(byId.get('raw:bare')!.vsBare).toBeCloseTo(1.05, 9);
+    expect(byId.get('express:bare')!.vsBare).toBeUndefined();
+  });
+
+  it('divides Bouncer variants by the native stack of the same framework', () => {
+    expect(byId.get('hono:bouncer')!.vsNative).toBeCloseTo(30 / 9, 9);
+    expect(byId.get('hono:native')!.vsNative).toBeUndefined();
+    expect(byId.get('raw:bouncer')!.vsNative).toBeUndefined();
+  });
+
+  it('flags non-2xx answers and carries start or probe problems', () => {
+    const measurements = [{ variant: 'express:bare', round: 0, result: wrk(8_000, { non2xx: 12 }) }];
+    const [s] = summarise(
+      VARIANTS.filter((v) => v.id === 'express:bare'),
+      measurements,
+      new Map([['express:bare', ['probe failed']]]),
+    );
+    expect(s.problems).toEqual(['probe failed', '12 answers were not 2xx/3xx']);
+  });
+
+  it('leaves a variant that was never measured without numbers', () => {
+    const [s] = summarise(
+      VARIANTS.filter((v) => v.id === 'koa:native'),
+      [],
+    );
+    expect(s.requestsPerSec).toBeUndefined();
+    expect(s.rounds).toBe(0);
+  });
+});
+
+describe('ceiling', () => {
+  it('compares the node:net responder with the fastest real server', () => {
+    const c = ceiling(summarise(VARIANTS, rounds(RPS)));
+    expect(c.headroom).toBeCloseTo(100_000 / 42_000, 9);
+    expect(c.generatorBound).toBe(false);
+  });
+
+  it('says the generator is the bottleneck when the ceiling is barely above the servers', () => {
+    const c = ceiling(summarise(VARIANTS, rounds({ ...RPS, 'ceiling:bare': 45_000 })));
+    expect(c.generatorBound).toBe(true);
+  });
+});
+
+describe('targets', () => {
+  it('checks 0.90× for the policy, 0.85× with JWT, and raw + policy ≥ node:http', () => {
+    const lines = targets(summarise(VARIANTS, rounds(RPS))).map(targetLine);
+    expect(lines).toEqual([
+      'PASS  Express: Bouncer policy ≥ 0.90× bare Express (0.95×)',
+      'PASS  Express: Bouncer policy + JWT ≥ 0.85× bare Express (0.88×)',
+      'MISS  Koa: Bouncer policy ≥ 0.90× bare Koa (0.86×)',
+      'MISS  Koa: Bouncer policy + JWT ≥ 0.85× bare Koa (0.79×)',
+      'PASS  Hono: Bouncer policy ≥ 0.90× bare Hono (0.91×)',
+      'PASS  Hono: Bouncer policy + JWT ≥ 0.85× bare Hono (0.88×)',
+      'MISS  @bouncer/raw with the full policy ≥ bare node:http (0.95×)',
+    ]);
+  });
+
+  it('is a MISS, not a pass, when a variant did not serve what it claims', () => {
+    const summaries = summarise(
+      VARIANTS,
+      rounds(RPS),
+      new Map([['express:bouncer', ['status 401, expected 200']]]),
+    );
+    const t = targets(summaries).find((x) => x.name.startsWith('Express: Bouncer policy ≥'))!;
+    expect(t.pass).toBe(false);
+    expect(targetLine(t)).toMatch(/^MISS .*not measured/);
+  });
+});
