@@ -9,7 +9,11 @@ export interface Reply {
   body: string;
 }
 
-export type Send = (method: string, path: string, init?: { headers?: Record<string, string>; body?: string; chunked?: boolean }) => Promise<Reply>;
+export type Send = (
+  method: string,
+  path: string,
+  init?: { headers?: Record<string, string>; body?: string; chunked?: boolean },
+) => Promise<Reply>;
 
 export interface Step {
   title: string;
@@ -53,23 +57,60 @@ const from = (n: number) => ({ 'x-forwarded-for': `198.51.100.${n}` });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 export const steps: Step[] = [
-  { title: 'public health check', expect: 200, show: 'x-frame-options', run: (send) => send('GET', '/health', { headers: from(1) }) },
-  { title: 'no token', expect: 401, show: 'www-authenticate', run: (send) => send('GET', '/prices', { headers: from(2) }) },
-  { title: 'valid token', expect: 200, show: 'ratelimit', run: (send, t) => send('GET', '/prices', { headers: { ...from(3), ...bearer(t.alice) } }) },
-  { title: 'expired token', expect: 401, show: 'www-authenticate', run: (send, t) => send('GET', '/prices', { headers: { ...from(4), ...bearer(t.expired) } }) },
-  { title: 'token signed with alg: none', expect: 401, show: 'www-authenticate', run: (send, t) => send('GET', '/prices', { headers: { ...from(5), ...bearer(t.none) } }) },
-  { title: "user reading another user's record", expect: 403, run: (send, t) => send('GET', '/users/bob', { headers: { ...from(6), ...bearer(t.alice) } }) },
-  { title: 'user reading their own record', expect: 200, run: (send, t) => send('GET', '/users/alice', { headers: { ...from(7), ...bearer(t.alice) } }) },
+  {
+    title: 'public health check',
+    expect: 200,
+    show: 'x-frame-options',
+    run: (send) => send('GET', '/health', { headers: from(1) }),
+  },
+  {
+    title: 'no token',
+    expect: 401,
+    show: 'www-authenticate',
+    run: (send) => send('GET', '/prices', { headers: from(2) }),
+  },
+  {
+    title: 'valid token',
+    expect: 200,
+    show: 'ratelimit',
+    run: (send, t) => send('GET', '/prices', { headers: { ...from(3), ...bearer(t.alice) } }),
+  },
+  {
+    title: 'expired token',
+    expect: 401,
+    show: 'www-authenticate',
+    run: (send, t) => send('GET', '/prices', { headers: { ...from(4), ...bearer(t.expired) } }),
+  },
+  {
+    title: 'token signed with alg: none',
+    expect: 401,
+    show: 'www-authenticate',
+    run: (send, t) => send('GET', '/prices', { headers: { ...from(5), ...bearer(t.none) } }),
+  },
+  {
+    title: "user reading another user's record",
+    expect: 403,
+    run: (send, t) => send('GET', '/users/bob', { headers: { ...from(6), ...bearer(t.alice) } }),
+  },
+  {
+    title: 'user reading their own record',
+    expect: 200,
+    run: (send, t) => send('GET', '/users/alice', { headers: { ...from(7), ...bearer(t.alice) } }),
+  },
   {
     title: 'banned client behind the trusted proxy',
     expect: 403,
     show: 'content-type',
-    run: (send, t) => send('GET', '/prices', { headers: { 'x-forwarded-for': '203.0.113.7', ...bearer(t.alice) } }),
+    run: (send, t) =>
+      send('GET', '/prices', { headers: { 'x-forwarded-for': '203.0.113.7', ...bearer(t.alice) } }),
   },
   {
     title: 'spoofed X-Forwarded-For from an untrusted hop',
     expect: 200,
-    run: (send, t) => send('GET', '/prices', { headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9', ...bearer(t.alice) } }),
+    run: (send, t) =>
+      send('GET', '/prices', {
+        headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.9', ...bearer(t.alice) },
+      }),
   },
   {
     title: 'burst past the rate limit',
@@ -78,7 +119,8 @@ export const steps: Step[] = [
     async run(send, t) {
       const limit = Number(process.env.RATE_LIMIT ?? 100);
       let last: Reply | undefined;
-      for (let i = 0; i <= limit; i++) last = await send('GET', '/prices', { headers: { ...from(10), ...bearer(t.alice) } });
+      for (let i = 0; i <= limit; i++)
+        last = await send('GET', '/prices', { headers: { ...from(10), ...bearer(t.alice) } });
       return last!;
     },
   },
@@ -88,7 +130,12 @@ export const steps: Step[] = [
     show: 'access-control-allow-origin',
     run: (send) =>
       send('OPTIONS', '/orders', {
-        headers: { ...from(11), origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        headers: {
+          ...from(11),
+          origin: 'https://app.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
       }),
   },
   {

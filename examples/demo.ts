@@ -12,12 +12,33 @@ type Stack = (typeof STACKS)[number];
 
 /** Headers the bouncer sets: these must be identical across stacks (volatile values masked). */
 const BOUNCER_HEADERS = [
-  'content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster',
-  'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control', 'x-download-options',
-  'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection', 'x-powered-by',
-  'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods',
-  'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age', 'vary',
-  'ratelimit', 'ratelimit-policy', 'retry-after', 'www-authenticate', 'x-request-id', 'server-timing', 'x-echo',
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+  'x-powered-by',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'vary',
+  'ratelimit',
+  'ratelimit-policy',
+  'retry-after',
+  'www-authenticate',
+  'x-request-id',
+  'server-timing',
+  'x-echo',
 ];
 
 const tty = process.stdout.isTTY === true;
@@ -40,7 +61,10 @@ function startServer(stack: Stack, children: ChildProcess[]): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`${stack}: no "listening on" line within 30 s\n${err}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${stack}: no "listening on" line within 30 s\n${err}`)),
+      30_000,
+    );
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
@@ -64,19 +88,24 @@ function sender(base: string): Send {
     new Promise<Reply>((resolve, reject) => {
       const url = new URL(path, base);
       const headers: Record<string, string> = { ...init.headers };
-      if (init.body !== undefined && !init.chunked) headers['content-length'] = String(Buffer.byteLength(init.body));
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method, headers, agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          body += c;
-        });
-        res.on('end', () => {
-          const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve({ status: res.statusCode ?? 0, headers: h, body });
-        });
-      });
+      if (init.body !== undefined && !init.chunked)
+        headers['content-length'] = String(Buffer.byteLength(init.body));
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method, headers, agent: false },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            body += c;
+          });
+          res.on('end', () => {
+            const h: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+            resolve({ status: res.statusCode ?? 0, headers: h, body });
+          });
+        },
+      );
       req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
       // A server that answers 413 and closes while we still send is fine: the answer is what counts.
       req.on('error', reject);
@@ -93,7 +122,8 @@ function comparable(r: Reply): string {
     if (v === undefined) continue;
     if (name === 'x-request-id') v = '<id>';
     if (name === 'server-timing') v = v.replace(/dur=[\d.]+/g, 'dur=<ms>');
-    if (name === 'ratelimit' || name === 'retry-after') v = v.replace(/t=\d+/, 't=<s>').replace(/^\d+$/, '<s>');
+    if (name === 'ratelimit' || name === 'retry-after')
+      v = v.replace(/t=\d+/, 't=<s>').replace(/^\d+$/, '<s>');
     if (name === 'content-security-policy') v = v.replace(/'nonce-[^']+'/g, "'nonce-<n>'");
     parts.push(`${name}: ${v}`);
   }
@@ -161,15 +191,25 @@ async function main() {
       console.log(ok ? line : red(line));
       if (!row.agree) {
         const forms = row.replies.map(comparable);
-        for (const [j, f] of forms.entries()) if (f !== forms[0]) console.log(red(`    ${STACKS[j]} differs from ${STACKS[0]}:\n      ${f.replace(/\n/g, '\n      ')}\n    vs\n      ${forms[0].replace(/\n/g, '\n      ')}`));
+        for (const [j, f] of forms.entries())
+          if (f !== forms[0])
+            console.log(
+              red(
+                `    ${STACKS[j]} differs from ${STACKS[0]}:\n      ${f.replace(/\n/g, '\n      ')}\n    vs\n      ${forms[0].replace(/\n/g, '\n      ')}`,
+              ),
+            );
       }
     }
     console.log(
       differences === 0
-        ? green(`\nAll ${STACKS.length} stacks agree on all ${rows.length} steps (status and bouncer headers, byte for byte).`)
+        ? green(
+            `\nAll ${STACKS.length} stacks agree on all ${rows.length} steps (status and bouncer headers, byte for byte).`,
+          )
         : red(`\n${differences} step(s) differ between stacks or from the expected status.`),
     );
-    console.log(dim('Cells show the status and one key header; "agree" compares status + every bouncer header.'));
+    console.log(
+      dim('Cells show the status and one key header; "agree" compares status + every bouncer header.'),
+    );
     if (keep) {
       console.log('\nServers are up (Ctrl-C to stop):');
       for (const [i, s] of STACKS.entries()) console.log(`  ${s.padEnd(8)} ${urls[i]}`);

@@ -29,6 +29,7 @@ export function listeningLine(port: number): string {
 export function portFromEnv(): number {
   const raw = process.env.PORT ?? '0';
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be 0–65535, got ${JSON.stringify(raw)}`);
   return port;
 }

@@ -10,6 +10,8 @@ if (!stacks.includes(stack)) {
 }
 const entry = `examples/${stack}/server.ts`;
 if (!existsSync(entry)) throw new Error(`${entry} is missing`);
-const child = spawn(process.execPath, ['--conditions=@bouncer/source', '--import', 'tsx', entry], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--conditions=@bouncer/source', '--import', 'tsx', entry], {
+  stdio: 'inherit',
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

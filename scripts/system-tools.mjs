@@ -3,20 +3,28 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const PACKAGES = { chromium: { bin: '/usr/bin/chromium', pkg: 'chromium' }, wrk: { bin: '/usr/bin/wrk', pkg: 'wrk' } };
+const PACKAGES = {
+  chromium: { bin: '/usr/bin/chromium', pkg: 'chromium' },
+  wrk: { bin: '/usr/bin/wrk', pkg: 'wrk' },
+};
 
 export function ensureSystemTools(wanted) {
   const missing = Object.entries(PACKAGES).filter(([k, v]) => wanted[k] && !existsSync(v.bin));
   if (missing.length === 0) return true;
   const names = missing.map(([, v]) => v.pkg);
   if (process.getuid?.() !== 0) {
-    console.warn(`missing ${names.join(', ')} and not root: install with \`sudo apt-get install -y ${names.join(' ')}\``);
+    console.warn(
+      `missing ${names.join(', ')} and not root: install with \`sudo apt-get install -y ${names.join(' ')}\``,
+    );
     return false;
   }
   console.log(`installing ${names.join(', ')} with apt-get (Debian packages)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], {
+    stdio: 'inherit',
+    env,
+  });
   return r.status === 0 && missing.every(([, v]) => existsSync(v.bin));
 }
 

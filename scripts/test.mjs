@@ -31,11 +31,18 @@ const types = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 record('typecheck', types === 0 ? 1 : 0, types === 0 ? 0 : 1);
 
 const out = join(mkdtempSync(join(tmpdir(), 'bouncer-test-')), 'vitest.json');
-const vitest = run('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+const vitest = run('vitest', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${out}`,
+]);
 if (existsSync(out)) {
   const report = JSON.parse(readFileSync(out, 'utf8'));
   // A suite that failed to load has no tests: count it as a failure so it cannot pass silently.
-  const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  const brokenFiles = report.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  ).length;
   record('vitest', report.numPassedTests, report.numFailedTests + brokenFiles);
 } else {
   record('vitest', 0, 1);

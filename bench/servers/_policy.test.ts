@@ -5,7 +5,7 @@ import { ORIGIN, signBenchToken } from './_settings';
 
 describe('the Bouncer policy the benchmark mounts', () => {
   it('lets the load generator through with security, CORS, rate-limit and request-id headers', async () => {
-    const r = await runFake(await benchPolicy({ jwt: false }), {
+    const r = await runFake(benchPolicy({ jwt: false }), {
       target: '/prices',
       headers: { origin: ORIGIN },
     });
@@ -18,13 +18,13 @@ describe('the Bouncer policy the benchmark mounts', () => {
   });
 
   it('denies an address on the deny list, so the IP filter does real work', async () => {
-    const r = await runFake(await benchPolicy({ jwt: false }), { target: '/prices', peer: '203.0.113.7' });
+    const r = await runFake(benchPolicy({ jwt: false }), { target: '/prices', peer: '203.0.113.7' });
     expect(r.status).toBe(403);
     expect(r.reached).toBe(false);
   });
 
   it('refuses a declared body over the limit', async () => {
-    const r = await runFake(await benchPolicy({ jwt: false }), {
+    const r = await runFake(benchPolicy({ jwt: false }), {
       method: 'POST',
       target: '/prices',
       headers: { 'content-length': String(200 * 1024) },
@@ -33,14 +33,14 @@ describe('the Bouncer policy the benchmark mounts', () => {
   });
 
   it('never rate-limits one client during a run', async () => {
-    const chain = await benchPolicy({ jwt: false });
+    const chain = benchPolicy({ jwt: false });
     let last = 0;
     for (let i = 0; i < 2000; i++) last = (await runFake(chain, { target: '/prices' })).status;
     expect(last).toBe(200);
   });
 
   it('with JWT, accepts the bench token and refuses a request without it', async () => {
-    const chain = await benchPolicy({ jwt: true });
+    const chain = benchPolicy({ jwt: true });
     const token = await signBenchToken();
     const ok = await runFake(chain, {
       target: '/prices',

@@ -10,6 +10,7 @@ import { bodyLimit } from '../../packages/core/src/middleware/body-limit';
 import { clientIp } from '../../packages/core/src/middleware/client-ip';
 import { cors } from '../../packages/core/src/middleware/cors';
 import { ipFilter } from '../../packages/core/src/middleware/ip-filter';
+import { jwtAuth } from '../../packages/core/src/middleware/jwt-auth';
 import { rateLimit } from '../../packages/core/src/middleware/rate-limit';
 import { requestId } from '../../packages/core/src/middleware/request-id';
 import { securityHeaders } from '../../packages/core/src/middleware/security-headers';
@@ -30,29 +31,8 @@ export function BENCH_POLICY(jwt: boolean) {
   } as const;
 }
 
-/** The JWT layer, loaded only when asked for so the other variants run even while it is missing. */
-async function jwtLayer(): Promise<Middleware<any>> {
-  // A computed specifier keeps the type-checker from failing the whole bench while the
-  // jwt-auth middleware is still being written.
-  const path = '../../packages/core/src/middleware/jwt-auth/index.ts';
-  let mod: { jwtAuth?: (options: Record<string, unknown>) => Middleware<any> };
-  try {
-    mod = await import(path);
-  } catch (cause) {
-    throw new Error('bench policy: the jwt-auth middleware is not available yet (TODO)', { cause });
-  }
-  if (typeof mod.jwtAuth !== 'function')
-    throw new Error('bench policy: jwt-auth exports no `jwtAuth` factory (TODO)');
-  return mod.jwtAuth({
-    secret: JWT_SECRET,
-    algorithms: ['HS256'],
-    issuer: JWT_ISSUER,
-    audience: JWT_AUDIENCE,
-  });
-}
-
 /** The full Bouncer policy (security headers, CORS, rate limit, request id, timing without logging, IP deny list, body limit), optionally with JWT. */
-export async function benchPolicy(options: { jwt: boolean }): Promise<Chain<any>> {
+export function benchPolicy(options: { jwt: boolean }): Chain<any> {
   const chain: Middleware<any>[] = [
     requestId(),
     timing({ logger: false }),
@@ -63,6 +43,10 @@ export async function benchPolicy(options: { jwt: boolean }): Promise<Chain<any>
     bodyLimit({ limit: BODY_LIMIT }),
     rateLimit({ limit: RATE_LIMIT.limit, windowMs: RATE_LIMIT.windowMs }),
   ];
-  if (options.jwt) chain.push(await jwtLayer());
+  if (options.jwt) {
+    chain.push(
+      jwtAuth({ secret: JWT_SECRET, algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE }),
+    );
+  }
   return compose(chain);
 }

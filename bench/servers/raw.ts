@@ -6,7 +6,7 @@ import { benchPolicy } from './_policy';
 const mode = modeFromArgv(['bare', 'bouncer', 'bouncer-jwt']);
 const router = new Router();
 router.get('/prices', (_req, res) => res.json(prices));
-const chain = mode === 'bare' ? undefined : await benchPolicy({ jwt: mode === 'bouncer-jwt' });
+const chain = mode === 'bare' ? undefined : benchPolicy({ jwt: mode === 'bouncer-jwt' });
 const server = createServer({ handler: router.handle, ...(chain ? { chain } : {}) });
 const { port } = await server.listen(0, '127.0.0.1');
 announce(port);

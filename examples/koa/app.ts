@@ -1,6 +1,6 @@
+import { bouncer } from '@bouncer/koa';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { bouncer } from '@bouncer/koa';
 import Koa from 'koa';
 import { policy } from '../policy';
 import { prices, readUser } from '../pricing';

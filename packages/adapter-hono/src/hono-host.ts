@@ -117,7 +117,8 @@ export class HonoHost implements Host {
       setOn(this.#mutable().headers, name, value);
       return;
     }
-    (this.#staged ??= new Map()).set(name.toLowerCase(), { name, value });
+    if (!this.#staged) this.#staged = new Map();
+    this.#staged.set(name.toLowerCase(), { name, value });
   }
 
   removeHeader(name: string): void {

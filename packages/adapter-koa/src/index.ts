@@ -1,5 +1,5 @@
 import type { Middleware, State } from '@bouncer/core';
-import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import { HttpError, PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
 import { NodeHost } from '@bouncer/node-http';
 import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'koa';
@@ -43,7 +43,7 @@ export function bouncer<S extends object = State>(
         return;
       }
       const host = new NodeHost(koa.req, koa.res, (error) => koa.app.emit('error', error, koa));
-      const ctx = await runChain(chain, host, koa.state as S, () => enterKoa(koa, next));
+      const ctx = await runChain(chain, host, koa.state as S, () => enterKoa(next));
       const answer = ctx.response;
       if (!answer) return;
       // Koa writes after the middleware stack unwinds; hand it the chain's answer. Body first:
@@ -64,15 +64,13 @@ export function bouncer<S extends object = State>(
 export { auditRoutes } from './audit';
 
 /** Runs the rest of the Koa stack; a thrown error (with Koa's `status`/`expose` conventions) becomes the answer. */
-async function enterKoa(koa: KoaContext, next: Next): Promise<void> {
+async function enterKoa(next: Next): Promise<void> {
   try {
     await next();
   } catch (error) {
     throw toBouncerError(error);
   }
 }
-
-import { HttpError } from '@bouncer/core';
 
 function toBouncerError(error: unknown): unknown {
   const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };

@@ -219,11 +219,6 @@ export class Connection implements ParserSink, ExchangeOwner {
     if (this.#queue.length === 0 && (this.#parser.idle || this.#parser.dead)) this.#closeGently();
   }
 
-  /** Idle: no request in progress and nothing to answer. */
-  get idle(): boolean {
-    return this.#queue.length === 0 && this.#parser.idle;
-  }
-
   // ---- internals ----
   /** A framing error or timeout: answer it (after earlier answers) and close; parse nothing more. */
   #failRequest(status: number, reason: string): void {

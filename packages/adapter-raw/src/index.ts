@@ -5,3 +5,4 @@ export { type Chunk, RawResponse } from './response';
 export { type RouteHandler, type RouteInfo, Router } from './router';
 export { type CloseOptions, createServer, type ListenAddress, RawServer } from './server';
 export type { RawServerOptions } from './server-options';
+export { auditRoutes } from './audit';

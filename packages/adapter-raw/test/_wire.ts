@@ -74,7 +74,7 @@ export function roundTrip(
   input: Buffer | string,
   opts: { until?: (data: Buffer) => boolean; quietMs?: number; timeoutMs?: number; end?: boolean } = {},
 ): Promise<RawResult> {
-  const quietMs = opts.quietMs ?? 60;
+  const quietMs = opts.quietMs ?? 40;
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -112,12 +112,17 @@ export interface Client {
   write(data: string | Buffer): void;
   /** Everything received so far. */
   received(): Buffer;
+  /** How many bytes were received so far (cheap). */
+  length(): number;
   /** Resolves once `pred(received)` holds (rejects after `ms`). */
   waitFor(pred: (data: Buffer) => boolean, ms?: number): Promise<Buffer>;
   /** Resolves when the server closed the connection. */
   closed: Promise<void>;
   isClosed(): boolean;
   destroy(): void;
+  /** Stops / restarts reading from the socket (to build up backpressure on the server). */
+  pause(): void;
+  resume(): void;
   /** Aborts with a TCP RST, as a client that vanishes mid-response. */
   reset(): void;
 }
@@ -127,6 +132,7 @@ export function openClient(port: number, host = '127.0.0.1'): Promise<Client> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, host);
     const chunks: Buffer[] = [];
+    let length = 0;
     const waiters = new Set<() => void>();
     let isClosed = false;
     const closed = new Promise<void>((r) => {
@@ -139,12 +145,14 @@ export function openClient(port: number, host = '127.0.0.1'): Promise<Client> {
     socket.on('error', () => {});
     socket.on('data', (d) => {
       chunks.push(d);
+      length += d.length;
       for (const w of waiters) w();
     });
     socket.on('connect', () =>
       resolve({
         write: (data) => socket.write(data),
         received: () => Buffer.concat(chunks),
+        length: () => length,
         waitFor(pred, ms = 3000) {
           return new Promise((res, rej) => {
             const check = () => {
@@ -173,6 +181,8 @@ export function openClient(port: number, host = '127.0.0.1'): Promise<Client> {
         isClosed: () => isClosed,
         destroy: () => socket.destroy(),
         reset: () => socket.resetAndDestroy(),
+        pause: () => socket.pause(),
+        resume: () => socket.resume(),
       }),
     );
     socket.once('error', reject);

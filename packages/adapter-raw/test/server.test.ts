@@ -83,6 +83,34 @@ describe('pipelining and persistence', () => {
     expect(closed).toBe(true);
   });
 
+  it('stops reading pipelined requests while answers back up, and answers them all in order later', async () => {
+    let handled = 0;
+    const big = Buffer.alloc(64 * 1024, 97);
+    const port = await start({
+      highWaterMark: 16 * 1024,
+      handler(req, res) {
+        handled++;
+        res.setHeader('X-Path', req.path);
+        res.end(big);
+      },
+    });
+    const c = await openClient(port);
+    const total = 300;
+    let input = '';
+    for (let i = 0; i < total; i++) input += GET(`/${i}`);
+    c.pause();
+    c.write(input);
+    await sleep(300);
+    // The client reads nothing: the server must have stopped parsing long before the end.
+    expect(handled).toBeLessThan(total);
+    c.resume();
+    for (let i = 0; i < 500 && c.length() < total * big.length; i++) await sleep(10);
+    const rs = parseResponses(await c.waitFor(count(total)));
+    expect(rs.map((r) => r.headers['x-path'])).toEqual(Array.from({ length: total }, (_, i) => `/${i}`));
+    expect(handled).toBe(total);
+    c.destroy();
+  });
+
   it('drains a body the app did not read and serves the next request', async () => {
     const port = await start({ handler: (req, res) => res.end(req.path) });
     const body = 'z'.repeat(5000);

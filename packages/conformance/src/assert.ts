@@ -19,7 +19,10 @@ export function deepEqual(actual: unknown, expected: unknown, what: string): voi
   if (a !== e) throw new CaseFailure(`${what}: expected ${e}, got ${a}`);
 }
 
-export function pick(headers: Record<string, string>, names: readonly string[]): Record<string, string | undefined> {
+export function pick(
+  headers: Record<string, string>,
+  names: readonly string[],
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const n of names) out[n] = headers[n];
   return out;

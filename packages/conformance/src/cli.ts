@@ -6,13 +6,18 @@ const apps = only.length ? builtinApps.filter((a) => only.includes(a.name)) : bu
 const json = process.argv.includes('--json');
 const report = await runConformance(apps, allCases);
 if (json) {
-  process.stdout.write(`${JSON.stringify({ passed: report.passed, failed: report.failed, results: report.results.map(({ comparable: _, ...r }) => r) }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ passed: report.passed, failed: report.failed, results: report.results.map(({ comparable: _, ...r }) => r) }, null, 2)}\n`,
+  );
 } else {
   console.log(formatMatrix(report, process.stdout.isTTY === true));
   console.log(`\nconformance: ${report.passed} passed, ${report.failed} failed`);
 }
 if (process.env.BOUNCER_CONFORMANCE_JSON) {
   const { writeFileSync } = await import('node:fs');
-  writeFileSync(process.env.BOUNCER_CONFORMANCE_JSON, JSON.stringify({ passed: report.passed, failed: report.failed }));
+  writeFileSync(
+    process.env.BOUNCER_CONFORMANCE_JSON,
+    JSON.stringify({ passed: report.passed, failed: report.failed }),
+  );
 }
 process.exitCode = report.failed > 0 ? 1 : 0;

@@ -1,14 +1,14 @@
-export type * from './types';
-export { runConformance, formatMatrix, type CaseResult, type ConformanceReport } from './run';
-export { request } from './client';
-export { coreCases } from './cases/core';
-export { policyCases, POLICY_HEADERS } from './cases/policies';
-export { coreChain, policyChain } from './chains';
 export { expressApp } from './adapters/express';
-export { koaApp } from './adapters/koa';
 export { honoApp } from './adapters/hono';
+export { koaApp } from './adapters/koa';
 export { rawApp } from './adapters/raw';
-export { CaseFailure, equal, deepEqual, ok, pick, eventually } from './assert';
+export { CaseFailure, deepEqual, equal, eventually, ok, pick } from './assert';
+export { coreCases } from './cases/core';
+export { POLICY_HEADERS, policyCases } from './cases/policies';
+export { coreChain, policyChain } from './chains';
+export { request } from './client';
+export { type CaseResult, type ConformanceReport, formatMatrix, runConformance } from './run';
+export type * from './types';
 
 import { expressApp } from './adapters/express';
 import { honoApp } from './adapters/hono';

@@ -26,7 +26,10 @@ export interface ConformanceReport {
  * byte for byte on what each case declares comparable (status and the bouncer-set headers).
  * A case counts as passed for an adapter when it passed there and agrees with the others.
  */
-export async function runConformance(adapters: readonly AppFactory[], cases: readonly ConformanceCase[]): Promise<ConformanceReport> {
+export async function runConformance(
+  adapters: readonly AppFactory[],
+  cases: readonly ConformanceCase[],
+): Promise<ConformanceReport> {
   const results: CaseResult[] = [];
   for (const adapter of adapters) {
     const byChain = new Map<string, ConformanceCase[]>();
@@ -38,7 +41,15 @@ export async function runConformance(adapters: readonly AppFactory[], cases: rea
       try {
         app = await adapter.start(group[0].chain.build(finishes), probe);
       } catch (error) {
-        for (const c of group) results.push({ case: c.name, group: c.group, adapter: adapter.name, ok: false, error: `server did not start: ${String(error)}`, ms: 0 });
+        for (const c of group)
+          results.push({
+            case: c.name,
+            group: c.group,
+            adapter: adapter.name,
+            ok: false,
+            error: `server did not start: ${String(error)}`,
+            ms: 0,
+          });
         continue;
       }
       for (const c of group) {
@@ -50,10 +61,24 @@ export async function runConformance(adapters: readonly AppFactory[], cases: rea
             finishes,
             request: (method, path, init) => request(app.url, method, path, init),
           });
-          results.push({ case: c.name, group: c.group, adapter: adapter.name, ok: true, comparable, ms: performance.now() - started });
+          results.push({
+            case: c.name,
+            group: c.group,
+            adapter: adapter.name,
+            ok: true,
+            comparable,
+            ms: performance.now() - started,
+          });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          results.push({ case: c.name, group: c.group, adapter: adapter.name, ok: false, error: message, ms: performance.now() - started });
+          results.push({
+            case: c.name,
+            group: c.group,
+            adapter: adapter.name,
+            ok: false,
+            error: message,
+            ms: performance.now() - started,
+          });
         }
       }
       await app.close();
@@ -75,7 +100,14 @@ export async function runConformance(adapters: readonly AppFactory[], cases: rea
     }
   }
   const passed = results.filter((r) => r.ok).length;
-  return { adapters: adapters.map((a) => a.name), cases: [...cases], results, mismatches, passed, failed: results.length - passed };
+  return {
+    adapters: adapters.map((a) => a.name),
+    cases: [...cases],
+    results,
+    mismatches,
+    passed,
+    failed: results.length - passed,
+  };
 }
 
 /** The matrix as text: one row per case, one column per adapter. */
@@ -91,7 +123,9 @@ export function formatMatrix(report: ConformanceReport, color = false): string {
       const r = report.results.find((x) => x.case === c.name && x.adapter === a);
       return r?.ok ? paint('pass'.padEnd(8), 32) : paint('FAIL'.padEnd(8), 31);
     });
-    lines.push(`${(label.length > width ? `${label.slice(0, width - 1)}…` : label).padEnd(width)}  ${cells.join(' ')}`);
+    lines.push(
+      `${(label.length > width ? `${label.slice(0, width - 1)}…` : label).padEnd(width)}  ${cells.join(' ')}`,
+    );
   }
   const failures = report.results.filter((r) => !r.ok);
   if (failures.length) {

@@ -53,9 +53,15 @@ export class FakeHost implements Host {
     this.target = req.target ?? '/';
     this.scheme = req.scheme ?? 'http';
     this.peer = req.peer ?? '127.0.0.1';
-    for (const [k, v] of Object.entries(req.headers ?? {})) this.reqHeaders.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
-    this.body = typeof req.body === 'string' ? new TextEncoder().encode(req.body) : (req.body ?? new Uint8Array(0));
-    if (req.body !== undefined && !this.reqHeaders.has('content-length') && !this.reqHeaders.has('transfer-encoding')) {
+    for (const [k, v] of Object.entries(req.headers ?? {}))
+      this.reqHeaders.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
+    this.body =
+      typeof req.body === 'string' ? new TextEncoder().encode(req.body) : (req.body ?? new Uint8Array(0));
+    if (
+      req.body !== undefined &&
+      !this.reqHeaders.has('content-length') &&
+      !this.reqHeaders.has('transfer-encoding')
+    ) {
       this.reqHeaders.set('content-length', [String(this.body.byteLength)]);
     }
   }
@@ -68,7 +74,8 @@ export class FakeHost implements Host {
   }
   async readBody(limit: number) {
     this.bodyReads++;
-    if (this.body.byteLength > limit) throw new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' });
+    if (this.body.byteLength > limit)
+      throw new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' });
     return this.body;
   }
   status() {
@@ -109,7 +116,8 @@ export async function runFake<S extends object = State>(
     host.statusCode = app.status ?? 200;
   });
   const headers: Record<string, string> = {};
-  for (const [k, { value }] of host.resHeaders) headers[k] = typeof value === 'string' ? value : value.join(', ');
+  for (const [k, { value }] of host.resHeaders)
+    headers[k] = typeof value === 'string' ? value : value.join(', ');
   return {
     status: ctx.res.status,
     headers,

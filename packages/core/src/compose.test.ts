@@ -14,13 +14,19 @@ const trace = (log: string[], name: string): Middleware =>
 describe('compose', () => {
   it('should run the first listed middleware outermost', async () => {
     const log: string[] = [];
-    const r = await runFake(compose([trace(log, 'a'), trace(log, 'b')]), {}, { run: () => void log.push('app') });
+    const r = await runFake(
+      compose([trace(log, 'a'), trace(log, 'b')]),
+      {},
+      { run: () => void log.push('app') },
+    );
     expect(log).toEqual(['a-in', 'b-in', 'app', 'b-out', 'a-out']);
     expect(r.reached).toBe(true);
   });
 
   it('should throw if a middleware is not a function', () => {
-    expect(() => compose([trace([], 'a'), 42 as never])).toThrow(/middleware\[1\] must be a function, got number/);
+    expect(() => compose([trace([], 'a'), 42 as never])).toThrow(
+      /middleware\[1\] must be a function, got number/,
+    );
     expect(() => compose('nope' as never)).toThrow(TypeError);
   });
 
@@ -58,7 +64,12 @@ describe('compose', () => {
     expect(seen).toBe(403);
     expect(r.headers['x-outer']).toBe('yes');
     expect(r.headers['content-type']).toBe('application/problem+json');
-    expect(JSON.parse(r.body!)).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Banned' });
+    expect(JSON.parse(r.body!)).toEqual({
+      type: 'about:blank',
+      title: 'Forbidden',
+      status: 403,
+      detail: 'Banned',
+    });
     expect(r.ctx.rejection).toEqual({ policy: 'ban', reason: 'Banned' });
   });
 
@@ -96,7 +107,11 @@ describe('compose', () => {
     const r = await runFake(
       compose([
         () => {
-          throw new HttpError(429, { detail: 'Slow down', headers: { 'Retry-After': '3' }, policy: 'rateLimit' });
+          throw new HttpError(429, {
+            detail: 'Slow down',
+            headers: { 'Retry-After': '3' },
+            policy: 'rateLimit',
+          });
         },
       ]),
     );
@@ -109,11 +124,15 @@ describe('compose', () => {
 
   it('should turn a downstream error into a 500 at the innermost layer', async () => {
     const log: string[] = [];
-    const r = await runFake(compose([trace(log, 'a')]), {}, {
-      run: () => {
-        throw new Error('handler');
+    const r = await runFake(
+      compose([trace(log, 'a')]),
+      {},
+      {
+        run: () => {
+          throw new Error('handler');
+        },
       },
-    });
+    );
     expect(r.status).toBe(500);
     expect(log).toEqual(['a-in', 'a-out']);
   });

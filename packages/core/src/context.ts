@@ -6,7 +6,11 @@ const encoder = new TextEncoder();
 
 /** `::ffff:192.0.2.1` → `192.0.2.1`; everything else as given. */
 function normalisePeer(address: string): string {
-  if (address.length > 7 && address.charCodeAt(0) === 58 /* : */ && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)) {
+  if (
+    address.length > 7 &&
+    address.charCodeAt(0) === 58 /* : */ &&
+    /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(address)
+  ) {
     return address.slice(7);
   }
   return address;
@@ -107,7 +111,8 @@ export class BouncerResponse {
     const lower = name.toLowerCase();
     const current = this.#host.getHeader(lower);
     if (current === undefined || current === '') this.#host.setHeader(name, value);
-    else if (lower === 'set-cookie') this.#host.setHeader(name, [...current.split(/,(?=\s*[^;,=\s]+=)/), value]);
+    else if (lower === 'set-cookie')
+      this.#host.setHeader(name, [...current.split(/,(?=\s*[^;,=\s]+=)/), value]);
     else this.#host.setHeader(name, `${current}, ${value}`);
   }
 

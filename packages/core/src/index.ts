@@ -1,7 +1,8 @@
 // The core: an abstract request/response (`Host`), the onion chain, and the policies.
-export { compose, type Chain } from './compose';
+
+export { DEFAULT_BODY_LIMIT, RequestBody } from './body';
+export { type Chain, compose } from './compose';
 export { BouncerRequest, BouncerResponse, Context } from './context';
-export { RequestBody, DEFAULT_BODY_LIMIT } from './body';
 export {
   BouncerError,
   ConfigError,
@@ -11,11 +12,8 @@ export {
   problemBody,
   statusTitle,
 } from './errors';
-export { runChain } from './run';
-export type * from './types';
-
 // Policies, one folder each.
-export { bodyLimit, type BodyLimitOptions, parseByteSize } from './middleware/body-limit';
+export { type BodyLimitOptions, bodyLimit, parseByteSize } from './middleware/body-limit';
 export {
   type ClientIpOptions,
   type CompiledTrust,
@@ -47,11 +45,11 @@ export {
 export { type RequestIdOptions, requestId } from './middleware/request-id';
 export { type SecurityHeadersOptions, securityHeaders } from './middleware/security-headers';
 export { type AccessLogger, type AccessLogRecord, type TimingOptions, timing } from './middleware/timing';
-
 // The one policy object.
 export { bouncer, parseDuration } from './policy';
 export type { BouncerExtras, BouncerPolicy, BouncerState, PublicRoute } from './policy/types';
-
+export { runChain } from './run';
+export type * from './types';
+export { parseForwarded, parseXForwardedFor } from './utils/forwarded';
 // Address helpers shared by the policies and the logs.
 export { formatIp, normaliseIp, parseIp } from './utils/ip';
-export { parseForwarded, parseXForwardedFor } from './utils/forwarded';

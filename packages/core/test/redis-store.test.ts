@@ -288,7 +288,7 @@ describe('RedisStore against Redis', () => {
     ]);
     // The four calls take milliseconds, so Redis's clock moved only that much between them.
     expect(decisions[0].resetMs).toBeCloseTo(20_000, 2);
-    expect(decisions[3].retryAfterMs).toBeGreaterThan(19_900);
+    expect(decisions[3].retryAfterMs).toBeGreaterThan(19_000); // loose: a busy machine spaces the calls out
     expect(decisions[3].retryAfterMs).toBeLessThanOrEqual(20_000);
     // Denied with a full bucket: retryAfter − reset = interval × cost − window, whatever the clock.
     expect(decisions[3].retryAfterMs - decisions[3].resetMs).toBeCloseTo(20_000 - 60_000, 3);

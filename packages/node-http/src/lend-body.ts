@@ -10,7 +10,11 @@ import { HttpError } from '@bouncer/core';
 export function lendBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise<Uint8Array>((resolve, reject) => {
     if (req.readableEnded || req.readableFlowing === true) {
-      reject(new Error('The request body was already consumed before the Bouncer chain: mount Bouncer before body parsers'));
+      reject(
+        new Error(
+          'The request body was already consumed before the Bouncer chain: mount Bouncer before body parsers',
+        ),
+      );
       return;
     }
     const chunks: Buffer[] = [];

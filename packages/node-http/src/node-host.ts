@@ -78,12 +78,18 @@ const NO_BODY = new Set([204, 304]);
  * Fires `listener` once: on 'finish' (last byte handed to the OS) or on 'close' without finish
  * (client went away). Counts body bytes by observing write/end on the instance.
  */
-export function trackFinish(req: IncomingMessage, res: ServerResponse, listener: (info: HostFinish) => void): void {
+export function trackFinish(
+  req: IncomingMessage,
+  res: ServerResponse,
+  listener: (info: HostFinish) => void,
+): void {
   let bytes = 0;
   let done = false;
   const count = (chunk: unknown, encoding?: unknown) => {
-    if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-    else if (chunk && typeof (chunk as Uint8Array).byteLength === 'number') bytes += (chunk as Uint8Array).byteLength;
+    if (typeof chunk === 'string')
+      bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    else if (chunk && typeof (chunk as Uint8Array).byteLength === 'number')
+      bytes += (chunk as Uint8Array).byteLength;
   };
   const write = res.write;
   const end = res.end;

@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { bouncer } from '@bouncer/hono';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import type { AppFactory } from '../types';
 import { digest, hit, listen, pushTrace, sleep } from './_shared';
-import { createServer } from 'node:http';
 
 export const honoApp: AppFactory = {
   name: 'hono',

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
+import { bouncer } from '@bouncer/koa';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { bouncer } from '@bouncer/koa';
 import Koa from 'koa';
 import type { AppFactory } from '../types';
 import { digest, hit, listen, pushTrace, sleep } from './_shared';

@@ -28,7 +28,11 @@ export const rawApp: AppFactory = {
     router.get('/state', (_req, res, state) => {
       hit(probe, 'GET /state');
       pushTrace(state);
-      res.json({ user: state.user, trace: [...((state.trace as string[]) ?? [])], sub: (state.auth as { sub?: string })?.sub });
+      res.json({
+        user: state.user,
+        trace: [...((state.trace as string[]) ?? [])],
+        sub: (state.auth as { sub?: string })?.sub,
+      });
     });
     router.post('/echo', async (req, res) => {
       hit(probe, 'POST /echo');

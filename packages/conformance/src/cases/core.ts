@@ -19,7 +19,11 @@ export const coreCases: ConformanceCase[] = [
       const r = await t.request('GET', '/hello', { headers: { 'x-test-ban': '1' } });
       equal(r.status, 403, 'status');
       equal(hits(t, 'GET /hello'), before, 'handler runs');
-      deepEqual(JSON.parse(r.body.toString()), { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Banned' }, 'body');
+      deepEqual(
+        JSON.parse(r.body.toString()),
+        { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Banned' },
+        'body',
+      );
       equal(r.headers['content-type'], 'application/problem+json', 'content-type');
       equal(r.headers['x-layers'], 'a-in,b-in,b-out,a-out', 'outer layers still ran');
       return { status: r.status, headers: pick(r.headers, PROBLEM) };
@@ -60,7 +64,10 @@ export const coreCases: ConformanceCase[] = [
       equal(r.status, 500, 'status');
       equal(r.headers['x-bouncer'], 'on', 'x-bouncer');
       equal(r.headers['x-downstream-status'], '500', 'downstream status');
-      ok(!/exploded|at .*\(/.test(r.body.toString()), `no error details or stack in body: ${r.body.toString().slice(0, 200)}`);
+      ok(
+        !/exploded|at .*\(/.test(r.body.toString()),
+        `no error details or stack in body: ${r.body.toString().slice(0, 200)}`,
+      );
       return { status: r.status, headers: pick(r.headers, STAMP) };
     },
   },
@@ -96,7 +103,11 @@ export const coreCases: ConformanceCase[] = [
     async run(t) {
       const r = await t.request('GET', '/state');
       equal(r.status, 200, 'status');
-      deepEqual(JSON.parse(r.body.toString()), { user: 'alice', trace: ['a-in', 'b-in', 'handler'] }, 'state seen by the handler');
+      deepEqual(
+        JSON.parse(r.body.toString()),
+        { user: 'alice', trace: ['a-in', 'b-in', 'handler'] },
+        'state seen by the handler',
+      );
       equal(r.headers['x-layers'], 'a-in,b-in,handler,b-out,a-out', 'layer order');
       return { status: r.status, headers: pick(r.headers, STAMP) };
     },
@@ -143,10 +154,12 @@ export const coreCases: ConformanceCase[] = [
     chain: coreChain,
     async run(t) {
       const before = hits(t, 'POST /bytes');
-      const r = await t.request('POST', '/bytes', {
-        headers: { 'content-type': 'application/octet-stream', 'x-test-peek': 'bytes' },
-        body: randomBytes(3 * 1024 * 1024),
-      }).catch((error: Error) => ({ status: -1, headers: {}, body: Buffer.from(error.message) }) as never);
+      const r = await t
+        .request('POST', '/bytes', {
+          headers: { 'content-type': 'application/octet-stream', 'x-test-peek': 'bytes' },
+          body: randomBytes(3 * 1024 * 1024),
+        })
+        .catch((error: Error) => ({ status: -1, headers: {}, body: Buffer.from(error.message) }) as never);
       equal(r.status, 413, 'status');
       equal(hits(t, 'POST /bytes'), before, 'handler runs');
       return { status: r.status, headers: pick(r.headers, PROBLEM) };

@@ -6,12 +6,31 @@ import { token, unsignedToken } from './_tokens';
 
 /** Every header a Bouncer policy may set; compared byte for byte across adapters. */
 export const POLICY_HEADERS = [
-  'content-security-policy', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster',
-  'referrer-policy', 'strict-transport-security', 'x-content-type-options', 'x-dns-prefetch-control',
-  'x-download-options', 'x-frame-options', 'x-permitted-cross-domain-policies', 'x-xss-protection', 'x-powered-by',
-  'access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods',
-  'access-control-allow-headers', 'access-control-expose-headers', 'access-control-max-age', 'vary',
-  'ratelimit', 'ratelimit-policy', 'retry-after', 'www-authenticate', 'x-request-id',
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+  'x-powered-by',
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'vary',
+  'ratelimit',
+  'ratelimit-policy',
+  'retry-after',
+  'www-authenticate',
+  'x-request-id',
 ] as const;
 
 const HELMET: Record<string, string> = {
@@ -48,7 +67,8 @@ function comparable(r: HttpResult, withStatus = true, frameworkBody = false): Co
     let v = r.headers[name];
     if (frameworkBody && name === 'content-security-policy' && v === FRAMEWORK_CSP) v = HELMET[name];
     if (v !== undefined && name === 'x-request-id' && UUID.test(v)) v = '<uuid>';
-    if (v !== undefined && (name === 'ratelimit' || name === 'retry-after')) v = v.replace(/t=\d+/, 't=<s>').replace(/^\d+$/, '<s>');
+    if (v !== undefined && (name === 'ratelimit' || name === 'retry-after'))
+      v = v.replace(/t=\d+/, 't=<s>').replace(/^\d+$/, '<s>');
     headers[name] = v;
   }
   if (r.status >= 400 && !frameworkBody) headers['content-type'] = r.headers['content-type'];
@@ -73,21 +93,34 @@ function expectProblem(r: HttpResult, status: number): void {
 }
 
 const from = (ip: string) => ({ 'x-forwarded-for': ip });
-const auth = async (claims?: Parameters<typeof token>[0]) => ({ authorization: `Bearer ${await token(claims)}` });
+const auth = async (claims?: Parameters<typeof token>[0]) => ({
+  authorization: `Bearer ${await token(claims)}`,
+});
 
 type Run = (t: CaseContext) => Promise<Comparable>;
-const policyCase = (group: string, name: string, run: Run): ConformanceCase => ({ name, group, chain: policyChain, run });
+const policyCase = (group: string, name: string, run: Run): ConformanceCase => ({
+  name,
+  group,
+  chain: policyChain,
+  run,
+});
 
 export const policyCases: ConformanceCase[] = [
   // securityHeaders
-  policyCase('headers', "helmet's header set on a 200, X-Powered-By removed, no HSTS over http", async (t) => {
-    const r = await t.request('GET', '/hello', { headers: from('198.51.100.1') });
-    equal(r.status, 200, 'status');
-    expectHelmet(r);
-    return comparable(r);
-  }),
+  policyCase(
+    'headers',
+    "helmet's header set on a 200, X-Powered-By removed, no HSTS over http",
+    async (t) => {
+      const r = await t.request('GET', '/hello', { headers: from('198.51.100.1') });
+      equal(r.status, 200, 'status');
+      expectHelmet(r);
+      return comparable(r);
+    },
+  ),
   policyCase('headers', "security headers on the framework's 404", async (t) => {
-    const r = await t.request('GET', '/no-such-route', { headers: { ...from('198.51.100.2'), ...(await auth()) } });
+    const r = await t.request('GET', '/no-such-route', {
+      headers: { ...from('198.51.100.2'), ...(await auth()) },
+    });
     equal(r.status, 404, 'status');
     expectHelmet(r, true);
     return comparable(r, true, true);
@@ -98,8 +131,10 @@ export const policyCases: ConformanceCase[] = [
     expectHelmet(r, true);
     return comparable(r, true, true);
   }),
-  policyCase('headers', 'security headers and CORS on the bouncer\'s own 401', async (t) => {
-    const r = await t.request('GET', '/state', { headers: { ...from('198.51.100.4'), origin: 'https://app.example' } });
+  policyCase('headers', "security headers and CORS on the bouncer's own 401", async (t) => {
+    const r = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.4'), origin: 'https://app.example' },
+    });
     expectProblem(r, 401);
     expectHelmet(r);
     equal(r.headers['access-control-allow-origin'], 'https://app.example', 'ACAO on a rejection');
@@ -116,39 +151,59 @@ export const policyCases: ConformanceCase[] = [
     return comparable(r);
   }),
   policyCase('jwt', 'valid token → 200 and the handler reads the subject from state', async (t) => {
-    const r = await t.request('GET', '/state', { headers: { ...from('198.51.100.11'), ...(await auth({ sub: 'carol' })) } });
+    const r = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.11'), ...(await auth({ sub: 'carol' })) },
+    });
     equal(r.status, 200, 'status');
     equal((JSON.parse(r.body.toString()) as { sub?: string }).sub, 'carol', 'subject seen by the handler');
     return comparable(r);
   }),
   policyCase('jwt', 'expired token → 401 invalid_token', async (t) => {
-    const r = await t.request('GET', '/state', { headers: { ...from('198.51.100.12'), ...(await auth({ expIn: -120 })) } });
+    const r = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.12'), ...(await auth({ expIn: -120 })) },
+    });
     expectProblem(r, 401);
-    ok(r.headers['www-authenticate']?.includes('error="invalid_token"'), `www-authenticate: ${r.headers['www-authenticate']}`);
+    ok(
+      r.headers['www-authenticate']?.includes('error="invalid_token"'),
+      `www-authenticate: ${r.headers['www-authenticate']}`,
+    );
     return comparable(r);
   }),
   policyCase('jwt', 'alg: none token → 401', async (t) => {
-    const r = await t.request('GET', '/state', { headers: { ...from('198.51.100.13'), authorization: `Bearer ${unsignedToken()}` } });
+    const r = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.13'), authorization: `Bearer ${unsignedToken()}` },
+    });
     expectProblem(r, 401);
     return comparable(r);
   }),
   policyCase('jwt', 'token signed with another secret → 401', async (t) => {
     const r = await t.request('GET', '/state', {
-      headers: { ...from('198.51.100.14'), ...(await auth({ secret: 'an-attacker-secret-0123456789abcdef-0123' })) },
+      headers: {
+        ...from('198.51.100.14'),
+        ...(await auth({ secret: 'an-attacker-secret-0123456789abcdef-0123' })),
+      },
     });
     expectProblem(r, 401);
     return comparable(r);
   }),
   policyCase('jwt', 'wrong audience → 401; wrong issuer → 401', async (t) => {
-    const a = await t.request('GET', '/state', { headers: { ...from('198.51.100.15'), ...(await auth({ aud: 'other-api' })) } });
-    const b = await t.request('GET', '/state', { headers: { ...from('198.51.100.15'), ...(await auth({ iss: 'evil' })) } });
+    const a = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.15'), ...(await auth({ aud: 'other-api' })) },
+    });
+    const b = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.15'), ...(await auth({ iss: 'evil' })) },
+    });
     expectProblem(a, 401);
     expectProblem(b, 401);
     return comparable(b);
   }),
   policyCase('jwt', 'malformed Authorization (two tokens, wrong scheme) → 401', async (t) => {
-    const a = await t.request('GET', '/state', { headers: { ...from('198.51.100.16'), authorization: 'Bearer a b' } });
-    const b = await t.request('GET', '/state', { headers: { ...from('198.51.100.16'), authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
+    const a = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.16'), authorization: 'Bearer a b' },
+    });
+    const b = await t.request('GET', '/state', {
+      headers: { ...from('198.51.100.16'), authorization: `Basic ${Buffer.from('a:b').toString('base64')}` },
+    });
     expectProblem(a, 401);
     expectProblem(b, 401);
     return comparable(a);
@@ -179,7 +234,12 @@ export const policyCases: ConformanceCase[] = [
     return comparable(r);
   }),
   policyCase('ip', 'garbage hops (unknown, hex, octal, ports) never become the client IP', async (t) => {
-    for (const xff of ['203.0.113.7, unknown', '203.0.113.7, 0xcb.0.113.7', '203.0.113.7, 0313.0.0161.7', '203.0.113.7, ']) {
+    for (const xff of [
+      '203.0.113.7, unknown',
+      '203.0.113.7, 0xcb.0.113.7',
+      '203.0.113.7, 0313.0.0161.7',
+      '203.0.113.7, ',
+    ]) {
       const r = await t.request('GET', '/hello', { headers: from(xff) });
       equal(r.status, 200, `status for ${xff}`);
     }
@@ -197,16 +257,23 @@ export const policyCases: ConformanceCase[] = [
   }),
   policyCase('rate', 'the 6th request in a minute → 429 with Retry-After, CORS readable', async (t) => {
     let r: HttpResult | undefined;
-    for (let i = 0; i < 6; i++) r = await t.request('GET', '/hello', { headers: { ...from('198.51.100.31'), origin: 'https://app.example' } });
+    for (let i = 0; i < 6; i++)
+      r = await t.request('GET', '/hello', {
+        headers: { ...from('198.51.100.31'), origin: 'https://app.example' },
+      });
     expectProblem(r!, 429);
-    ok(/^\d+$/.test(r!.headers['retry-after'] ?? '') && Number(r!.headers['retry-after']) >= 1, `retry-after ${r!.headers['retry-after']}`);
+    ok(
+      /^\d+$/.test(r!.headers['retry-after'] ?? '') && Number(r!.headers['retry-after']) >= 1,
+      `retry-after ${r!.headers['retry-after']}`,
+    );
     equal(r!.headers['access-control-allow-origin'], 'https://app.example', 'ACAO on 429');
     expectHelmet(r!);
     return comparable(r!);
   }),
   policyCase('rate', 'rotating IPv6 addresses inside one /56 share a bucket', async (t) => {
     let r: HttpResult | undefined;
-    for (let i = 1; i <= 6; i++) r = await t.request('GET', '/hello', { headers: from(`2001:db8:1:${i}0::${i}`) });
+    for (let i = 1; i <= 6; i++)
+      r = await t.request('GET', '/hello', { headers: from(`2001:db8:1:${i}0::${i}`) });
     expectProblem(r!, 429);
     return comparable(r!);
   }),
@@ -231,14 +298,23 @@ export const policyCases: ConformanceCase[] = [
   }),
   policyCase('cors', 'preflight from another origin → refused, no CORS grant', async (t) => {
     const r = await t.request('OPTIONS', '/echo', {
-      headers: { ...from('198.51.100.41'), origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      headers: {
+        ...from('198.51.100.41'),
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+      },
     });
     equal(r.headers['access-control-allow-origin'], undefined, 'no ACAO');
     ok(r.status === 403 || r.status === 204, `status ${r.status}`);
     return comparable(r);
   }),
   policyCase('cors', 'Origin: null and look-alike origins get no grant; Vary: Origin always', async (t) => {
-    for (const origin of ['null', 'https://app.example.evil.com', 'https://evil-app.example', 'https://app.example/']) {
+    for (const origin of [
+      'null',
+      'https://app.example.evil.com',
+      'https://evil-app.example',
+      'https://app.example/',
+    ]) {
       const r = await t.request('GET', '/hello', { headers: { ...from('198.51.100.42'), origin } });
       equal(r.headers['access-control-allow-origin'], undefined, `no ACAO for ${origin}`);
       ok((r.headers.vary ?? '').includes('Origin'), 'vary');
@@ -248,13 +324,20 @@ export const policyCases: ConformanceCase[] = [
     return comparable(r);
   }),
   policyCase('cors', "the request's own Vary is never copied into the response", async (t) => {
-    const r = await t.request('GET', '/hello', { headers: { ...from('198.51.100.43'), origin: 'https://app.example', vary: 'User-Agent, *' } });
+    const r = await t.request('GET', '/hello', {
+      headers: { ...from('198.51.100.43'), origin: 'https://app.example', vary: 'User-Agent, *' },
+    });
     equal(r.headers.vary, 'Origin', 'vary');
     return comparable(r);
   }),
   policyCase('cors', 'a plain OPTIONS is not a preflight and reaches the application', async (t) => {
-    const r = await t.request('OPTIONS', '/hello', { headers: { ...from('198.51.100.44'), origin: 'https://app.example' } });
-    ok(r.status !== 204 || r.headers['access-control-allow-methods'] === undefined, 'not answered as a preflight');
+    const r = await t.request('OPTIONS', '/hello', {
+      headers: { ...from('198.51.100.44'), origin: 'https://app.example' },
+    });
+    ok(
+      r.status !== 204 || r.headers['access-control-allow-methods'] === undefined,
+      'not answered as a preflight',
+    );
     // Frameworks answer a bare OPTIONS differently (200 with Allow, 404, 405): compare headers only.
     const c = comparable(r, false);
     delete c.headers['content-type'];
@@ -264,7 +347,12 @@ export const policyCases: ConformanceCase[] = [
   policyCase('cors', 'a huge Access-Control-Request-Headers list is handled in linear time', async (t) => {
     const started = performance.now();
     const r = await t.request('OPTIONS', '/echo', {
-      headers: { ...from('198.51.100.45'), origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': `x${' '.repeat(8000)}x` },
+      headers: {
+        ...from('198.51.100.45'),
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': `x${' '.repeat(8000)}x`,
+      },
     });
     ok(performance.now() - started < 2000, 'answered promptly');
     ok(r.status === 204 || r.status === 403, `status ${r.status}`);
@@ -283,30 +371,59 @@ export const policyCases: ConformanceCase[] = [
   }),
   policyCase('body', 'a chunked body over the limit → 413 from counted bytes', async (t) => {
     const r = await t.request('POST', '/bytes', {
-      headers: { ...from('198.51.100.51'), ...(await auth()), 'transfer-encoding': 'chunked', 'content-type': 'application/octet-stream' },
+      headers: {
+        ...from('198.51.100.51'),
+        ...(await auth()),
+        'transfer-encoding': 'chunked',
+        'content-type': 'application/octet-stream',
+      },
       body: randomBytes(80 * 1024),
     });
     expectProblem(r, 413);
     return comparable(r);
   }),
-  policyCase('body', 'a chunked body within the limit is counted, then reaches the handler intact', async (t) => {
-    const body = randomBytes(60 * 1024);
-    const r = await t.request('POST', '/bytes', {
-      headers: { ...from('198.51.100.52'), ...(await auth()), 'transfer-encoding': 'chunked', 'content-type': 'application/octet-stream' },
-      body,
-    });
-    equal(r.status, 200, 'status');
-    deepEqual(JSON.parse(r.body.toString()), { length: body.length, sha256: createHash('sha256').update(body).digest('hex') }, 'handler received');
-    return comparable(r);
-  }),
+  policyCase(
+    'body',
+    'a chunked body within the limit is counted, then reaches the handler intact',
+    async (t) => {
+      const body = randomBytes(60 * 1024);
+      const r = await t.request('POST', '/bytes', {
+        headers: {
+          ...from('198.51.100.52'),
+          ...(await auth()),
+          'transfer-encoding': 'chunked',
+          'content-type': 'application/octet-stream',
+        },
+        body,
+      });
+      equal(r.status, 200, 'status');
+      deepEqual(
+        JSON.parse(r.body.toString()),
+        { length: body.length, sha256: createHash('sha256').update(body).digest('hex') },
+        'handler received',
+      );
+      return comparable(r);
+    },
+  ),
   // requestId
-  policyCase('request-id', 'a valid incoming X-Request-Id is echoed; a hostile one is replaced', async (t) => {
-    const a = await t.request('GET', '/hello', { headers: { ...from('198.51.100.60'), 'x-request-id': 'req-42.abc' } });
-    equal(a.headers['x-request-id'], 'req-42.abc', 'reused');
-    for (const hostile of ['<script>alert(1)</script>', 'a'.repeat(300), 'id with spaces', 'é']) {
-      const r = await t.request('GET', '/hello', { headers: { ...from('198.51.100.60'), 'x-request-id': hostile } });
-      ok(UUID.test(r.headers['x-request-id'] ?? ''), `replaced ${JSON.stringify(hostile.slice(0, 20))}: ${r.headers['x-request-id']}`);
-    }
-    return comparable(a);
-  }),
+  policyCase(
+    'request-id',
+    'a valid incoming X-Request-Id is echoed; a hostile one is replaced',
+    async (t) => {
+      const a = await t.request('GET', '/hello', {
+        headers: { ...from('198.51.100.60'), 'x-request-id': 'req-42.abc' },
+      });
+      equal(a.headers['x-request-id'], 'req-42.abc', 'reused');
+      for (const hostile of ['<script>alert(1)</script>', 'a'.repeat(300), 'id with spaces', 'é']) {
+        const r = await t.request('GET', '/hello', {
+          headers: { ...from('198.51.100.60'), 'x-request-id': hostile },
+        });
+        ok(
+          UUID.test(r.headers['x-request-id'] ?? ''),
+          `replaced ${JSON.stringify(hostile.slice(0, 20))}: ${r.headers['x-request-id']}`,
+        );
+      }
+      return comparable(a);
+    },
+  ),
 ];

@@ -10,8 +10,8 @@ import { requestId } from '../middleware/request-id';
 import { securityHeaders } from '../middleware/security-headers';
 import { timing } from '../middleware/timing';
 import type { Middleware } from '../types';
-import { checkKeys, section } from './validate';
 import type { BouncerExtras, BouncerPolicy, BouncerState } from './types';
+import { checkKeys, section } from './validate';
 
 export type * from './types';
 
@@ -45,7 +45,15 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
     'rateLimit',
     'jwt',
   ]);
-  checkKeys('bouncer', 'extras', extras, ['jwtSecret', 'jwtKeys', 'logger', 'rateLimitStore', 'rateLimitKey', 'corsOrigin', 'warn']);
+  checkKeys('bouncer', 'extras', extras, [
+    'jwtSecret',
+    'jwtKeys',
+    'logger',
+    'rateLimitStore',
+    'rateLimitKey',
+    'corsOrigin',
+    'warn',
+  ]);
   const warn = extras.warn;
   const chain: Middleware<any>[] = [];
 
@@ -95,7 +103,13 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   const jw = section(policy.jwt, false);
   if (jw) {
     if (jw === true) throw new ConfigError('bouncer', 'jwt', 'needs `{ algorithms, … }`, got true');
-    chain.push(jwtAuth({ ...jw, ...(extras.jwtSecret ? { secret: extras.jwtSecret } : {}), ...(extras.jwtKeys ? { publicKey: extras.jwtKeys } : {}) } as never));
+    chain.push(
+      jwtAuth({
+        ...jw,
+        ...(extras.jwtSecret ? { secret: extras.jwtSecret } : {}),
+        ...(extras.jwtKeys ? { publicKey: extras.jwtKeys } : {}),
+      } as never),
+    );
   } else if (extras.jwtSecret || extras.jwtKeys) {
     throw new ConfigError('bouncer', 'extras.jwtSecret', 'was given but the policy has no `jwt` section');
   }
@@ -113,5 +127,9 @@ export function parseDuration(value: number | string | undefined, option: string
     const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(value.trim());
     if (m) return Number(m[1]) * UNITS[m[2]];
   }
-  throw new ConfigError('bouncer', option, `must be a positive number of milliseconds or a string like '60s', got ${JSON.stringify(value)}`);
+  throw new ConfigError(
+    'bouncer',
+    option,
+    `must be a positive number of milliseconds or a string like '60s', got ${JSON.stringify(value)}`,
+  );
 }

@@ -8,7 +8,11 @@ export function checkKeys(middleware: string, what: string, value: unknown, know
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const hint = closest(key, known);
-    throw new ConfigError(middleware, `${what}.${key}`, `is not a known option${hint ? `. Did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`);
+    throw new ConfigError(
+      middleware,
+      `${what}.${key}`,
+      `is not a known option${hint ? `. Did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`,
+    );
   }
 }
 

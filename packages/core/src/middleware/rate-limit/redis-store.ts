@@ -105,6 +105,15 @@ export class RedisStore implements RateLimitStore {
     this.#onError = onError;
   }
 
+  /**
+   * Loads the script now (`SCRIPT LOAD`), so the first requests do not pay for it: call it before
+   * serving. Rejects when Redis cannot be reached; the store still works, deciding by `fallback`
+   * (or failing) until Redis answers.
+   */
+  async ready(): Promise<void> {
+    await this.#withTimeout(this.#loadScript());
+  }
+
   /** The Redis key for `key`: the `{…}` hash tag keeps one client's key on one Cluster slot. */
   keyFor(key: string): string {
     return `${this.#prefix}{${key}}`;
@@ -174,10 +183,12 @@ export class RedisStore implements RateLimitStore {
 
   #withTimeout<T>(work: Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no reply from Redis within ${this.#timeoutMs} ms`)),
-        this.#timeoutMs,
-      );
+      // When the deadline passes, look once more after the event loop's next I/O poll: a process
+      // busy for longer than the timeout (a burst, a GC pause) runs due timers *before* reading
+      // the reply that is already waiting in the socket, and that must not count as Redis being slow.
+      const timer = setTimeout(() => {
+        setTimeout(() => reject(new Error(`no reply from Redis within ${this.#timeoutMs} ms`)), 0);
+      }, this.#timeoutMs);
       // Both branches are always attached, so a reply or error arriving after the timeout is
       // absorbed here (a settled promise ignores it) and never becomes an unhandled rejection.
       work.then(
