@@ -26,7 +26,7 @@ if (mode === 'native') {
     }),
   );
 } else if (mode === 'bouncer' || mode === 'bouncer-jwt') {
-  app.use(bouncerbenchPolicy({ jwt: mode === 'bouncer-jwt' }));
+  app.use(bouncer(benchPolicy({ jwt: mode === 'bouncer-jwt' })));
 }
 app.get('/prices', (c) => c.json(prices));
 

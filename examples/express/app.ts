@@ -1,5 +1,6 @@
+import { problemBody } from '@bouncer/core';
 import { bouncer } from '@bouncer/express';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { policy } from '../policy';
 import { prices, readUser } from '../pricing';
 
@@ -20,5 +21,12 @@ export function createApp(): express.Express {
   app.post('/orders', express.json(), (req, res) => {
     res.status(201).json({ order: req.body });
   });
+  // Errors as problem+json, never Express's HTML page (which shows the stack outside production).
+  app.use(
+    (error: { status?: number; expose?: boolean }, _req: Request, res: Response, _next: NextFunction) => {
+      const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+      res.status(status).type('application/problem+json').send(problemBody(status));
+    },
+  );
   return app;
 }

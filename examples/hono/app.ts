@@ -1,3 +1,4 @@
+import { problemBody } from '@bouncer/core';
 import { bouncer } from '@bouncer/hono';
 import { Hono } from 'hono';
 import { type PolicyState, policy } from '../policy';
@@ -14,5 +15,10 @@ export function createApp() {
     return c.json(body, status);
   });
   app.post('/orders', async (c) => c.json({ order: await c.req.json() }, 201));
+  // Errors as problem+json: a body that is not JSON is the client's mistake, not a 500.
+  app.onError((error, c) => {
+    const status = error instanceof SyntaxError ? 400 : 500;
+    return c.body(problemBody(status), status, { 'Content-Type': 'application/problem+json' });
+  });
   return app;
 }

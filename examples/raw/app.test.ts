@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { expectAllRoutesGuarded } from '@bouncer/raw/testing';
+import { describe, expect, it } from 'vitest';
 import { policyObject } from '../policy';
 import { createApp } from './app';
 

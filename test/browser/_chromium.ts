@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -48,5 +49,32 @@ export async function launchChromium(): Promise<Chromium> {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One Chromium for the calling test file, started in `beforeAll` and closed in `afterAll`.
+ * A launch failure is rethrown from `beforeEach`, so every test of the file is reported as
+ * failed with the reason (a throwing `beforeAll` would only mark them skipped).
+ */
+export function useChromium(): () => Chromium {
+  let browser: Chromium | undefined;
+  let failure: unknown;
+  beforeAll(async () => {
+    try {
+      browser = await launchChromium();
+    } catch (error) {
+      failure = error;
+    }
+  });
+  beforeEach(() => {
+    if (failure !== undefined) throw failure;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw failure ?? new Error('Chromium is used before beforeAll ran');
+    return browser;
   };
 }

@@ -1,28 +1,23 @@
 // What a real browser makes of the bouncer's CORS, rejection and framing headers, on each stack:
 // pages on an allowed origin (A) and a foreign one (B) call and frame the API from their own script.
-
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium } from './_chromium';
+import { useChromium } from './_chromium';
 import { type RunningServer, servePages } from './_page-server';
 import { browserPolicy, mintToken, RATE_LIMIT } from './_policy';
 import { fetchFromPage, frameFromPage, SITE_HTML } from './_site-page';
 import { EMBED_MARKER, PUBLIC_PATHS, STACKS } from './_stacks';
 
-let browser: Chromium;
+const browser = useChromium();
 let siteA: RunningServer;
 let siteB: RunningServer;
 
 beforeAll(async () => {
-  [browser, siteA, siteB] = await Promise.all([
-    launchChromium(),
-    servePages({ '/': SITE_HTML }),
-    servePages({ '/': SITE_HTML }),
-  ]);
+  [siteA, siteB] = await Promise.all([servePages({ '/': SITE_HTML }), servePages({ '/': SITE_HTML })]);
 });
 
 afterAll(async () => {
-  await Promise.all([browser?.close(), siteA?.close(), siteB?.close()]);
+  await Promise.all([siteA?.close(), siteB?.close()]);
 });
 
 describe.each(STACKS)('$name API seen from Chromium', (stack) => {
@@ -50,7 +45,7 @@ describe.each(STACKS)('$name API seen from Chromium', (stack) => {
   });
 
   async function openSite(site: RunningServer): Promise<Page> {
-    page = await browser.context.newPage();
+    page = await browser().context.newPage();
     page.on('console', (m: ConsoleMessage) => logs.push(m.text()));
     await page.goto(`${site.origin}/`);
     return page;

@@ -6,7 +6,7 @@ import type { BouncerState } from '@bouncer/core';
 import { createServer, Router } from '@bouncer/raw';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Chromium, launchChromium } from './_chromium';
+import { useChromium } from './_chromium';
 import type { RunningServer } from './_page-server';
 import { browserPolicy } from './_policy';
 
@@ -36,7 +36,7 @@ p.textContent = 'external same-origin script ran';
 p.className = 'ok';
 `;
 
-let browser: Chromium;
+const browser = useChromium();
 let api: RunningServer;
 const reported: unknown[] = [];
 
@@ -54,42 +54,55 @@ beforeAll(async () => {
   // No page calls this server cross-origin here, so the allowed origin is a placeholder.
   const chain = browserPolicy('https://app.example', ['/', '/app.js']);
   const server = createServer({ chain, handler: router.handle, onError: (error) => reported.push(error) });
-  const [launched, { port }] = await Promise.all([launchChromium(), server.listen(0, '127.0.0.1')]);
-  browser = launched;
+  const { port } = await server.listen(0, '127.0.0.1');
   api = { origin: `http://127.0.0.1:${port}`, close: () => server.close({ deadline: 1000 }) };
 });
 
 afterAll(async () => {
-  await Promise.all([browser?.close(), api?.close()]);
+  await visit?.then((v) => v.page.close()).catch(() => {});
+  await api?.close();
   expect(reported).toEqual([]);
 });
 
-describe('an HTML page served by the raw server', () => {
-  let page: Page;
-  const logs: string[] = [];
-  let headers: Record<string, string>;
-  let scriptHeaders: Record<string, string>;
+interface Visit {
+  page: Page;
+  status: number | undefined;
+  headers: Record<string, string>;
+  scriptHeaders: Record<string, string>;
+  logs: string[];
+}
 
-  beforeAll(async () => {
-    page = await browser.context.newPage();
+let visit: Promise<Visit> | undefined;
+
+/** Opens the page once for the whole file (the tests read one rendering). */
+function visitPage(): Promise<Visit> {
+  visit ??= (async () => {
+    const page = await browser().context.newPage();
+    const logs: string[] = [];
     page.on('console', (m) => logs.push(m.text()));
     const script = page.waitForResponse(`${api.origin}/app.js`);
     const response = await page.goto(`${api.origin}/`, { waitUntil: 'load' });
-    expect(response?.status()).toBe(200);
-    headers = response!.headers();
-    scriptHeaders = (await script).headers();
-  });
+    return {
+      page,
+      status: response?.status(),
+      headers: response?.headers() ?? {},
+      scriptHeaders: (await script).headers(),
+      logs,
+    };
+  })();
+  return visit;
+}
 
-  afterAll(async () => {
-    await page?.close();
-  });
-
+describe('an HTML page served by the raw server', () => {
   it('renders its title and text', async () => {
+    const { page, status } = await visitPage();
+    expect(status).toBe(200);
     expect(await page.title()).toBe('Bouncer raw server');
     expect(await page.textContent('h1')).toBe('Served by @bouncer/raw');
   });
 
-  it("carries the policy's security headers", () => {
+  it("carries the policy's security headers", async () => {
+    const { headers, scriptHeaders } = await visitPage();
     expect(headers['content-type']).toBe('text/html; charset=utf-8');
     expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(headers['content-security-policy']).toContain("frame-ancestors 'self'");
@@ -105,6 +118,7 @@ describe('an HTML page served by the raw server', () => {
   });
 
   it("blocks the inline <script> (script-src 'self') and runs the same-origin /app.js", async () => {
+    const { page, logs } = await visitPage();
     expect(await page.textContent('#inline')).toBe('inline script blocked by CSP');
     expect(await page.textContent('#external')).toBe('external same-origin script ran');
     expect(logs.join('\n')).toContain(
@@ -113,6 +127,7 @@ describe('an HTML page served by the raw server', () => {
   });
 
   it('is captured in a screenshot', async () => {
+    const { page } = await visitPage();
     mkdirSync(SCREENSHOTS, { recursive: true });
     const png = await page.screenshot({ path: join(SCREENSHOTS, 'raw-page.png'), fullPage: true });
     // A PNG starts with its 8-byte signature (RFC 2083 §3.1).

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host, HostFinish } from '@bouncer/core';
 import { HttpError } from '@bouncer/core';
-import { trackFinish } from '@bouncer/node-http';
+import { ResponseHold, trackFinish } from '@bouncer/node-http';
 import type { Context } from 'hono';
 
 /** What @hono/node-server puts on `c.env`; absent on other runtimes. */
@@ -13,57 +13,67 @@ interface NodeBindings {
 type Staged = { name: string; value: string | readonly string[] };
 
 /**
- * The core's `Host` over a Hono context. Before the downstream has answered, header writes are
- * staged (Hono has no response yet); once it has, they go to `c.res` itself, rebuilt only when
- * its headers are immutable. Staged headers are defaults: a header the downstream set wins, as
- * with `res.setHeader()` before a route in Express.
+ * The core's `Host` over a Hono context.
+ *
+ * On @hono/node-server the chain's headers go straight onto the Node response (`c.env.outgoing`):
+ * node-server writes the Response's own headers with `writeHead(status, headers)`, which Node
+ * merges over headers already set — so the chain's headers are defaults the application's
+ * Response may override, and Hono's fast path (a Response it never has to rebuild) stays intact.
+ * Only a header the downstream's Response itself carries is edited on `c.res`.
+ *
+ * Elsewhere, header writes are staged until the downstream has answered and then applied to
+ * `c.res`, rebuilt only when its headers are immutable.
  */
 export class HonoHost implements Host {
   readonly c: Context;
   readonly method: string;
   readonly target: string;
   readonly scheme: 'http' | 'https';
-  readonly #node: NodeBindings | undefined;
+  readonly peer: string;
+  readonly #in: IncomingMessage | undefined;
+  readonly #out: ServerResponse | undefined;
   readonly #report: (error: unknown) => void;
-  readonly #peer: string;
   #staged: Map<string, Staged> | undefined;
-  #removed: Set<string> | undefined;
-  /** Set once the downstream's Response exists: header writes go straight to it. */
+  /** Set once the downstream's Response exists. */
   #live = false;
+  /** `c.res` as last checked to have mutable headers. */
+  #mutableRes: Response | undefined;
 
   constructor(c: Context, report: (error: unknown) => void, peer?: (c: Context) => string | undefined) {
     this.c = c;
     const env = c.env as NodeBindings | undefined;
-    this.#node = env?.incoming ? env : undefined;
     const raw = c.req.raw;
     this.method = raw.method;
-    if (this.#node) {
-      this.target = this.#node.incoming!.url ?? '/';
-      this.scheme = (this.#node.incoming!.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      this.#peer = this.#node.incoming!.socket.remoteAddress ?? '';
+    if (env?.incoming && env.outgoing) {
+      this.#in = env.incoming;
+      this.#out = env.outgoing;
+      this.target = env.incoming.url ?? '/';
+      this.scheme = (env.incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+      this.peer = env.incoming.socket.remoteAddress ?? '';
     } else {
       const url = new URL(raw.url);
       this.target = url.pathname + url.search;
       this.scheme = url.protocol === 'https:' ? 'https' : 'http';
-      this.#peer = peer?.(c) ?? '';
+      this.peer = peer?.(c) ?? '';
     }
     this.#report = report;
   }
 
-  get peer(): string {
-    return this.#peer;
+  /** True on @hono/node-server, where the Node response carries the chain's headers. */
+  get onNode(): boolean {
+    return this.#out !== undefined;
   }
 
   header(name: string): string | undefined {
-    if (this.#node) {
-      const v = this.#node.incoming!.headers[name];
+    if (this.#in) {
+      const v = this.#in.headers[name];
       return v === undefined || typeof v === 'string' ? v : v.join(', ');
     }
     return this.c.req.raw.headers.get(name) ?? undefined;
   }
 
   headerValues(name: string): readonly string[] {
-    if (this.#node) return this.#node.incoming!.headersDistinct[name] ?? [];
+    if (this.#in) return this.#in.headersDistinct[name] ?? [];
     const v = this.c.req.raw.headers.get(name);
     return v === null ? [] : [v];
   }
@@ -82,22 +92,26 @@ export class HonoHost implements Host {
   /** Called by the adapter when the downstream has produced `c.res`. */
   goLive(): void {
     this.#live = true;
-    if (!this.#staged && !this.#removed) return;
-    const res = this.#mutable();
-    if (this.#staged) {
-      for (const [lower, { name, value }] of this.#staged) {
-        if (res.headers.has(lower)) continue;
-        setOn(res.headers, name, value);
-      }
-    }
+    const staged = this.#staged;
+    if (!staged) return;
     this.#staged = undefined;
-    this.#removed = undefined;
+    const res = this.#mutable();
+    for (const [lower, { name, value }] of staged) {
+      if (!res.headers.has(lower)) setOn(res.headers, name, value);
+    }
   }
 
-  /** Headers staged for the chain's own answer (respond()). */
-  stagedHeaders(): Headers {
+  /** Headers for the chain's own answer (respond()) when there is no Node response to carry them. */
+  answerHeaders(): Headers {
     const headers = new Headers();
+    if (this.#out) {
+      // The Node response already carries them; the Response only needs its own type.
+      const type = this.#out.getHeader('content-type');
+      if (type !== undefined) headers.set('content-type', String(type));
+      return headers;
+    }
     if (this.#staged) for (const { name, value } of this.#staged.values()) setOn(headers, name, value);
+    if (this.#live) for (const [k, v] of this.c.res.headers) if (!headers.has(k)) headers.set(k, v);
     return headers;
   }
 
@@ -106,13 +120,26 @@ export class HonoHost implements Host {
   }
 
   getHeader(name: string): string | undefined {
-    if (this.#live) return this.c.res.headers.get(name) ?? undefined;
+    if (this.#live) {
+      const own = this.c.res.headers.get(name);
+      if (own !== null) return own;
+    }
+    if (this.#out) {
+      const v = this.#out.getHeader(name);
+      return v === undefined ? undefined : typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : String(v);
+    }
     const s = this.#staged?.get(name);
     if (!s) return undefined;
     return typeof s.value === 'string' ? s.value : s.value.join(', ');
   }
 
   setHeader(name: string, value: string | readonly string[]): void {
+    if (this.#out) {
+      if (!this.#out.headersSent) this.#out.setHeader(name, value as string | string[]);
+      // The Response's own header would win over the Node one: edit it there too.
+      if (this.#live && this.c.res.headers.has(name)) setOn(this.#mutable().headers, name, value);
+      return;
+    }
     if (this.#live) {
       setOn(this.#mutable().headers, name, value);
       return;
@@ -122,9 +149,9 @@ export class HonoHost implements Host {
   }
 
   removeHeader(name: string): void {
+    if (this.#out && !this.#out.headersSent) this.#out.removeHeader(name);
     if (this.#live) {
-      const headers = this.c.res.headers;
-      if (headers.has(name)) this.#mutable().headers.delete(name);
+      if (this.c.res.headers.has(name)) this.#mutable().headers.delete(name);
       return;
     }
     this.#staged?.delete(name.toLowerCase());
@@ -133,21 +160,24 @@ export class HonoHost implements Host {
   /** `c.res`, rebuilt once if its headers are immutable (a fetch() result, Response.redirect…). */
   #mutable(): Response {
     const res = this.c.res;
+    if (res === this.#mutableRes) return res;
     try {
       res.headers.set('x-bouncer-probe', '1');
       res.headers.delete('x-bouncer-probe');
+      this.#mutableRes = res;
       return res;
     } catch {
       const copy = new Response(res.body, res);
       this.c.res = undefined as unknown as Response;
       this.c.res = copy;
+      this.#mutableRes = copy;
       return copy;
     }
   }
 
   onFinish(listener: (info: HostFinish) => void): void {
-    if (this.#node?.outgoing) {
-      trackFinish(this.#node.incoming!, this.#node.outgoing, listener);
+    if (this.#in && this.#out) {
+      trackFinish(this.#in, this.#out, new ResponseHold(this.#out), listener);
       return;
     }
     // Other runtimes give no socket-level signal: report when the Response is handed over.

@@ -46,11 +46,7 @@ export function bouncer<S extends object = State>(
       });
       const answer = ctx.response;
       if (!answer) return;
-      const headers = host.stagedHeaders();
-      if (ctx.reachedDownstream && c.res) {
-        // The chain replaced the downstream's answer after the fact: keep the headers it set on it.
-        for (const [k, v] of c.res.headers) if (!headers.has(k)) headers.set(k, v);
-      }
+      const headers = host.answerHeaders();
       const body =
         answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
       // Clearing first stops Hono from merging the old response's headers over the new one.

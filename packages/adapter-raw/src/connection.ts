@@ -1,41 +1,16 @@
 import type { Socket } from 'node:net';
+import { Clock, ConnectionClock } from './_clock';
 import type { RequestHead } from './_head';
+import { Pipeline } from './_pipeline';
 import { Exchange, type ExchangeOwner } from './exchange';
 import { type ParseError, type ParserSink, RequestParser } from './parser';
 import type { Chunk } from './response';
-import { cannedResponse } from './serialize';
 import type { ServerCore } from './server-options';
-
-enum Clock {
-  None,
-  Headers,
-  Request,
-  KeepAlive,
-}
 
 /** Most requests a client may pipeline ahead of our answers before we stop reading. */
 const MAX_PIPELINE = 32;
 /** How long a closing socket may linger after `end()` so the client can read our last answer. */
 const LINGER_MS = 500;
-
-function problem(status: number, title: string): string {
-  return cannedResponse(
-    status,
-    'application/problem+json',
-    JSON.stringify({ type: 'about:blank', title, status }),
-  );
-}
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  417: 'Expectation Failed',
-  431: 'Request Header Fields Too Large',
-  501: 'Not Implemented',
-  505: 'HTTP Version Not Supported',
-};
 
 /**
  * One client connection: feeds bytes to the parser, starts an exchange per request, writes the
@@ -46,18 +21,15 @@ export class Connection implements ParserSink, ExchangeOwner {
   readonly #socket: Socket;
   readonly #server: ServerCore;
   readonly #parser: RequestParser;
-  /** Exchanges awaiting their turn on the wire, then a canned error if one ends the connection. */
-  readonly #queue: (Exchange | string)[] = [];
+  readonly #queue = new Pipeline();
+  readonly #clock: ConnectionClock;
   #reading: Exchange | undefined;
-  #queuedBytes = 0;
   #requests = 0;
   #closing = false;
   #peerEnded = false;
   #destroyed = false;
   #paused = false;
   #leftover: Buffer | undefined;
-  #clock = Clock.None;
-  #timer: NodeJS.Timeout | undefined;
   #requestStart = 0;
   #now = 0;
   readonly #address: string;
@@ -69,11 +41,11 @@ export class Connection implements ParserSink, ExchangeOwner {
     this.#address = socket.remoteAddress ?? '';
     this.#port = socket.remotePort ?? 0;
     this.#parser = new RequestParser(this, server.options);
+    this.#clock = new ConnectionClock(server.options, (clock) => this.#onTimeout(clock));
     this.onData = this.onData.bind(this);
     this.onDrain = this.onDrain.bind(this);
     this.onEnd = this.onEnd.bind(this);
     this.onClose = this.onClose.bind(this);
-    this.onTimeout = this.onTimeout.bind(this);
     socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
     socket.on('end', this.onEnd);
@@ -93,11 +65,17 @@ export class Connection implements ParserSink, ExchangeOwner {
   get highWaterMark(): number {
     return this.#server.options.highWaterMark;
   }
-  get persistent(): boolean {
-    return !this.#closing && !this.#peerEnded;
+  get errorHeaders(): readonly (readonly [string, string])[] {
+    return this.#server.options.errorHeaders;
+  }
+  persistent(exchange: Exchange): boolean {
+    if (!this.#closing && !this.#peerEnded) return true;
+    // Only the last answer says `close` (node marks the last queued response `_last`): answers
+    // to requests already received still go out. A head still being read will be the last one.
+    return !this.#queue.isLast(exchange) || this.#parser.inHead;
   }
   isActive(exchange: Exchange): boolean {
-    return this.#queue[0] === exchange;
+    return this.#queue.isActive(exchange);
   }
   write(data: Chunk, latin1: boolean): boolean {
     if (this.#destroyed) return true;
@@ -112,18 +90,13 @@ export class Connection implements ParserSink, ExchangeOwner {
     this.#socket.uncork();
   }
   queued(bytes: number): void {
-    this.#queuedBytes += bytes;
+    this.#queue.bytes += bytes;
     if (this.#overloaded()) this.#pauseReading();
   }
   done(exchange: Exchange): void {
-    if (this.#queue[0] !== exchange) return;
-    this.#queue.shift();
-    exchange.finish(false);
-    if (!exchange.keepAlive) {
-      // RFC 9112 §9.6: after a `close` answer, nothing else is processed or sent.
-      this.#parser.kill();
-      this.#dropQueue();
-      this.#closeGently();
+    if (!this.#queue.isActive(exchange)) return;
+    if (!this.#queue.retire()) {
+      this.#closeAfterLast();
       return;
     }
     if (this.#reading === exchange && !exchange.req.body.started) exchange.req.body.discard();
@@ -180,14 +153,19 @@ export class Connection implements ParserSink, ExchangeOwner {
   }
 
   onDrain(): void {
-    const head = this.#queue[0];
-    if (typeof head === 'object') head.res.emitDrain();
+    this.#queue.active?.res.emitDrain();
     if (this.#paused && !this.#overloaded()) this.#resumeReading();
   }
 
   onEnd(): void {
-    // The client half-closed: answer what it sent, then close (node's allowHalfOpen = false).
     this.#peerEnded = true;
+    if (this.#queue.length > 0 && !this.#server.options.allowHalfOpen) {
+      // node:http's default (httpAllowHalfOpen = false): a FIN is the client leaving, so what it
+      // is still waiting for is aborted rather than written to a socket nobody reads.
+      this.#abort();
+      return;
+    }
+    // Half-open allowed, or nothing pending: answer what was received, then close.
     const reading = this.#reading;
     this.#parser.kill();
     if (reading && !reading.req.body.complete) reading.failBody(400, 'truncated body');
@@ -195,21 +173,8 @@ export class Connection implements ParserSink, ExchangeOwner {
   }
 
   onClose(): void {
-    this.#destroyed = true;
-    this.#parser.kill();
-    this.#setClock(Clock.None, 0);
-    for (const item of this.#queue) if (typeof item === 'object') item.finish(true);
-    this.#reading?.finish(true);
-    this.#queue.length = 0;
+    this.#abort();
     this.#server.forget(this);
-  }
-
-  onTimeout(): void {
-    this.#timer = undefined;
-    const clock = this.#clock;
-    this.#clock = Clock.None;
-    if (clock === Clock.KeepAlive) this.#closeGently();
-    else this.#failRequest(408, 'request timeout');
   }
 
   /** Server shutdown: finish what is in flight, close idle connections now. */
@@ -220,6 +185,11 @@ export class Connection implements ParserSink, ExchangeOwner {
   }
 
   // ---- internals ----
+  #onTimeout(clock: Clock): void {
+    if (clock === Clock.KeepAlive) this.#closeGently();
+    else this.#failRequest(408, 'request timeout');
+  }
+
   /** A framing error or timeout: answer it (after earlier answers) and close; parse nothing more. */
   #failRequest(status: number, reason: string): void {
     this.#parser.kill();
@@ -232,44 +202,47 @@ export class Connection implements ParserSink, ExchangeOwner {
       if (reading.ended && this.#queue.length === 0) this.#closeGently();
       return;
     }
-    this.#queue.push(problem(status, TITLES[status] ?? 'Bad Request'));
+    this.#queue.push(this.#server.canned.answer(status));
     this.#pump();
   }
 
   #pump(): void {
-    const queue = this.#queue;
-    while (queue.length > 0) {
-      const head = queue[0];
-      if (typeof head === 'string') {
-        queue.length = 0;
-        if (!this.#destroyed) this.#socket.write(head, 'latin1');
-        this.#closeGently();
-        return;
-      }
-      this.#queuedBytes -= head.activate();
-      if (!head.ended) break;
-      queue.shift();
-      head.finish(false);
-      if (!head.keepAlive) {
-        this.#parser.kill();
-        this.#dropQueue();
-        this.#closeGently();
-        return;
-      }
+    if (!this.#queue.advance(this.#writeCanned)) {
+      this.#closeAfterLast();
+      return;
     }
     if (this.#paused && !this.#overloaded()) this.#resumeReading();
-    if (queue.length === 0 && (this.#peerEnded || (this.#closing && this.#parser.idle))) this.#closeGently();
+    const idle = this.#queue.length === 0;
+    if (idle && (this.#peerEnded || (this.#closing && this.#parser.idle))) this.#closeGently();
   }
 
-  #dropQueue(): void {
-    for (const item of this.#queue) if (typeof item === 'object') item.finish(true);
-    this.#queue.length = 0;
+  readonly #writeCanned = (answer: string): void => {
+    if (!this.#destroyed) this.#socket.write(answer, 'latin1');
+  };
+
+  /** RFC 9112 §9.6: after a `close` answer (or a canned error), nothing else is processed or sent. */
+  #closeAfterLast(): void {
+    this.#parser.kill();
+    this.#queue.abortAll();
+    this.#closeGently();
+  }
+
+  /** The connection is gone: every pending exchange finishes as aborted, nothing more is read or written. */
+  #abort(): void {
+    this.#destroyed = true;
+    this.#parser.kill();
+    this.#leftover = undefined;
+    this.#clock.stop();
+    this.#queue.abortAll();
+    this.#reading?.finish(true);
+    this.#reading = undefined;
+    this.#socket.destroy();
   }
 
   #overloaded(): boolean {
     return (
       this.#queue.length > MAX_PIPELINE ||
-      this.#queuedBytes + this.#socket.writableLength > this.#server.options.highWaterMark
+      this.#queue.bytes + this.#socket.writableLength > this.#server.options.highWaterMark
     );
   }
 
@@ -291,7 +264,7 @@ export class Connection implements ParserSink, ExchangeOwner {
 
   /** End our side once everything is written, then destroy after a short linger (RFC 9112 §9.6). */
   #closeGently(): void {
-    this.#setClock(Clock.None, 0);
+    this.#clock.stop();
     if (this.#destroyed) return;
     this.#parser.kill();
     this.#socket.end();
@@ -303,45 +276,20 @@ export class Connection implements ParserSink, ExchangeOwner {
     if (this.#destroyed) return;
     const o = this.#server.options;
     const parser = this.#parser;
+    const clock = this.#clock;
     if (parser.dead) {
-      if (this.#clock !== Clock.KeepAlive) this.#setClock(Clock.None, 0);
+      if (clock.running !== Clock.KeepAlive) clock.stop();
     } else if (parser.inHead) {
       const limit = o.requestTimeout > 0 ? Math.min(o.headersTimeout, o.requestTimeout) : o.headersTimeout;
-      this.#setClock(Clock.Headers, this.#requestStart + limit);
+      clock.set(Clock.Headers, this.#requestStart + limit);
     } else if (this.#reading && !this.#reading.req.body.complete && o.requestTimeout > 0) {
-      this.#setClock(Clock.Request, this.#requestStart + o.requestTimeout);
+      clock.set(Clock.Request, this.#requestStart + o.requestTimeout);
     } else if (this.#queue.length === 0 && parser.idle) {
-      if (this.#requests === 0) this.#setClock(Clock.Headers, this.#requestStart + o.headersTimeout);
-      else if (this.#clock !== Clock.KeepAlive)
-        this.#setClock(Clock.KeepAlive, Date.now() + o.keepAliveTimeout);
+      if (this.#requests === 0) clock.set(Clock.Headers, this.#requestStart + o.headersTimeout);
+      else if (clock.running !== Clock.KeepAlive) clock.set(Clock.KeepAlive, Date.now() + o.keepAliveTimeout);
     } else {
-      this.#setClock(Clock.None, 0);
+      clock.stop();
     }
-  }
-
-  #deadline = 0;
-
-  #setClock(clock: Clock, at: number): void {
-    if (clock === this.#clock && at === this.#deadline) return;
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    this.#clock = clock;
-    this.#deadline = at;
-    if (clock === Clock.None) return;
-    const o = this.#server.options;
-    // A zero timeout disables that clock, as in node:http.
-    if (
-      clock === Clock.KeepAlive
-        ? o.keepAliveTimeout === 0
-        : clock === Clock.Headers
-          ? o.headersTimeout === 0
-          : false
-    ) {
-      return;
-    }
-    this.#timer = setTimeout(this.onTimeout, Math.max(1, at - Date.now()));
   }
 }
 

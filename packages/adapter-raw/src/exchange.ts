@@ -17,8 +17,10 @@ export interface ExchangeOwner {
   readonly chain: ((ctx: Context<any>, next: () => Promise<void>) => unknown) | undefined;
   readonly handler: Handler<any>;
   readonly highWaterMark: number;
-  /** False once the server is closing: later heads say `Connection: close`. */
-  readonly persistent: boolean;
+  /** Fields added to the answers the server writes itself (`errorHeaders`). */
+  readonly errorHeaders: readonly (readonly [string, string])[];
+  /** False when this exchange's answer is the connection's last (server closing, client gone). */
+  persistent(exchange: Exchange): boolean;
   isActive(exchange: Exchange): boolean;
   write(data: Chunk, latin1: boolean): boolean;
   /** Corks the socket; false when there is none to cork. */
@@ -56,6 +58,8 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   /** The response's last byte has been produced (it may still wait in `out`). */
   ended = false;
   #finished = false;
+  /** Set when the connection died first: the body's failure, so that it is not reported as the app's. */
+  #abortError: Error | undefined;
   readonly #owner: ExchangeOwner;
   #keepAlive: boolean;
   readonly #expectContinue: boolean;
@@ -119,13 +123,14 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
     this.#onFinish = listener;
   }
   reportError(error: unknown): void {
-    this.#owner.reportError(error);
+    // The client left while the app read its body: that failure is no fault of the app's.
+    if (this.#abortError === undefined || error !== this.#abortError) this.#owner.reportError(error);
   }
 
   // ---- ResponseTransport ----
   /** Persistence as the head will announce it; once false it stays false. */
   get keepAlive(): boolean {
-    if (!this.#keepAlive || !this.#owner.persistent) return false;
+    if (!this.#keepAlive || !this.#owner.persistent(this)) return false;
     // The client may still be waiting to send a body we never asked for (RFC 9110 §10.1.1).
     if (this.#expectContinue && !this.#continueSent && !this.req.body.complete) return false;
     return true;
@@ -143,6 +148,8 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   }
 
   send(data: Chunk, latin1 = false): boolean {
+    // The connection is gone: the app's later writes are accepted and dropped, never an error.
+    if (this.#abortError !== undefined) return true;
     if (this.#owner.isActive(this)) return this.#owner.write(data, latin1);
     const chunk = latin1 && typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
     const n = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
@@ -199,7 +206,12 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   finish(aborted: boolean): void {
     if (this.#finished) return;
     this.#finished = true;
-    if (aborted) this.req.body.fail(new Error('The connection closed before the request completed'));
+    if (aborted) {
+      this.#abortError = new Error('The connection closed before the exchange completed');
+      this.req.body.fail(this.#abortError);
+      // Like node's ServerResponse: lets an app waiting for 'drain' stop.
+      this.res.emit('close');
+    }
     const listener = this.#onFinish;
     if (listener) {
       try {
@@ -281,7 +293,7 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   }
 
   #afterCommitError(error: unknown): void {
-    this.#owner.reportError(error);
+    this.reportError(error);
     if (this.holding) this.#failedWhileHeld = true;
     else if (this.res.flushed) this.#owner.destroy();
   }
@@ -296,7 +308,7 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
       this.#problem(error.status);
       return;
     }
-    this.#owner.reportError(error);
+    this.reportError(error);
     this.#problem(500);
   }
 
@@ -305,6 +317,7 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
     if (this.res.flushed) return;
     for (const name of this.res.getHeaderNames()) this.res.removeHeaderInternal(name);
     this.res.setHeaderInternal('Content-Type', PROBLEM_TYPE);
+    for (const [name, value] of this.#owner.errorHeaders) this.res.setHeaderInternal(name, value);
     this.sendFinal(status, encoder.encode(problemBody(status)));
   }
 }

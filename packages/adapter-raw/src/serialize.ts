@@ -65,16 +65,6 @@ export function serializeHead(status: number, headers: HeaderMap, extra: string)
   return head + extra + '\r\n';
 }
 
-/** A minimal `Connection: close` answer the server itself writes for framing errors and timeouts. */
-export function cannedResponse(status: number, contentType: string, body: string): string {
-  return (
-    statusLine(status) +
-    dateHeader() +
-    `Content-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
-    body
-  );
-}
-
 /** Statuses whose responses never carry content (RFC 9110 §6.4.1, §15.3.5, §15.4.5). */
 export function bodyless(status: number): boolean {
   return status < 200 || status === 204 || status === 304;

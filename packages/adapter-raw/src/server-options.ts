@@ -1,4 +1,5 @@
 import { ConfigError, type Middleware, type State } from '@bouncer/core';
+import { type CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './_canned';
 import type { Handler } from './exchange';
 
 /** Options of `createServer()`; the names are node:http's where node has the same knob. */
@@ -27,11 +28,32 @@ export interface RawServerOptions<S extends object = State> {
   maxBodySize?: number;
   /** Bytes buffered per connection before `write()` returns false and reading pauses. @default 16384 */
   highWaterMark?: number;
+  /**
+   * Keep serving a client that half-closed (sent FIN after its requests): answer what it sent,
+   * then close. Off, as in node:http, a FIN while answers are pending aborts them and destroys
+   * the connection. @default false
+   */
+  allowHalfOpen?: boolean;
+  /**
+   * Fields added to every answer the server writes itself (framing errors, timeouts, a failed
+   * handler's 500); replaces the default, `{}` adds none. Framing fields are the server's.
+   * @default { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }
+   */
+  errorHeaders?: Record<string, string>;
   /** Receives unexpected errors (a throwing handler, a broken middleware). @default console.error */
   onError?: (error: unknown) => void;
 }
 
-export type ResolvedOptions = Required<Omit<RawServerOptions<any>, 'chain' | 'onError' | 'handler'>>;
+type NumericOption = Exclude<
+  keyof RawServerOptions,
+  'chain' | 'onError' | 'handler' | 'allowHalfOpen' | 'errorHeaders'
+>;
+
+export interface ResolvedOptions extends Required<Pick<RawServerOptions<any>, NumericOption>> {
+  allowHalfOpen: boolean;
+  /** Validated `errorHeaders` as name/value pairs. */
+  errorHeaders: readonly (readonly [string, string])[];
+}
 
 const DEFAULTS = {
   maxHeaderSize: 16 * 1024,
@@ -44,7 +66,7 @@ const DEFAULTS = {
   maxConnections: 0,
   maxBodySize: 1024 * 1024,
   highWaterMark: 16 * 1024,
-} satisfies ResolvedOptions;
+} satisfies Pick<ResolvedOptions, NumericOption>;
 
 /** Options whose zero means "off" rather than "nothing allowed". */
 const ZERO_OK = new Set([
@@ -60,6 +82,8 @@ export interface ServerCore {
   readonly options: ResolvedOptions;
   readonly chain: Middleware<any> | undefined;
   readonly handler: Handler<any>;
+  /** The framing-error answers, built once with `errorHeaders`. */
+  readonly canned: CannedAnswers;
   reportError(error: unknown): void;
   forget(connection: unknown): void;
 }
@@ -86,8 +110,19 @@ export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions 
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new ConfigError('createServer', 'onError', `must be a function, got ${typeof options.onError}`);
   }
-  const out: ResolvedOptions = { ...DEFAULTS };
-  for (const key of Object.keys(DEFAULTS) as (keyof ResolvedOptions)[]) {
+  if (options.allowHalfOpen !== undefined && typeof options.allowHalfOpen !== 'boolean') {
+    throw new ConfigError(
+      'createServer',
+      'allowHalfOpen',
+      `must be a boolean, got ${String(options.allowHalfOpen)}`,
+    );
+  }
+  const out: ResolvedOptions = {
+    ...DEFAULTS,
+    allowHalfOpen: options.allowHalfOpen ?? false,
+    errorHeaders: resolveErrorHeaders(options.errorHeaders ?? DEFAULT_ERROR_HEADERS),
+  };
+  for (const key of Object.keys(DEFAULTS) as NumericOption[]) {
     const value = options[key];
     if (value === undefined) continue;
     const min = ZERO_OK.has(key) ? 0 : 1;

@@ -1,5 +1,6 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import type { Middleware, State } from '@bouncer/core';
+import { CannedAnswers } from './_canned';
 import { Connection } from './connection';
 import type { Handler } from './exchange';
 import {
@@ -31,6 +32,7 @@ export class RawServer<S extends object = State> implements ServerCore {
   readonly options: ResolvedOptions;
   readonly chain: Middleware<any> | undefined;
   readonly handler: Handler<any>;
+  readonly canned: CannedAnswers;
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #net: Server;
   readonly #connections = new Set<Connection>();
@@ -40,8 +42,10 @@ export class RawServer<S extends object = State> implements ServerCore {
     this.options = resolveOptions(options);
     this.chain = options.chain;
     this.handler = options.handler;
+    this.canned = new CannedAnswers(this.options.errorHeaders);
     this.#onError = options.onError;
-    // allowHalfOpen: a client may send its request and FIN; we still answer before closing.
+    // The socket stays half-open so that `Connection` decides what a client's FIN means
+    // (options.allowHalfOpen): node would otherwise end our side before we could answer.
     this.#net = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
     if (this.options.maxConnections > 0) this.#net.maxConnections = this.options.maxConnections;
   }

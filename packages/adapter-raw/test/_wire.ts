@@ -123,6 +123,8 @@ export interface Client {
   /** Stops / restarts reading from the socket (to build up backpressure on the server). */
   pause(): void;
   resume(): void;
+  /** Half-closes: sends FIN, keeps reading. */
+  end(): void;
   /** Aborts with a TCP RST, as a client that vanishes mid-response. */
   reset(): void;
 }
@@ -180,6 +182,7 @@ export function openClient(port: number, host = '127.0.0.1'): Promise<Client> {
         closed,
         isClosed: () => isClosed,
         destroy: () => socket.destroy(),
+        end: () => socket.end(),
         reset: () => socket.resetAndDestroy(),
         pause: () => socket.pause(),
         resume: () => socket.resume(),

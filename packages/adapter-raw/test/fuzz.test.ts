@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type RawServer } from '../src/index';
+import { createServer, type RawRequest, type RawResponse, type RawServer } from '../src/index';
 import { RequestParser } from '../src/parser';
 import { encode, mutate, mutation, request } from './_gen';
 import { count, parseResponses, roundTrip } from './_wire';
@@ -37,6 +37,7 @@ function parse(parts: Buffer[]): string[] {
 const PARSER_RUNS = 2000;
 const SERVER_RUNS = 200;
 const SERVER_IDLE_RUNS = 25;
+const SERVER_ABORT_RUNS = 60;
 
 describe('property: parser', () => {
   it(`parses any split of well-formed pipelined requests identically (${PARSER_RUNS} runs)`, () => {
@@ -74,23 +75,30 @@ describe('property: parser', () => {
 });
 
 describe('property: server', () => {
+  // Two servers: one answers half-closed clients (so every answer can be checked), the other
+  // (node:http's default) aborts what is pending when the FIN arrives.
   let server: RawServer;
+  let aborting: RawServer;
   let port: number;
+  let abortingPort: number;
   const reported: unknown[] = [];
   beforeAll(async () => {
-    server = createServer({
+    const options = {
       headersTimeout: 150,
       requestTimeout: 300,
       keepAliveTimeout: 100,
-      onError: (e) => reported.push(e),
-      async handler(req, res) {
+      onError: (e: unknown) => reported.push(e),
+      async handler(req: RawRequest, res: RawResponse) {
         await req.bytes();
         res.end('ok');
       },
-    });
+    };
+    server = createServer({ ...options, allowHalfOpen: true });
+    aborting = createServer(options);
     ({ port } = await server.listen(0, '127.0.0.1'));
+    ({ port: abortingPort } = await aborting.listen(0, '127.0.0.1'));
   });
-  afterAll(() => server.close({ deadline: 100 }));
+  afterAll(() => Promise.all([server.close({ deadline: 100 }), aborting.close({ deadline: 100 })]));
 
   const check = (data: Buffer, wellFormed: number) => {
     const statuses = parseResponses(data).map((r) => r.status);
@@ -112,9 +120,28 @@ describe('property: server', () => {
           const { data, closed } = await roundTrip(port, input, { end: true, timeoutMs: 2000 });
           expect(closed).toBe(true);
           check(data, reqs.length);
+          // Half-open allowed: every request received intact before the FIN is answered.
+          if (ms.length === 0) expect(parseResponses(data).length).toBe(reqs.length);
         },
       ),
       { numRuns: SERVER_RUNS },
+    );
+  });
+
+  it(`a client that half-closes is cut off cleanly when half-open is off (${SERVER_ABORT_RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(request, { minLength: 1, maxLength: 3 }),
+        fc.array(mutation, { maxLength: 2 }),
+        async (reqs, ms) => {
+          let input: Buffer = Buffer.concat(reqs.map((r) => encode(r)));
+          for (const m of ms) input = mutate(input, m);
+          const { data, closed } = await roundTrip(abortingPort, input, { end: true, timeoutMs: 2000 });
+          expect(closed).toBe(true);
+          check(data, reqs.length);
+        },
+      ),
+      { numRuns: SERVER_ABORT_RUNS },
     );
   });
 

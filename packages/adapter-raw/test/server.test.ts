@@ -111,24 +111,27 @@ describe('pipelining and persistence', () => {
     c.destroy();
   });
 
+  it('never hands the app a pipelined request after a synchronous `Connection: close` answer', async () => {
+    const handled: string[] = [];
+    const port = await start({
+      handler(req, res) {
+        handled.push(req.path);
+        res.setHeader('Connection', 'close');
+        res.end(req.path);
+      },
+    });
+    const { data, closed } = await roundTrip(port, GET('/a') + GET('/b'), { timeoutMs: 1000 });
+    expect(parseResponses(data).map((r) => r.body.toString())).toEqual(['/a']);
+    expect(closed).toBe(true);
+    expect(handled).toEqual(['/a']);
+  });
+
   it('drains a body the app did not read and serves the next request', async () => {
     const port = await start({ handler: (req, res) => res.end(req.path) });
     const body = 'z'.repeat(5000);
     const input = `POST /one HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}${GET('/two')}`;
     const { data } = await roundTrip(port, input, { until: count(2) });
     expect(parseResponses(data).map((r) => r.body.toString())).toEqual(['/one', '/two']);
-  });
-
-  it('answers a request the client half-closed after sending', async () => {
-    const port = await start({
-      async handler(_q, res) {
-        await sleep(20);
-        res.end('late');
-      },
-    });
-    const { data, closed } = await roundTrip(port, GET(), { end: true });
-    expect(parseResponses(data).map((r) => r.body.toString())).toEqual(['late']);
-    expect(closed).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runFake } from './_testing';
 import { compose } from './compose';
 import { HttpError } from './errors';
+import { phased } from './phases';
 import type { Middleware } from './types';
 
 const trace = (log: string[], name: string): Middleware =>
@@ -253,5 +254,51 @@ describe('finish hook', () => {
     });
     r.finish({ bytes: 12 });
     expect(seen).toEqual([expect.objectContaining({ status: 200, bytes: 12, aborted: false })]);
+  });
+});
+
+describe('phased middleware', () => {
+  const phasedTrace = (log: string[], name: string, opts: { stop?: boolean; throwIn?: boolean; async?: boolean } = {}) =>
+    phased(name, {
+      before(ctx) {
+        log.push(`${name}-in`);
+        if (opts.throwIn) throw new Error('boom');
+        if (opts.stop) ctx.reject(403, 'stop', name);
+        if (opts.async) return Promise.resolve();
+      },
+      after() {
+        log.push(`${name}-out`);
+      },
+    });
+
+  it('should keep the onion order when fused, mixed with plain middleware', async () => {
+    const log: string[] = [];
+    await runFake(
+      compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { async: true }), trace(log, 'c'), phasedTrace(log, 'd')]),
+      {},
+      { run: () => void log.push('app') },
+    );
+    expect(log).toEqual(['a-in', 'b-in', 'c-in', 'd-in', 'app', 'd-out', 'c-out', 'b-out', 'a-out']);
+  });
+
+  it('should skip the answering layer and everything inside it, but run the outer afters', async () => {
+    const log: string[] = [];
+    const r = await runFake(compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { stop: true }), phasedTrace(log, 'c')]));
+    expect(log).toEqual(['a-in', 'b-in', 'a-out']);
+    expect(r.status).toBe(403);
+    expect(r.reached).toBe(false);
+  });
+
+  it('should turn a throwing before into a 500 and still run the outer afters', async () => {
+    const log: string[] = [];
+    const r = await runFake(compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { throwIn: true })]));
+    expect(log).toEqual(['a-in', 'b-in', 'a-out']);
+    expect(r.status).toBe(500);
+  });
+
+  it('should work on its own, outside compose', async () => {
+    const log: string[] = [];
+    await runFake(phasedTrace(log, 'solo'), {}, { run: () => void log.push('app') });
+    expect(log).toEqual(['solo-in', 'app', 'solo-out']);
   });
 });

@@ -1,4 +1,5 @@
 import type { Context } from './context';
+import { type Phases, phasesOf, runPhases } from './phases';
 import type { Middleware, Next, State } from './types';
 
 /** A composed chain: itself a middleware, with its parts kept for inspection (route audit, docs). */
@@ -29,7 +30,26 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
     if (nested) list.push(...nested);
     else list.push(fn);
   }
-  const size = list.length;
+  // Consecutive phased middleware are fused into one layer with a single `await next()`:
+  // the same onion, one promise instead of one per policy.
+  const layers: Middleware<any>[] = [];
+  let run: Phases<any>[] = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    layers.push(fusedLayer(run));
+    run = [];
+  };
+  for (const fn of list) {
+    const phases = phasesOf(fn);
+    if (phases) {
+      run.push(phases);
+      continue;
+    }
+    flush();
+    layers.push(fn);
+  }
+  flush();
+  const size = layers.length;
 
   const chain = function chain(ctx: Context<S>, downstream?: Next): Promise<void> {
     let last = -1;
@@ -37,7 +57,7 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
       if (i <= last) return Promise.reject(new Error('next() called multiple times'));
       last = i;
       if (i === size) return downstream ? downstream() : Promise.resolve();
-      const fn = list[i];
+      const fn = layers[i];
       try {
         const out = fn(ctx, () => dispatch(i + 1));
         if (out === undefined || typeof (out as Promise<void>).then !== 'function') return Promise.resolve();
@@ -51,4 +71,10 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
   } as Chain<S>;
   Object.defineProperty(chain, 'middleware', { value: Object.freeze(list), enumerable: true });
   return chain;
+}
+
+function fusedLayer(phases: readonly Phases<any>[]): Middleware<any> {
+  return function fusedPolicies(ctx, next) {
+    return runPhases(ctx, phases, next);
+  };
 }

@@ -1,83 +1,78 @@
 import type { ServerResponse } from 'node:http';
 
-type Method = (...args: any[]) => any;
+type Method = (this: ServerResponse, a?: unknown, b?: unknown, c?: unknown) => unknown;
 type Patched = 'writeHead' | 'write' | 'end' | 'flushHeaders';
-const PATCHED: readonly Patched[] = ['writeHead', 'write', 'end', 'flushHeaders'];
+
+const HOLD = Symbol('bouncer.hold');
+type Held = ServerResponse & { [HOLD]: ResponseHold };
 
 /**
- * Holds a ServerResponse's head while the chain runs its outbound code.
+ * Holds a ServerResponse's head while the chain runs its outbound code, and counts body bytes.
  *
  * The downstream (Express routes, finalhandler…) commits its head synchronously with
  * `writeHead`/`write`/`end`, but Bouncer's outbound phase is `await next()`: a few microtasks
  * later. So the first commit only *announces* the head (`onHead`) and every call is queued
  * untouched until `release()` replays it. Only the head is held — the body is never copied or
  * re-streamed — and for the usual `res.end(body)` the hold lasts a few microtasks.
+ *
+ * The four instance methods installed are shared functions (no closure per request); they stay
+ * in place after `release()`, passing straight through (and counting bytes when asked).
  */
 export class ResponseHold {
   readonly #res: ServerResponse;
-  readonly #originals = new Map<Patched, Method>();
-  readonly #wrappers = new Map<Patched, Method>();
-  readonly #queue: Array<[Patched, unknown[]]> = [];
+  #writeHead: Method | undefined;
+  #write: Method | undefined;
+  #end: Method | undefined;
+  #flushHeaders: Method | undefined;
+  #queue: Array<[Patched, unknown, unknown, unknown]> | undefined;
   #onHead: (() => void) | undefined;
   /** 'holding' → queue; 'open' → pass through; 'discarding' → swallow. */
-  #mode: 'holding' | 'open' | 'discarding' = 'open';
+  #mode: 'idle' | 'holding' | 'open' | 'discarding' = 'idle';
   /** True once the downstream has committed its head. */
   committed = false;
+  /** Body bytes handed to the response (counted while `counting`). */
+  bytes = 0;
+  counting = false;
 
   constructor(res: ServerResponse) {
     this.#res = res;
   }
 
-  /** Starts holding; `onHead` runs once, when the downstream commits its head. */
-  engage(onHead: () => void): void {
-    this.#onHead = onHead;
-    this.#mode = 'holding';
-    const res = this.#res as unknown as Record<Patched, Method>;
-    for (const name of PATCHED) {
-      const original = res[name];
-      this.#originals.set(name, original);
-      const wrapper = (...args: unknown[]) => this.#call(name, args);
-      this.#wrappers.set(name, wrapper);
-      res[name] = wrapper;
-    }
+  /** Installs the interceptors (idempotent); the response then passes through until `hold()`. */
+  install(): void {
+    if (this.#mode !== 'idle') return;
+    this.#mode = 'open';
+    const res = this.#res as Held;
+    res[HOLD] = this;
+    this.#writeHead = res.writeHead as Method;
+    this.#write = res.write as Method;
+    this.#end = res.end as Method;
+    this.#flushHeaders = res.flushHeaders as Method;
+    res.writeHead = heldWriteHead as never;
+    res.write = heldWrite as never;
+    res.end = heldEnd as never;
+    res.flushHeaders = heldFlushHeaders as never;
   }
 
-  #call(name: Patched, args: unknown[]): unknown {
-    const res = this.#res;
-    if (this.#mode === 'open') return this.#originals.get(name)!.apply(res, args);
-    if (this.#mode === 'discarding') {
-      // The chain replaced this answer: accept the downstream's writes and drop them.
-      const cb = args.findLast((a) => typeof a === 'function') as (() => void) | undefined;
-      if (cb) queueMicrotask(cb);
-    } else if (name === 'writeHead') {
-      // Fold writeHead's arguments into the header store, so outbound code can see and edit them.
-      const [status, second, third] = args as [number, unknown, unknown];
-      res.statusCode = status;
-      if (typeof second === 'string') res.statusMessage = second;
-      applyHeaders(res, typeof second === 'string' ? third : second);
-      this.#queue.push([name, []]);
-    } else {
-      this.#queue.push([name, args]);
-    }
-    if (!this.committed) {
-      this.committed = true;
-      this.#onHead?.();
-    }
-    return name === 'write' ? true : name === 'flushHeaders' ? undefined : res;
+  /** Starts holding; `onHead` runs once, when the downstream commits its head. */
+  hold(onHead: () => void): void {
+    this.install();
+    this.#onHead = onHead;
+    this.#mode = 'holding';
   }
 
   /** Stops holding and replays the downstream's calls in order. */
   release(): void {
     if (this.#mode !== 'holding') return;
     this.#mode = 'open';
-    this.#unpatch();
+    const queue = this.#queue;
+    if (!queue) return;
+    this.#queue = undefined;
     const res = this.#res;
-    for (const [name, args] of this.#queue) {
-      const fn = this.#originals.get(name)!;
-      if (name === 'writeHead') fn.call(res, res.statusCode);
-      else fn.apply(res, args);
+    for (const [name, a, b, c] of queue) {
+      if (name === 'writeHead') this.#writeHead!.call(res, res.statusCode);
+      else this.#original(name).call(res, a, b, c);
     }
-    this.#queue.length = 0;
   }
 
   /**
@@ -85,8 +80,12 @@ export class ResponseHold {
    * (the downstream's later writes are accepted and thrown away, never an error).
    */
   replace(write: () => void): void {
-    this.#queue.length = 0;
+    this.#queue = undefined;
     const previous = this.#mode;
+    if (previous === 'idle') {
+      write();
+      return;
+    }
     this.#mode = 'open';
     try {
       write();
@@ -95,17 +94,59 @@ export class ResponseHold {
     }
   }
 
-  #unpatch(): void {
-    const res = this.#res as unknown as Record<Patched, Method>;
-    for (const name of PATCHED) {
-      // Someone may have wrapped us since (compression…): then our wrapper stays in their chain
-      // and passes through in 'open' mode.
-      if (res[name] !== this.#wrappers.get(name)) continue;
-      const original = this.#originals.get(name)!;
-      if (Object.getPrototypeOf(res)[name] === original) delete res[name];
-      else res[name] = original;
+  #original(name: Patched): Method {
+    return name === 'write' ? this.#write! : name === 'end' ? this.#end! : name === 'writeHead' ? this.#writeHead! : this.#flushHeaders!;
+  }
+
+  /** @internal the shared interceptors call this */
+  call(name: Patched, a: unknown, b: unknown, c: unknown): unknown {
+    const res = this.#res;
+    if (this.counting && (name === 'write' || name === 'end') && this.#mode !== 'discarding') this.#count(a, b);
+    if (this.#mode === 'open') return this.#original(name).call(res, a, b, c);
+    if (this.#mode === 'discarding') {
+      const cb = typeof c === 'function' ? c : typeof b === 'function' ? b : typeof a === 'function' ? a : undefined;
+      if (cb) queueMicrotask(cb as () => void);
+    } else if (name === 'writeHead') {
+      // Fold writeHead's arguments into the header store, so outbound code can see and edit them.
+      res.statusCode = a as number;
+      if (typeof b === 'string') res.statusMessage = b;
+      applyHeaders(res, typeof b === 'string' ? c : b);
+      (this.#queue ??= []).push([name, undefined, undefined, undefined]);
+    } else {
+      (this.#queue ??= []).push([name, a, b, c]);
+    }
+    if (!this.committed) {
+      this.committed = true;
+      this.#onHead?.();
+    }
+    return name === 'write' ? true : name === 'flushHeaders' ? undefined : res;
+  }
+
+  #count(chunk: unknown, encoding: unknown): void {
+    if (typeof chunk === 'string') {
+      this.bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    } else if (chunk && typeof (chunk as Uint8Array).byteLength === 'number') {
+      this.bytes += (chunk as Uint8Array).byteLength;
     }
   }
+}
+
+function heldWriteHead(this: Held, a?: unknown, b?: unknown, c?: unknown) {
+  return this[HOLD].call('writeHead', a, b, c);
+}
+function heldWrite(this: Held, a?: unknown, b?: unknown, c?: unknown) {
+  return this[HOLD].call('write', a, b, c);
+}
+function heldEnd(this: Held, a?: unknown, b?: unknown, c?: unknown) {
+  return this[HOLD].call('end', a, b, c);
+}
+function heldFlushHeaders(this: Held) {
+  return this[HOLD].call('flushHeaders', undefined, undefined, undefined);
+}
+
+/** The hold installed on `res`, if any. */
+export function holdOf(res: ServerResponse): ResponseHold | undefined {
+  return (res as Partial<Held>)[HOLD];
 }
 
 function applyHeaders(res: ServerResponse, headers: unknown): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
+import { ResponseHold } from './hold-response';
 import { lendBody } from './lend-body';
 
 /**
@@ -12,6 +13,8 @@ export class NodeHost implements Host {
   readonly res: ServerResponse;
   readonly method: string;
   readonly target: string;
+  /** The response's interceptor: holds the head for the outbound phase, counts body bytes. */
+  readonly hold: ResponseHold;
   readonly #report: (error: unknown) => void;
 
   constructor(req: IncomingMessage, res: ServerResponse, report: (error: unknown) => void) {
@@ -21,6 +24,7 @@ export class NodeHost implements Host {
     // Express rewrites req.url under mounted routers; originalUrl is what came off the wire.
     this.target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     this.#report = report;
+    this.hold = new ResponseHold(res);
   }
 
   get scheme(): 'http' | 'https' {
@@ -64,7 +68,7 @@ export class NodeHost implements Host {
   }
 
   onFinish(listener: (info: HostFinish) => void): void {
-    trackFinish(this.req, this.res, listener);
+    trackFinish(this.req, this.res, this.hold, listener);
   }
 
   reportError(error: unknown): void {
@@ -76,36 +80,22 @@ const NO_BODY = new Set([204, 304]);
 
 /**
  * Fires `listener` once: on 'finish' (last byte handed to the OS) or on 'close' without finish
- * (client went away). Counts body bytes by observing write/end on the instance.
+ * (the client went away). Body bytes are counted by the response's hold, which sees every write.
  */
 export function trackFinish(
   req: IncomingMessage,
   res: ServerResponse,
+  hold: ResponseHold,
   listener: (info: HostFinish) => void,
 ): void {
-  let bytes = 0;
+  hold.install();
+  hold.counting = true;
   let done = false;
-  const count = (chunk: unknown, encoding?: unknown) => {
-    if (typeof chunk === 'string')
-      bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-    else if (chunk && typeof (chunk as Uint8Array).byteLength === 'number')
-      bytes += (chunk as Uint8Array).byteLength;
-  };
-  const write = res.write;
-  const end = res.end;
-  res.write = function countedWrite(this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    count(chunk, rest[0]);
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-  } as typeof res.write;
-  res.end = function countedEnd(this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    if (typeof chunk !== 'function') count(chunk, rest[0]);
-    return (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-  } as typeof res.end;
   const fire = (aborted: boolean) => {
     if (done) return;
     done = true;
     const noBody = req.method === 'HEAD' || NO_BODY.has(res.statusCode);
-    listener({ bytes: noBody ? 0 : bytes, aborted });
+    listener({ bytes: noBody ? 0 : hold.bytes, aborted });
   };
   res.once('finish', () => fire(false));
   res.once('close', () => fire(!res.writableFinished));

@@ -66,6 +66,12 @@ export interface BouncerPolicy {
         clockTolerance?: number;
         realm?: string;
         cacheSize?: number;
+        cacheMaxAge?: number;
+        typ?: string;
+        maxTokenAge?: number;
+        maxTokenLength?: number;
+        /** Remote key-set tuning, in seconds. */
+        jwks?: { cacheMaxAge?: number; cooldown?: number; timeout?: number };
       };
 }
 

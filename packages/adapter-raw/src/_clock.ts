@@ -1,0 +1,67 @@
+import type { ResolvedOptions } from './server-options';
+
+/** Which of a connection's limits is running. */
+export enum Clock {
+  None,
+  /** `headersTimeout`: from a request's first byte (or from connect) to its complete head. */
+  Headers,
+  /** `requestTimeout`: the whole request, body included. */
+  Request,
+  /** `keepAliveTimeout`: idle between requests. */
+  KeepAlive,
+}
+
+type Timeouts = Pick<ResolvedOptions, 'headersTimeout' | 'keepAliveTimeout'>;
+
+/**
+ * A connection's one timer, re-armed as the connection moves between phases: every connection
+ * owns its clock, so a slowloris is cut at its own deadline (no periodic sweep, unlike node).
+ */
+export class ConnectionClock {
+  readonly #options: Timeouts;
+  readonly #onTimeout: (clock: Clock) => void;
+  #clock = Clock.None;
+  #deadline = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: Timeouts, onTimeout: (clock: Clock) => void) {
+    this.#options = options;
+    this.#onTimeout = onTimeout;
+    this.fire = this.fire.bind(this);
+  }
+
+  /** The clock that is armed. */
+  get running(): Clock {
+    return this.#clock;
+  }
+
+  /** Arms `clock` to fire at `at` (epoch ms), replacing whatever ran; `Clock.None` stops it. */
+  set(clock: Clock, at: number): void {
+    if (clock === this.#clock && at === this.#deadline) return;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    this.#clock = clock;
+    this.#deadline = at;
+    if (clock === Clock.None) return;
+    const o = this.#options;
+    // A zero timeout disables that clock, as in node:http.
+    if (clock === Clock.KeepAlive ? o.keepAliveTimeout === 0 : clock === Clock.Headers && o.headersTimeout === 0) {
+      return;
+    }
+    this.#timer = setTimeout(this.fire, Math.max(1, at - Date.now()));
+  }
+
+  stop(): void {
+    this.set(Clock.None, 0);
+  }
+
+  /** @internal The timer ran out. */
+  fire(): void {
+    this.#timer = undefined;
+    const clock = this.#clock;
+    this.#clock = Clock.None;
+    this.#onTimeout(clock);
+  }
+}
