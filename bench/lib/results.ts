@@ -91,7 +91,7 @@ export function summarise(
   for (const s of summaries) {
     const bare = bareOf(s);
     if (bare && bare !== s.id) s.vsBare = ratio(s.requestsPerSec, rps.get(bare));
-    if (s.kind === 'bouncer' || s.kind === 'bouncer-jwt') {
+    if (s.kind === 'bouncer' || s.kind === 'bouncer-jwt' || s.kind === 'bouncer-redis') {
       if (s.stack !== 'raw') s.vsNative = ratio(s.requestsPerSec, rps.get(`${s.stack}:native`));
     }
   }

@@ -1,7 +1,7 @@
 // The Bouncer policy every Bouncer variant mounts, in one file: the declarative object the lead's
 // `bouncer(policy, extras)` turns into a chain (request id and timing outermost, then client IP,
 // security headers, CORS, and the gates from cheapest to dearest).
-import { type BouncerPolicy, bouncer, type Chain } from '@bouncer/core';
+import { type BouncerPolicy, bouncer, type Chain, RedisStore } from '@bouncer/core';
 import { BODY_LIMIT, DENY, JWT_AUDIENCE, JWT_ISSUER, JWT_SECRET, ORIGIN, RATE_LIMIT } from './_settings';
 
 /** Security headers, CORS, rate limit, request id, timing with logging off, IP deny list, body limit; JWT when asked. */
@@ -24,4 +24,23 @@ export function benchPolicy(options: { jwt: boolean }): Chain<any> {
     benchPolicyObject(options.jwt),
     options.jwt ? { jwtSecret: JWT_SECRET, logger: false } : { logger: false },
   );
+}
+
+/**
+ * The chain for a server mode: `bouncer`, `bouncer-jwt`, or `bouncer-redis` (the same policy with
+ * its rate limit kept in the Redis at REDIS_URL, default 127.0.0.1:6379, under a per-run prefix).
+ */
+export async function chainFor(mode: string): Promise<Chain<any> | undefined> {
+  if (mode === 'bouncer' || mode === 'bouncer-jwt') return benchPolicy({ jwt: mode === 'bouncer-jwt' });
+  if (mode !== 'bouncer-redis') return undefined;
+  const { Redis } = await import('ioredis');
+  const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    lazyConnect: true,
+  });
+  await client.connect();
+  const store = new RedisStore({ client, prefix: `bouncer:bench:${process.pid}:` });
+  await store.ready();
+  return bouncer(benchPolicyObject(false), { logger: false, rateLimitStore: store });
 }

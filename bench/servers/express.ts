@@ -1,4 +1,4 @@
-// Express 5 under test: `bare`, `native` (helmet, cors, express-rate-limit), `bouncer`, `bouncer-jwt`.
+// Express 5 under test: `bare`, `native` (helmet, cors, express-rate-limit), `bouncer`, `bouncer-jwt`, `bouncer-redis`.
 import type { AddressInfo } from 'node:net';
 import { bouncer } from '@bouncer/express';
 import cors from 'cors';
@@ -6,7 +6,7 @@ import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { announce, modeFromArgv, prices } from './_app';
-import { benchPolicy } from './_policy';
+import { chainFor } from './_policy';
 import { ORIGIN, RATE_LIMIT } from './_settings';
 
 const mode = modeFromArgv();
@@ -23,8 +23,8 @@ if (mode === 'native') {
       legacyHeaders: false,
     }),
   );
-} else if (mode === 'bouncer' || mode === 'bouncer-jwt') {
-  app.use(bouncer(benchPolicy({ jwt: mode === 'bouncer-jwt' })));
+} else if (mode !== 'bare') {
+  app.use(bouncer((await chainFor(mode))!));
 }
 app.get('/prices', (_req, res) => {
   res.json(prices);

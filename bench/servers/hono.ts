@@ -1,4 +1,4 @@
-// Hono 4 on @hono/node-server under test: `bare`, `native` (secure-headers, cors, hono-rate-limiter), `bouncer`, `bouncer-jwt`.
+// Hono 4 on @hono/node-server under test: `bare`, `native` (secure-headers, cors, hono-rate-limiter), `bouncer`, `bouncer-jwt`, `bouncer-redis`.
 import { bouncer } from '@bouncer/hono';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -7,7 +7,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { rateLimiter } from 'hono-rate-limiter';
 import { announce, modeFromArgv, prices } from './_app';
-import { benchPolicy } from './_policy';
+import { chainFor } from './_policy';
 import { ORIGIN, RATE_LIMIT } from './_settings';
 
 const mode = modeFromArgv();
@@ -25,8 +25,8 @@ if (mode === 'native') {
       keyGenerator: (c) => getConnInfo(c).remote.address ?? 'unknown',
     }),
   );
-} else if (mode === 'bouncer' || mode === 'bouncer-jwt') {
-  app.use(bouncer(benchPolicy({ jwt: mode === 'bouncer-jwt' })));
+} else if (mode !== 'bare') {
+  app.use(bouncer((await chainFor(mode))!));
 }
 app.get('/prices', (c) => c.json(prices));
 

@@ -1,4 +1,4 @@
-// Koa 3 under test: `bare`, `native` (koa-helmet, @koa/cors, koa-ratelimit on its memory driver), `bouncer`, `bouncer-jwt`.
+// Koa 3 under test: `bare`, `native` (koa-helmet, @koa/cors, koa-ratelimit on its memory driver), `bouncer`, `bouncer-jwt`, `bouncer-redis`.
 import type { AddressInfo } from 'node:net';
 import { bouncer } from '@bouncer/koa';
 import koaCors from '@koa/cors';
@@ -7,7 +7,7 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import ratelimit from 'koa-ratelimit';
 import { announce, modeFromArgv, prices } from './_app';
-import { benchPolicy } from './_policy';
+import { chainFor } from './_policy';
 import { ORIGIN, RATE_LIMIT } from './_settings';
 
 const mode = modeFromArgv();
@@ -25,8 +25,8 @@ if (mode === 'native') {
       id: (ctx) => ctx.ip,
     }),
   );
-} else if (mode === 'bouncer' || mode === 'bouncer-jwt') {
-  app.use(bouncer(benchPolicy({ jwt: mode === 'bouncer-jwt' })));
+} else if (mode !== 'bare') {
+  app.use(bouncer((await chainFor(mode))!));
 }
 const router = new Router();
 router.get('/prices', (ctx) => {

@@ -73,7 +73,7 @@ export class HonoHost implements Host {
   }
 
   headerValues(name: string): readonly string[] {
-    if (this.#in) return this.#in.headersDistinct[name] ?? [];
+    if (this.#in) return this.#in.headers[name] === undefined ? [] : (this.#in.headersDistinct[name] ?? []);
     const v = this.c.req.raw.headers.get(name);
     return v === null ? [] : [v];
   }
@@ -126,7 +126,13 @@ export class HonoHost implements Host {
     }
     if (this.#out) {
       const v = this.#out.getHeader(name);
-      return v === undefined ? undefined : typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : String(v);
+      return v === undefined
+        ? undefined
+        : typeof v === 'string'
+          ? v
+          : Array.isArray(v)
+            ? v.join(', ')
+            : String(v);
     }
     const s = this.#staged?.get(name);
     if (!s) return undefined;

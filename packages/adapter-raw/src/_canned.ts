@@ -15,20 +15,36 @@ const OWNED = new Set(['content-length', 'transfer-encoding', 'connection', 'con
 /** Validates `errorHeaders` once, at startup, with the same rules as any header the app sets. */
 export function resolveErrorHeaders(headers: unknown): [string, string][] {
   if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
-    throw new ConfigError('createServer', 'errorHeaders', `must be an object of name → value, got ${String(headers)}`);
+    throw new ConfigError(
+      'createServer',
+      'errorHeaders',
+      `must be an object of name → value, got ${String(headers)}`,
+    );
   }
   const out: [string, string][] = [];
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') {
-      throw new ConfigError('createServer', 'errorHeaders', `value of ${JSON.stringify(name)} must be a string, got ${typeof value}`);
+      throw new ConfigError(
+        'createServer',
+        'errorHeaders',
+        `value of ${JSON.stringify(name)} must be a string, got ${typeof value}`,
+      );
     }
     if (OWNED.has(name.toLowerCase())) {
-      throw new ConfigError('createServer', 'errorHeaders', `may not set ${name}: the server frames these answers itself`);
+      throw new ConfigError(
+        'createServer',
+        'errorHeaders',
+        `may not set ${name}: the server frames these answers itself`,
+      );
     }
     try {
       validateHeader(name, value);
     } catch (error) {
-      throw new ConfigError('createServer', 'errorHeaders', `${(error as Error).message} (${JSON.stringify(value)})`);
+      throw new ConfigError(
+        'createServer',
+        'errorHeaders',
+        `${(error as Error).message} (${JSON.stringify(value)})`,
+      );
     }
     out.push([name, value]);
   }

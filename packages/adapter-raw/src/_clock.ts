@@ -1,3 +1,4 @@
+import type { RequestParser } from './parser';
 import type { ResolvedOptions } from './server-options';
 
 /** Which of a connection's limits is running. */
@@ -11,7 +12,7 @@ export enum Clock {
   KeepAlive,
 }
 
-type Timeouts = Pick<ResolvedOptions, 'headersTimeout' | 'keepAliveTimeout'>;
+type Timeouts = Pick<ResolvedOptions, 'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout'>;
 
 /**
  * A connection's one timer, re-armed as the connection moves between phases: every connection
@@ -47,7 +48,9 @@ export class ConnectionClock {
     if (clock === Clock.None) return;
     const o = this.#options;
     // A zero timeout disables that clock, as in node:http.
-    if (clock === Clock.KeepAlive ? o.keepAliveTimeout === 0 : clock === Clock.Headers && o.headersTimeout === 0) {
+    if (
+      clock === Clock.KeepAlive ? o.keepAliveTimeout === 0 : clock === Clock.Headers && o.headersTimeout === 0
+    ) {
       return;
     }
     this.#timer = setTimeout(this.fire, Math.max(1, at - Date.now()));
@@ -55,6 +58,33 @@ export class ConnectionClock {
 
   stop(): void {
     this.set(Clock.None, 0);
+  }
+
+  /**
+   * Arms the clock that applies now: headers while a head is read (never past the whole-request
+   * limit), request while a body is, keep-alive once idle after an answer; none while the app works.
+   */
+  update(
+    parser: RequestParser,
+    bodyPending: boolean,
+    lineEmpty: boolean,
+    served: number,
+    since: number,
+  ): void {
+    const o = this.#options;
+    if (parser.dead) {
+      if (this.#clock !== Clock.KeepAlive) this.stop();
+    } else if (parser.inHead) {
+      const limit = o.requestTimeout > 0 ? Math.min(o.headersTimeout, o.requestTimeout) : o.headersTimeout;
+      this.set(Clock.Headers, since + limit);
+    } else if (bodyPending && o.requestTimeout > 0) {
+      this.set(Clock.Request, since + o.requestTimeout);
+    } else if (lineEmpty && parser.idle) {
+      if (served === 0) this.set(Clock.Headers, since + o.headersTimeout);
+      else if (this.#clock !== Clock.KeepAlive) this.set(Clock.KeepAlive, Date.now() + o.keepAliveTimeout);
+    } else {
+      this.stop();
+    }
   }
 
   /** @internal The timer ran out. */

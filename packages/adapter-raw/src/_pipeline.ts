@@ -1,3 +1,4 @@
+import type { Chunk } from './_transport';
 import type { Exchange } from './exchange';
 
 /**
@@ -44,16 +45,16 @@ export class Pipeline {
 
   /**
    * Hands the wire to each answer in turn: flushes what the front exchange buffered and retires
-   * it once ended; writes a canned answer with `writeCanned`. False when the connection must
+   * it once ended; writes a canned answer to `wire` itself. False when the connection must
    * close now (a canned answer went out, or an answer said `close`).
    */
-  advance(writeCanned: (answer: string) => void): boolean {
+  advance(wire: { write(data: Chunk, latin1: boolean): unknown }): boolean {
     const items = this.#items;
     while (items.length > 0) {
       const front = items[0];
       if (typeof front === 'string') {
         items.length = 0;
-        writeCanned(front);
+        wire.write(front, true);
         return false;
       }
       this.bytes -= front.activate();

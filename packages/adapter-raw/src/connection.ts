@@ -2,9 +2,9 @@ import type { Socket } from 'node:net';
 import { Clock, ConnectionClock } from './_clock';
 import type { RequestHead } from './_head';
 import { Pipeline } from './_pipeline';
+import type { Chunk } from './_transport';
 import { Exchange, type ExchangeOwner } from './exchange';
 import { type ParseError, type ParserSink, RequestParser } from './parser';
-import type { Chunk } from './response';
 import type { ServerCore } from './server-options';
 
 /** Most requests a client may pipeline ahead of our answers before we stop reading. */
@@ -56,18 +56,6 @@ export class Connection implements ParserSink, ExchangeOwner {
   }
 
   // ---- ExchangeOwner ----
-  get chain() {
-    return this.#server.chain;
-  }
-  get handler() {
-    return this.#server.handler;
-  }
-  get highWaterMark(): number {
-    return this.#server.options.highWaterMark;
-  }
-  get errorHeaders(): readonly (readonly [string, string])[] {
-    return this.#server.options.errorHeaders;
-  }
   persistent(exchange: Exchange): boolean {
     if (!this.#closing && !this.#peerEnded) return true;
     // Only the last answer says `close` (node marks the last queued response `_last`): answers
@@ -106,13 +94,10 @@ export class Connection implements ParserSink, ExchangeOwner {
   destroy(): void {
     this.#socket.destroy();
   }
-  reportError(error: unknown): void {
-    this.#server.reportError(error);
-  }
 
   // ---- ParserSink ----
   onHead(head: RequestHead): void {
-    const exchange = new Exchange(this, head, this.#address, this.#port);
+    const exchange = new Exchange(this, this.#server, head, this.#address, this.#port);
     const max = this.#server.options.maxRequestsPerSocket;
     if (++this.#requests === max || this.#closing) {
       exchange.keepAlive = false;
@@ -207,7 +192,7 @@ export class Connection implements ParserSink, ExchangeOwner {
   }
 
   #pump(): void {
-    if (!this.#queue.advance(this.#writeCanned)) {
+    if (!this.#queue.advance(this)) {
       this.#closeAfterLast();
       return;
     }
@@ -215,10 +200,6 @@ export class Connection implements ParserSink, ExchangeOwner {
     const idle = this.#queue.length === 0;
     if (idle && (this.#peerEnded || (this.#closing && this.#parser.idle))) this.#closeGently();
   }
-
-  readonly #writeCanned = (answer: string): void => {
-    if (!this.#destroyed) this.#socket.write(answer, 'latin1');
-  };
 
   /** RFC 9112 §9.6: after a `close` answer (or a canned error), nothing else is processed or sent. */
   #closeAfterLast(): void {
@@ -271,25 +252,17 @@ export class Connection implements ParserSink, ExchangeOwner {
     setTimeout(destroySocket, LINGER_MS, this.#socket).unref();
   }
 
-  /** Picks the one clock that applies now and arms it (a timer per connection, not a sweep). */
   #updateClock(): void {
     if (this.#destroyed) return;
-    const o = this.#server.options;
-    const parser = this.#parser;
-    const clock = this.#clock;
-    if (parser.dead) {
-      if (clock.running !== Clock.KeepAlive) clock.stop();
-    } else if (parser.inHead) {
-      const limit = o.requestTimeout > 0 ? Math.min(o.headersTimeout, o.requestTimeout) : o.headersTimeout;
-      clock.set(Clock.Headers, this.#requestStart + limit);
-    } else if (this.#reading && !this.#reading.req.body.complete && o.requestTimeout > 0) {
-      clock.set(Clock.Request, this.#requestStart + o.requestTimeout);
-    } else if (this.#queue.length === 0 && parser.idle) {
-      if (this.#requests === 0) clock.set(Clock.Headers, this.#requestStart + o.headersTimeout);
-      else if (clock.running !== Clock.KeepAlive) clock.set(Clock.KeepAlive, Date.now() + o.keepAliveTimeout);
-    } else {
-      clock.stop();
-    }
+    const reading = this.#reading;
+    const bodyPending = reading !== undefined && !reading.req.body.complete;
+    this.#clock.update(
+      this.#parser,
+      bodyPending,
+      this.#queue.length === 0,
+      this.#requests,
+      this.#requestStart,
+    );
   }
 }
 

@@ -1,24 +1,15 @@
-import {
-  type Context,
-  type Host,
-  type HostFinish,
-  HttpError,
-  PROBLEM_TYPE,
-  problemBody,
-  runChain,
-} from '@bouncer/core';
+import { type Context, HttpError, PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
 import type { BodyOwner } from './_body';
 import type { RequestHead } from './_head';
+import { RequestHost } from './_host';
+import { Outbox } from './_outbox';
+import type { Chunk, ResponseTransport } from './_transport';
 import { RawRequest } from './request';
-import { type Chunk, RawResponse, type ResponseTransport } from './response';
+import { RawResponse } from './response';
+import type { ServerCore } from './server-options';
 
-/** What an exchange needs from its connection. */
+/** What an exchange needs from its connection: its place on the wire. */
 export interface ExchangeOwner {
-  readonly chain: ((ctx: Context<any>, next: () => Promise<void>) => unknown) | undefined;
-  readonly handler: Handler<any>;
-  readonly highWaterMark: number;
-  /** Fields added to the answers the server writes itself (`errorHeaders`). */
-  readonly errorHeaders: readonly (readonly [string, string])[];
   /** False when this exchange's answer is the connection's last (server closing, client gone). */
   persistent(exchange: Exchange): boolean;
   isActive(exchange: Exchange): boolean;
@@ -29,7 +20,6 @@ export interface ExchangeOwner {
   queued(bytes: number): void;
   done(exchange: Exchange): void;
   destroy(): void;
-  reportError(error: unknown): void;
 }
 
 /** The application: a function of request, response and the state the chain filled in. */
@@ -46,14 +36,13 @@ const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
  * One request/response pair on a connection. It is the core's `Host` for that request, the
  * response's transport (ordering its bytes behind earlier pipelined answers), and the body's owner.
  */
-export class Exchange implements Host, ResponseTransport, BodyOwner {
+export class Exchange extends RequestHost implements ResponseTransport, BodyOwner {
   readonly req: RawRequest;
   readonly res: RawResponse;
   readonly state: Record<string, unknown> = {};
   readonly isHead: boolean;
   readonly minor: number;
   readonly highWaterMark: number;
-  readonly scheme = 'http' as const;
   holding = false;
   /** The response's last byte has been produced (it may still wait in `out`). */
   ended = false;
@@ -61,70 +50,36 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   /** Set when the connection died first: the body's failure, so that it is not reported as the app's. */
   #abortError: Error | undefined;
   readonly #owner: ExchangeOwner;
+  readonly #server: ServerCore;
   #keepAlive: boolean;
   readonly #expectContinue: boolean;
   #continueSent = false;
-  #out: Chunk[] | undefined;
-  #outBytes = 0;
+  /** Made on first use: most answers find the wire free. */
+  #out: Outbox | undefined;
   #bodyBytes = 0;
-  #onFinish: ((info: HostFinish) => void) | undefined;
   #resolveCommit: (() => void) | undefined;
   #failedWhileHeld = false;
   /** Nested cork() calls that reached the socket and still need their uncork(). */
   #corks = 0;
 
-  constructor(owner: ExchangeOwner, head: RequestHead, address: string, port: number) {
+  constructor(owner: ExchangeOwner, server: ServerCore, head: RequestHead, address: string, port: number) {
+    super();
     this.#owner = owner;
+    this.#server = server;
     this.req = new RawRequest(head, address, port, this);
     this.res = new RawResponse(this);
     this.isHead = head.method === 'HEAD';
     this.minor = head.minor;
     this.#keepAlive = head.keepAlive;
     this.#expectContinue = head.expectContinue;
-    this.highWaterMark = owner.highWaterMark;
+    this.highWaterMark = server.options.highWaterMark;
     this.downstream = this.downstream.bind(this);
   }
 
-  // ---- Host (the core's view of this request) ----
-  get method(): string {
-    return this.req.method;
-  }
-  get target(): string {
-    return this.req.target;
-  }
-  get peer(): string {
-    return this.req.remoteAddress;
-  }
-  header(name: string): string | undefined {
-    const values = this.req.fields.get(name);
-    if (values === undefined) return undefined;
-    return values.length === 1 ? values[0] : values.join(', ');
-  }
-  headerValues(name: string): readonly string[] {
-    return this.req.fields.get(name) ?? [];
-  }
-  readBody(limit: number): Promise<Uint8Array> {
-    return this.req.body.collect(limit);
-  }
-  status(): number {
-    return this.res.statusCode;
-  }
-  getHeader(name: string): string | undefined {
-    const v = this.res.getHeader(name);
-    return v === undefined || typeof v === 'string' ? v : v.join(', ');
-  }
-  setHeader(name: string, value: string | readonly string[]): void {
-    if (!this.res.flushed) this.res.setHeaderInternal(name, value);
-  }
-  removeHeader(name: string): void {
-    if (!this.res.flushed) this.res.removeHeaderInternal(name);
-  }
-  onFinish(listener: (info: HostFinish) => void): void {
-    this.#onFinish = listener;
-  }
+  // ---- Host (the rest is RequestHost's) ----
   reportError(error: unknown): void {
     // The client left while the app read its body: that failure is no fault of the app's.
-    if (this.#abortError === undefined || error !== this.#abortError) this.#owner.reportError(error);
+    if (this.#abortError === undefined || error !== this.#abortError) this.#server.reportError(error);
   }
 
   // ---- ResponseTransport ----
@@ -151,13 +106,10 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
     // The connection is gone: the app's later writes are accepted and dropped, never an error.
     if (this.#abortError !== undefined) return true;
     if (this.#owner.isActive(this)) return this.#owner.write(data, latin1);
-    const chunk = latin1 && typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-    const n = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-    if (this.#out === undefined) this.#out = [chunk];
-    else this.#out.push(chunk);
-    this.#outBytes += n;
-    this.#owner.queued(n);
-    return this.#outBytes < this.highWaterMark;
+    this.#out ??= new Outbox();
+    const out = this.#out;
+    this.#owner.queued(out.hold(data, latin1));
+    return out.bytes < this.highWaterMark;
   }
 
   cork(): void {
@@ -178,7 +130,7 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   }
 
   abort(error: Error): void {
-    this.#owner.reportError(error);
+    this.#server.reportError(error);
     this.#owner.destroy();
   }
 
@@ -192,14 +144,7 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
   // ---- lifecycle, driven by the connection ----
   /** Becomes the connection's active exchange: flush what waited. Returns the bytes flushed. */
   activate(): number {
-    const out = this.#out;
-    const n = this.#outBytes;
-    if (out) {
-      this.#out = undefined;
-      this.#outBytes = 0;
-      for (const chunk of out) this.#owner.write(chunk, false);
-    }
-    return n;
+    return this.#out === undefined ? 0 : this.#out.flush(this.#owner);
   }
 
   /** Fires the finish hook once (RFC-agnostic bookkeeping for access logs and metrics). */
@@ -212,19 +157,19 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
       // Like node's ServerResponse: lets an app waiting for 'drain' stop.
       this.res.emit('close');
     }
-    const listener = this.#onFinish;
+    const listener = this.finishListener;
     if (listener) {
       try {
         listener({ bytes: this.#bodyBytes || this.res.bytesSent, aborted });
       } catch (error) {
-        this.#owner.reportError(error);
+        this.#server.reportError(error);
       }
     }
   }
 
   /** Runs the chain (when there is one) around the handler. Never throws, never rejects. */
   start(): void {
-    const chain = this.#owner.chain;
+    const chain = this.#server.chain;
     if (chain === undefined) {
       this.downstream().then(undefined, (error: unknown) => this.#handlerFailed(error));
       return;
@@ -245,7 +190,7 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
       this.#resolveCommit = resolve;
       let out: unknown;
       try {
-        out = this.#owner.handler(this.req, this.res, this.state);
+        out = this.#server.handler(this.req, this.res, this.state);
       } catch (error) {
         this.#resolveCommit = undefined;
         reject(error);
@@ -317,7 +262,7 @@ export class Exchange implements Host, ResponseTransport, BodyOwner {
     if (this.res.flushed) return;
     for (const name of this.res.getHeaderNames()) this.res.removeHeaderInternal(name);
     this.res.setHeaderInternal('Content-Type', PROBLEM_TYPE);
-    for (const [name, value] of this.#owner.errorHeaders) this.res.setHeaderInternal(name, value);
+    for (const [name, value] of this.#server.options.errorHeaders) this.res.setHeaderInternal(name, value);
     this.sendFinal(status, encoder.encode(problemBody(status)));
   }
 }

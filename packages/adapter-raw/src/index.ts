@@ -1,3 +1,4 @@
+export { auditRoutes } from './audit';
 export { Exchange, type Handler } from './exchange';
 export { ParseError, type ParserLimits, type ParserSink, type RequestHead, RequestParser } from './parser';
 export { RawRequest } from './request';
@@ -5,4 +6,3 @@ export { type Chunk, RawResponse } from './response';
 export { type RouteHandler, type RouteInfo, Router } from './router';
 export { type CloseOptions, createServer, type ListenAddress, RawServer } from './server';
 export type { RawServerOptions } from './server-options';
-export { auditRoutes } from './audit';

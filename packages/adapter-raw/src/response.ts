@@ -1,44 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { BodyFraming, byteLength, checkFramingField } from './_framing';
+import type { Chunk, ResponseTransport } from './_transport';
 import { bodyless, type HeaderMap, serializeHead, validateHeader } from './serialize';
 
-export type Chunk = string | Uint8Array;
-
-/** What a response writes through: the exchange that orders it on the connection. */
-export interface ResponseTransport {
-  readonly isHead: boolean;
-  /** Minor version of the request: 0 means no chunked encoding (close-delimited instead). */
-  readonly minor: number;
-  /** Whether the connection may stay open after this response; the response may turn it off. */
-  keepAlive: boolean;
-  /** True while the chain still runs its outbound code: the head must not be serialised yet. */
-  readonly holding: boolean;
-  readonly highWaterMark: number;
-  /** The app committed its head (first writeHead / write / end). */
-  onCommit(): void;
-  /** Bytes for the wire, in order; returns false when the caller should wait for `'drain'`. */
-  send(data: Chunk, latin1?: boolean): boolean;
-  /** Batches the writes until `uncork()` (head + body in one syscall). */
-  cork(): void;
-  uncork(): void;
-  /** The last byte has been handed over. */
-  onEnd(bodyBytes: number): void;
-  /** The framing cannot be completed (Content-Length not met): the connection must go. */
-  abort(error: Error): void;
-}
-
-enum Framing {
-  None,
-  Length,
-  Chunked,
-  Close,
-}
+export type { Chunk, ResponseTransport } from './_transport';
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
-
-function byteLength(chunk: Chunk): number {
-  return typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-}
 
 /**
  * The app-facing response, shaped like node's `ServerResponse`. Writes before the head goes out
@@ -56,14 +24,13 @@ export class RawResponse extends EventEmitter {
   #discard = false;
   #pending: Chunk[] | undefined;
   #pendingBytes = 0;
-  #framing = Framing.None;
-  #declared = 0;
-  #bytes = 0;
+  readonly #body: BodyFraming;
   #needDrain = false;
 
   constructor(transport: ResponseTransport) {
     super();
     this.#t = transport;
+    this.#body = new BodyFraming(transport);
   }
 
   /** HTTP status code to send. */
@@ -96,7 +63,7 @@ export class RawResponse extends EventEmitter {
 
   /** @internal Body bytes sent so far. */
   get bytesSent(): number {
-    return this.#bytes;
+    return this.#body.bytes;
   }
 
   getHeader(name: string): string | string[] | undefined {
@@ -139,12 +106,7 @@ export class RawResponse extends EventEmitter {
   setHeaderInternal(name: string, value: string | readonly string[]): void {
     validateHeader(name, value);
     const lower = name.toLowerCase();
-    if (lower === 'transfer-encoding' && (typeof value !== 'string' || value.toLowerCase() !== 'chunked')) {
-      throw new TypeError('Transfer-Encoding may only be set to "chunked"; the server owns framing');
-    }
-    if (lower === 'content-length' && (typeof value !== 'string' || !/^\d{1,15}$/.test(value))) {
-      throw new TypeError(`Invalid Content-Length: ${String(value)}`);
-    }
+    checkFramingField(lower, value);
     this.#headers.set(lower, { name, value: typeof value === 'string' ? value : [...value] });
   }
 
@@ -178,7 +140,7 @@ export class RawResponse extends EventEmitter {
       this.#needDrain = true;
       return false;
     }
-    const ok = this.#sendBody(chunk);
+    const ok = this.#body.send(chunk);
     if (!ok) this.#needDrain = true;
     return ok;
   }
@@ -241,9 +203,8 @@ export class RawResponse extends EventEmitter {
   }
 
   /**
-   * @internal Serialises the head (now that the chain is done) and everything written so far.
-   * Framing (RFC 9112 §6.3): no content for HEAD/1xx/204/304; Content-Length when given or when
-   * the whole body is already known; otherwise chunked on 1.1, close-delimited on 1.0.
+   * @internal Serialises the head (now that the chain is done) and everything written so far,
+   * framed as `BodyFraming` decides.
    */
   flushHead(): void {
     if (this.#flushed) return;
@@ -252,47 +213,23 @@ export class RawResponse extends EventEmitter {
     const status = this.statusCode;
     // Read once: whatever the head says about persistence is what the connection will do.
     if (!t.keepAlive) t.keepAlive = false;
-    const noContent = bodyless(status);
     const h = this.#headers;
-    let extra = '';
-    if (noContent) {
-      h.delete('transfer-encoding');
-      if (status !== 304) h.delete('content-length');
-      this.#framing = Framing.None;
-    } else {
-      const declared = h.get('content-length');
-      if (declared !== undefined) {
-        h.delete('transfer-encoding');
-        this.#framing = Framing.Length;
-        this.#declared = Number(declared.value);
-      } else if (this.#ended && !h.has('transfer-encoding')) {
-        this.#framing = Framing.Length;
-        this.#declared = this.#pendingBytes;
-        extra = `Content-Length: ${this.#pendingBytes}\r\n`;
-      } else if (t.minor === 1) {
-        this.#framing = Framing.Chunked;
-        if (!h.has('transfer-encoding')) extra = 'Transfer-Encoding: chunked\r\n';
-      } else {
-        h.delete('transfer-encoding');
-        this.#framing = Framing.Close;
-        t.keepAlive = false;
-      }
-      if (t.isHead) this.#framing = Framing.None;
-    }
-    // We own the Connection field (RFC 9112 §9.6): an app's `close` is honoured, anything else dropped.
-    const connection = h.get('connection');
-    if (connection !== undefined) {
-      const value = typeof connection.value === 'string' ? connection.value : connection.value.join(',');
-      if (/(?:^|,)\s*close\s*(?:,|$)/i.test(value)) t.keepAlive = false;
-      h.delete('connection');
-    }
-    if (!t.keepAlive) extra += 'Connection: close\r\n';
-    else if (t.minor === 0) extra += 'Connection: keep-alive\r\n';
+    const extra = this.#body.head(status, h, this.#ended, this.#pendingBytes);
     const pending = this.#pending;
     this.#pending = undefined;
+    const head = serializeHead(status, h, extra);
+    // A complete answer of at most one chunk goes out as one write, as node:http does: one
+    // syscall and no corked-writev bookkeeping (the common case of `end(body)` and `json()`).
+    if (this.#ended && (pending === undefined || pending.length === 1)) {
+      if (this.#body.sendWithHead(head, pending?.[0])) {
+        this.#pendingBytes = 0;
+        this.#finish();
+        return;
+      }
+    }
     t.cork();
-    t.send(serializeHead(status, h, extra), true);
-    if (pending) for (const chunk of pending) this.#sendBody(chunk);
+    t.send(head, true);
+    if (pending) for (const chunk of pending) this.#body.send(chunk);
     const drain = !this.#ended && this.#needDrain;
     this.#pendingBytes = 0;
     if (this.#ended) this.#finish();
@@ -334,39 +271,11 @@ export class RawResponse extends EventEmitter {
     this.emit('drain');
   }
 
-  #sendBody(chunk: Chunk): boolean {
-    const framing = this.#framing;
-    if (framing === Framing.None) return true;
-    const n = byteLength(chunk);
-    if (n === 0) return true;
-    if (framing === Framing.Length && this.#bytes + n > this.#declared) {
-      const error = new Error(`Response body exceeds its Content-Length (${this.#declared})`);
-      this.#t.abort(error);
-      throw error;
-    }
-    this.#bytes += n;
-    if (framing === Framing.Chunked) {
-      const t = this.#t;
-      t.cork();
-      t.send(`${n.toString(16)}\r\n`, true);
-      t.send(chunk);
-      const ok = t.send('\r\n', true);
-      t.uncork();
-      return ok;
-    }
-    return this.#t.send(chunk);
-  }
-
   #finish(): void {
     if (this.#finished) return;
-    if (this.#framing === Framing.Length && this.#bytes < this.#declared && !this.#t.isHead) {
-      this.#finished = true;
-      this.#t.abort(new Error(`Response body shorter than its Content-Length (${this.#declared})`));
-      return;
-    }
-    if (this.#framing === Framing.Chunked) this.#t.send('0\r\n\r\n', true);
     this.#finished = true;
-    this.#t.onEnd(this.#bytes);
+    if (!this.#body.end()) return;
+    this.#t.onEnd(this.#body.bytes);
     this.emit('finish');
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FinishInfo, Middleware } from '@bouncer/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, type RawServer, type RawServerOptions, type RawResponse } from '../src/index';
+import { createServer, type RawResponse, type RawServer, type RawServerOptions } from '../src/index';
 import { count, openClient, parseResponses, roundTrip } from './_wire';
 
 const servers: RawServer<any>[] = [];

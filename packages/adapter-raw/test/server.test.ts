@@ -369,6 +369,26 @@ describe('server lifecycle', () => {
     expect(server.connections).toBe(0);
   });
 
+  it('close() answers pipelined requests already received; only the last answer says close', async () => {
+    const server = createServer({
+      async handler(req, res) {
+        // /a and /c answer after close() was called, /b before.
+        await sleep(req.path === '/b' ? 0 : req.path === '/a' ? 60 : 80);
+        res.end(req.path);
+      },
+    });
+    const { port } = await server.listen(0, '127.0.0.1');
+    const c = await openClient(port);
+    c.write(GET('/a') + GET('/b') + GET('/c'));
+    await sleep(20);
+    const closing = server.close({ deadline: 2000 });
+    await c.closed;
+    const rs = parseResponses(c.received());
+    expect(rs.map((r) => r.body.toString())).toEqual(['/a', '/b', '/c']);
+    expect(rs.map((r) => r.headers.connection)).toEqual([undefined, undefined, 'close']);
+    await closing;
+  });
+
   it('close() destroys what is left at the deadline', async () => {
     const server = createServer({ handler: () => new Promise(() => {}) });
     const { port } = await server.listen(0, '127.0.0.1');

@@ -95,16 +95,24 @@ export class ResponseHold {
   }
 
   #original(name: Patched): Method {
-    return name === 'write' ? this.#write! : name === 'end' ? this.#end! : name === 'writeHead' ? this.#writeHead! : this.#flushHeaders!;
+    return name === 'write'
+      ? this.#write!
+      : name === 'end'
+        ? this.#end!
+        : name === 'writeHead'
+          ? this.#writeHead!
+          : this.#flushHeaders!;
   }
 
   /** @internal the shared interceptors call this */
   call(name: Patched, a: unknown, b: unknown, c: unknown): unknown {
     const res = this.#res;
-    if (this.counting && (name === 'write' || name === 'end') && this.#mode !== 'discarding') this.#count(a, b);
+    if (this.counting && (name === 'write' || name === 'end') && this.#mode !== 'discarding')
+      this.#count(a, b);
     if (this.#mode === 'open') return this.#original(name).call(res, a, b, c);
     if (this.#mode === 'discarding') {
-      const cb = typeof c === 'function' ? c : typeof b === 'function' ? b : typeof a === 'function' ? a : undefined;
+      const cb =
+        typeof c === 'function' ? c : typeof b === 'function' ? b : typeof a === 'function' ? a : undefined;
       if (cb) queueMicrotask(cb as () => void);
     } else if (name === 'writeHead') {
       // Fold writeHead's arguments into the header store, so outbound code can see and edit them.
@@ -124,7 +132,10 @@ export class ResponseHold {
 
   #count(chunk: unknown, encoding: unknown): void {
     if (typeof chunk === 'string') {
-      this.bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      this.bytes += Buffer.byteLength(
+        chunk,
+        typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+      );
     } else if (chunk && typeof (chunk as Uint8Array).byteLength === 'number') {
       this.bytes += (chunk as Uint8Array).byteLength;
     }

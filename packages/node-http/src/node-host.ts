@@ -8,6 +8,8 @@ import { lendBody } from './lend-body';
  * The core's `Host` over Node's own request/response pair. Express and Koa both sit on it;
  * Hono on @hono/node-server reaches the same objects through `c.env`.
  */
+const NONE: readonly string[] = Object.freeze([]);
+
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
@@ -41,8 +43,11 @@ export class NodeHost implements Host {
   }
 
   headerValues(name: string): readonly string[] {
+    // Absent is the common case: answer it without building `headersDistinct`, which copies
+    // every header of the request on first use.
+    if (this.req.headers[name] === undefined) return NONE;
     // headersDistinct keeps every field line, where `headers` drops duplicates of some fields.
-    return this.req.headersDistinct[name] ?? [];
+    return this.req.headersDistinct[name] ?? NONE;
   }
 
   readBody(limit: number): Promise<Uint8Array> {

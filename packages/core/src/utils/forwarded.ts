@@ -1,6 +1,6 @@
 // `X-Forwarded-For` and RFC 7239 `Forwarded` parsing: linear scans, no regular expressions, and
 // a cap on the entries kept, because every byte of these headers may come from an attacker.
-import { type IpAddress, parseIp } from './ip';
+import { type IpAddress, type IpInfo, lookupIp } from './ip';
 
 /** Hops kept from the right of a forwarding chain; no real deployment has more proxies than this. */
 export const MAX_FORWARDED_HOPS = 32;
@@ -191,6 +191,11 @@ function isPort(text: string): boolean {
  * text give undefined: such a hop can never become the client address.
  */
 export function parseNode(node: string): IpAddress | undefined {
+  return lookupNode(node)?.addr;
+}
+
+/** `parseNode` with the canonical text, through the shared parse memo (`lookupIp`). */
+export function lookupNode(node: string): IpInfo | undefined {
   if (node.length === 0 || node.length > 64) return undefined;
   if (node.charCodeAt(0) === 91 /* [ */) {
     const close = node.indexOf(']');
@@ -198,14 +203,14 @@ export function parseNode(node: string): IpAddress | undefined {
     const rest = node.slice(close + 1);
     if (rest !== '' && !(rest.charCodeAt(0) === 58 && isPort(rest.slice(1)))) return undefined;
     const inner = node.slice(1, close);
-    return inner.indexOf(':') === -1 ? undefined : parseIp(inner);
+    return inner.indexOf(':') === -1 ? undefined : lookupIp(inner);
   }
   const colon = node.indexOf(':');
   if (colon !== -1 && node.indexOf(':', colon + 1) === -1) {
     // Exactly one colon: IPv4 with a port (a bare IPv6 address always has at least two).
     return isPort(node.slice(colon + 1)) && node.indexOf('.') !== -1
-      ? parseIp(node.slice(0, colon))
+      ? lookupIp(node.slice(0, colon))
       : undefined;
   }
-  return parseIp(node);
+  return lookupIp(node);
 }

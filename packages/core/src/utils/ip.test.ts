@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ipv6Network, normaliseIp, parseIp } from './ip';
+import { formatIp, ipv6Network, lookupIp, normaliseIp, parseIp } from './ip';
 
 describe('normaliseIp', () => {
   it('accepts canonical dotted-quad IPv4 only', () => {
@@ -83,5 +83,40 @@ describe('ipv6Network', () => {
     expect(ipv6Network(a, 64)).toBe('2001:db8:1:2ff::/64');
     expect(ipv6Network(a, 128)).toBe('2001:db8:1:2ff::9/128');
     expect(ipv6Network(a, 1)).toBe('::/1');
+  });
+});
+
+describe('lookupIp', () => {
+  it('agrees with parseIp/normaliseIp on any text, first time and memoised (fuzz)', () => {
+    const text = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.ipV4().map((v4) => `::ffff:${v4}`),
+      fc.string({ maxLength: 50 }),
+      fc.constantFrom('', ' 1.2.3.4', '0x7f.0.0.1', 'fe80::1%eth0', 'x'.repeat(46)),
+    );
+    fc.assert(
+      fc.property(text, (t) => {
+        for (let round = 0; round < 2; round++) {
+          const info = lookupIp(t);
+          expect(info?.text).toBe(normaliseIp(t));
+          expect(info === undefined ? undefined : formatIp(info.addr)).toBe(normaliseIp(t));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('still answers correctly after a spray of fresh addresses has churned the memo', () => {
+    expect(lookupIp('::FFFF:203.0.113.9')?.text).toBe('203.0.113.9');
+    for (let i = 0; i < 20_000; i++) lookupIp(`2001:db8::${i.toString(16)}`);
+    expect(lookupIp('::FFFF:203.0.113.9')?.text).toBe('203.0.113.9');
+    expect(lookupIp('203.0.113.9')?.addr.kind()).toBe('ipv4');
+    expect(lookupIp('2001:DB8:0::1')?.text).toBe('2001:db8::1');
+  });
+
+  it('refuses non-strings and over-long text without caching them', () => {
+    expect(lookupIp(undefined as never)).toBeUndefined();
+    expect(lookupIp(`${'0:'.repeat(30)}1`)).toBeUndefined();
   });
 });

@@ -1,11 +1,13 @@
 // Strict IP address parsing and one canonical text form, shared by every address-based policy,
 // so that the IP filter, the rate limiter and the logs can never disagree about who a client is.
 import ipaddr from 'ipaddr.js';
+import { BoundedCache } from './bounded-cache';
 
 export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
 
 /** Longest textual IPv6 address: eight groups with the last two written as a dotted quad (RFC 4291 §2.2). */
-const MAX_TEXT = 45;
+export const MAX_IP_TEXT = 45;
+const MAX_TEXT = MAX_IP_TEXT;
 
 /** Hex digits, `:` and `.`; anything else (zone `%`, brackets, spaces, signs) is refused up front. */
 function isAddressChar(c: number): boolean {
@@ -80,4 +82,34 @@ export function ipv6Network(addr: ipaddr.IPv6, bits: number): string {
     parts[i] = keep === 0 ? 0 : parts[i] & ((0xffff << (16 - keep)) & 0xffff);
   }
   return `${new ipaddr.IPv6(parts).toRFC5952String()}/${bits}`;
+}
+
+/** A parsed client address and its canonical text, shared read-only by the policies (never mutate `addr`). */
+export interface IpInfo {
+  readonly addr: IpAddress;
+  readonly text: string;
+}
+
+/**
+ * Parse results per address text. Every request's address is parsed by `clientIp`, then looked
+ * up again by `ipFilter` and `rateLimit`: a repeat client costs one `Map` lookup instead of three
+ * ipaddr.js parses. 8192 entries is a few hundred kB of heap at most.
+ */
+const parsed = new BoundedCache<IpInfo | null>(8192);
+
+/**
+ * `parseIp` plus the canonical text, memoised per input text (bounded: a flood of fresh
+ * addresses churns the memo, never grows it). Undefined for anything that is not an address.
+ */
+export function lookupIp(text: string): IpInfo | undefined {
+  if (typeof text !== 'string' || text.length > MAX_TEXT) return undefined;
+  let info = parsed.get(text);
+  if (info === undefined) {
+    const addr = parseIp(text);
+    info = addr === undefined ? null : { addr, text: formatIp(addr) };
+    parsed.set(text, info);
+    // The canonical spelling is what `clientIp` hands on to the other policies.
+    if (info !== null && info.text !== text) parsed.set(info.text, info);
+  }
+  return info ?? undefined;
 }

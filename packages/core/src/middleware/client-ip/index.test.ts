@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runFake } from '../../_testing';
 import { compose } from '../../compose';
@@ -136,6 +137,41 @@ describe('clientIp', () => {
     expect(await ipOf({ trustProxy: 1, header: 'forwarded' }, '10.0.0.1', { forwarded: 'for=unknown' })).toBe(
       '10.0.0.1',
     );
+  });
+
+  it('answers the same as resolveClientIp for every forwarding line, first time and repeated (fuzz)', async () => {
+    const hop = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6().map((v6) => `[${v6}]:443`),
+      fc.constantFrom('127.0.0.1', '10.0.0.7', 'unknown', '', '1.2.3.4:80', '::1'),
+    );
+    const trustProxy = ['loopback', '10.0.0.0/8'];
+    const mw = clientIp({ trustProxy });
+    const trust = compileTrust(trustProxy);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(hop, { maxLength: 6 }),
+        fc.constantFrom('127.0.0.1', '10.0.0.2', '203.0.113.9'),
+        async (hops, peer) => {
+          const line = hops.join(', ');
+          const expected = resolveClientIp(peer, parseXForwardedFor([line]), trust);
+          for (let round = 0; round < 2; round++) {
+            const res = await runFake(mw, { peer, headers: { 'x-forwarded-for': line } });
+            expect(res.ctx.req.ip).toBe(expected);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('asks a trust predicate on every request (its answer is never memoised)', async () => {
+    let trusting = true;
+    const mw = clientIp({ trustProxy: () => trusting });
+    const req = { peer: '10.0.0.2', headers: { 'x-forwarded-for': '198.51.100.7' } };
+    expect((await runFake(mw, req)).ctx.req.ip).toBe('198.51.100.7');
+    trusting = false;
+    expect((await runFake(mw, req)).ctx.req.ip).toBe('10.0.0.2');
   });
 
   it('refuses unknown options and headers', () => {

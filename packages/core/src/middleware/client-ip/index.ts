@@ -1,10 +1,12 @@
 import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
-import type { Middleware, Next } from '../../types';
+import { phased } from '../../phases';
+import type { Middleware } from '../../types';
+import { BoundedCache } from '../../utils/bounded-cache';
 import { parseForwarded, parseXForwardedFor } from '../../utils/forwarded';
-import { normaliseIp } from '../../utils/ip';
+import { lookupIp } from '../../utils/ip';
 import { assertKnownKeys, show } from '../../utils/policy-options';
-import { compileTrust, resolveClientIp, type TrustProxy } from './resolve';
+import { compileTrust, type TrustProxy, walkForwarded } from './resolve';
 
 export { type CompiledTrust, compileTrust, resolveClientIp, type TrustProxy } from './resolve';
 
@@ -27,6 +29,9 @@ export interface ClientIpOptions {
 }
 
 const KNOWN = ['trustProxy', 'header', 'warn'];
+
+/** Longest forwarding line whose resolution is memoised (a few hops); longer ones are walked each time. */
+const MAX_MEMO_LINE = 160;
 
 /**
  * Sets `ctx.req.ip` to the client's canonical address, resolved through trusted proxies only.
@@ -54,26 +59,57 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
   let warned = false;
 
   if (!trusting) {
-    return function clientIp(ctx: Context, next: Next) {
-      ctx.req.ip = normaliseIp(ctx.req.peer) ?? ctx.req.peer;
-      if (
-        !warned &&
-        (ctx.req.header('x-forwarded-for') !== undefined || ctx.req.header('forwarded') !== undefined)
-      ) {
-        warned = true;
-        warn(
-          'bouncer clientIp: a request arrived with X-Forwarded-For/Forwarded but trustProxy is off, so ' +
-            'the socket address is used: behind a proxy every client shares its address (and its rate ' +
-            'limit). If a proxy is in front, set `trustProxy` to its addresses or hop count.',
-        );
-      }
-      return next();
-    };
+    return phased('clientIp', {
+      before(ctx: Context) {
+        const peer = ctx.req.peer;
+        ctx.req.ip = lookupIp(peer)?.text ?? peer;
+        if (
+          !warned &&
+          (ctx.host.header('x-forwarded-for') !== undefined || ctx.host.header('forwarded') !== undefined)
+        ) {
+          warned = true;
+          warn(
+            'bouncer clientIp: a request arrived with X-Forwarded-For/Forwarded but trustProxy is off, so ' +
+              'the socket address is used: behind a proxy every client shares its address (and its rate ' +
+              'limit). If a proxy is in front, set `trustProxy` to its addresses or hop count.',
+          );
+        }
+      },
+    });
   }
 
-  return function clientIp(ctx: Context, next: Next) {
-    const lines = ctx.req.headerValues(header);
-    ctx.req.ip = resolveClientIp(ctx.req.peer, lines.length === 0 ? lines : parse(lines), trust);
-    return next();
+  // Behind a proxy, a client sends the same forwarding line request after request: the walk's
+  // answer is memoised per line (bounded). It does not depend on the peer once the peer is
+  // trusted. Not for a caller's predicate, which may change its mind: it is asked every time.
+  const memo = typeof options.trustProxy === 'function' ? undefined : new BoundedCache<string | null>(4096);
+  const walk = (lines: readonly string[]): string | undefined => {
+    if (memo === undefined || lines.length !== 1 || lines[0].length > MAX_MEMO_LINE) {
+      return walkForwarded(parse(lines), trust);
+    }
+    let client = memo.get(lines[0]);
+    if (client === undefined) {
+      client = walkForwarded(parse(lines), trust) ?? null;
+      memo.set(lines[0], client);
+    }
+    return client ?? undefined;
   };
+
+  return phased('clientIp', {
+    before(ctx: Context) {
+      const peer = ctx.req.peer;
+      const first = lookupIp(peer);
+      if (first === undefined) {
+        // Not an address (a socket already gone): passed on as is, so policies fail closed on it.
+        ctx.req.ip = peer;
+        return;
+      }
+      // An untrusted peer is the client: its forwarding headers are not even read.
+      if (!trust(first.addr, 0)) {
+        ctx.req.ip = first.text;
+        return;
+      }
+      const lines = ctx.req.headerValues(header);
+      ctx.req.ip = (lines.length === 0 ? undefined : walk(lines)) ?? first.text;
+    },
+  });
 }

@@ -2,8 +2,8 @@
 // and by anything else (logs, tests) that needs the same answer.
 import { ConfigError } from '../../errors';
 import { compileIpList, toList } from '../../utils/cidr';
-import { parseNode } from '../../utils/forwarded';
-import { formatIp, type IpAddress, parseIp } from '../../utils/ip';
+import { lookupNode } from '../../utils/forwarded';
+import { formatIp, type IpAddress, type IpInfo, lookupIp } from '../../utils/ip';
 import { show } from '../../utils/policy-options';
 
 /** Decides whether the hop at `hop` (0 = the socket peer, 1 = the rightmost forwarded entry, …) is a proxy we trust. */
@@ -76,14 +76,24 @@ export function compileTrust(trust: TrustProxy | undefined, middleware = 'client
  * returned as given, so policies can fail closed on it.
  */
 export function resolveClientIp(peer: string, forwarded: readonly string[], trust: CompiledTrust): string {
-  let current = parseIp(peer);
-  if (current === undefined) return peer;
-  if (!trust(current, 0)) return formatIp(current);
+  const first = lookupIp(peer);
+  if (first === undefined) return peer;
+  if (!trust(first.addr, 0)) return first.text;
+  return walkForwarded(forwarded, trust) ?? first.text;
+}
+
+/**
+ * The walk behind a trusted peer: the client among the `forwarded` hops, or undefined when the
+ * nearest hop is not an address (the peer is the client then). It does not depend on the peer's
+ * own address, so its answer can be memoised per forwarding line.
+ */
+export function walkForwarded(forwarded: readonly string[], trust: CompiledTrust): string | undefined {
+  let client: IpInfo | undefined;
   for (let i = forwarded.length - 1, hop = 1; i >= 0; i--, hop++) {
-    const next = parseNode(forwarded[i]);
+    const next = lookupNode(forwarded[i]);
     if (next === undefined) break;
-    current = next;
-    if (!trust(current, hop)) break;
+    client = next;
+    if (!trust(next.addr, hop)) break;
   }
-  return formatIp(current);
+  return client?.text;
 }

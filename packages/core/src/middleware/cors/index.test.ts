@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runFake } from '../../_testing';
+import { FakeHost, type FakeRequest, runFake } from '../../_testing';
 import { compose } from '../../compose';
+import { Context } from '../../context';
 import { ConfigError } from '../../errors';
+import { phasesOf } from '../../phases';
 import type { Middleware } from '../../types';
 import { cors } from './index';
 import { requestedHeaderNames } from './request-headers';
@@ -335,5 +337,76 @@ describe('cors: fuzzing what is reflected', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('cors: per-request path', () => {
+  const inbound = (mw: Middleware, req: FakeRequest) => {
+    const host = new FakeHost(req);
+    return { host, out: phasesOf(mw)!.before!(new Context(host, {})) };
+  };
+
+  it('handles an allowed origin and a request without Origin synchronously, with a few header writes', () => {
+    const mw = cors({ origin: [APP], credentials: true });
+    const allowed = inbound(mw, { headers: { origin: APP } });
+    expect(allowed.out).toBeUndefined();
+    expect(Object.fromEntries([...allowed.host.resHeaders].map(([k, v]) => [k, v.value]))).toEqual({
+      vary: 'Origin',
+      'access-control-allow-origin': APP,
+      'access-control-allow-credentials': 'true',
+    });
+    const none = inbound(mw, {});
+    expect(none.out).toBeUndefined();
+    expect([...none.host.resHeaders.keys()]).toEqual(['vary']);
+  });
+
+  it('asks an origin predicate once and restores its answer after the application removed it', async () => {
+    let asked = 0;
+    const mw = cors({
+      origin: async (origin) => {
+        asked++;
+        return origin === APP;
+      },
+    });
+    const r = await runFake(
+      mw,
+      { headers: { origin: APP } },
+      {
+        run: (host) => host.removeHeader('access-control-allow-origin'),
+      },
+    );
+    expect(asked).toBe(1);
+    expect(r.headers['access-control-allow-origin']).toBe(APP);
+  });
+
+  it('puts back its own value when the application replaced Access-Control-Allow-Origin', async () => {
+    const r = await runFake(
+      cors({ origin: [APP] }),
+      { headers: { origin: APP } },
+      {
+        headers: { 'Access-Control-Allow-Origin': '*' },
+      },
+    );
+    expect(r.headers['access-control-allow-origin']).toBe(APP);
+  });
+
+  it('re-adds Origin to a Vary the application replaced, keeping its value', async () => {
+    const r = await runFake(cors({ origin: [APP] }), {}, { headers: { Vary: 'Accept-Language' } });
+    expect(r.headers.vary).toBe('Accept-Language, Origin');
+    const star = await runFake(cors({ origin: [APP] }), {}, { headers: { Vary: '*' } });
+    expect(star.headers.vary).toBe('*');
+  });
+
+  it("re-adds Access-Control-Allow-Origin '*' and Expose-Headers after the application removed them", async () => {
+    const r = await runFake(
+      cors({ exposeHeaders: ['x-total'] }),
+      { headers: { origin: APP } },
+      {
+        run: (host) => host.resHeaders.clear(),
+      },
+    );
+    expect(r.headers['access-control-allow-origin']).toBe('*');
+    expect(r.headers['access-control-expose-headers']).toBe('x-total');
+    expect(r.headers.vary).toBeUndefined();
   });
 });

@@ -1,9 +1,11 @@
 import { ConfigError } from '../../errors';
+import { phased } from '../../phases';
 import type { Middleware } from '../../types';
 import { isToken } from '../../utils/policy-http';
 import { assertKnownKeys, show } from '../../utils/policy-options';
-import { type CorsOrigin, compileOrigin, isSerializedOrigin } from './origin';
-import { requestedHeaderNames } from './request-headers';
+import { CorsAnswer } from './answer';
+import { type CorsOrigin, compileOrigin } from './origin';
+import { PreflightAnswer } from './preflight';
 
 export type { CorsOrigin } from './origin';
 
@@ -90,7 +92,7 @@ function flag(option: string, value: unknown): boolean {
  *
  * CORS is not access control: a disallowed origin's simple requests still reach the application,
  * the browser only hides the answer. Headers are set before `next()`, so the other policies'
- * rejections carry them, and again after it, in case the application reset them.
+ * rejections carry them, and checked again after it, in case the application reset them.
  *
  * @example
  * compose([cors({ origin: ['https://app.example'], credentials: true, allowHeaders: ['authorization', 'content-type'] })]);
@@ -99,8 +101,8 @@ export function cors(options: CorsOptions = {}): Middleware {
   assertKnownKeys('cors', options, KNOWN);
   const credentials = flag('credentials', options.credentials);
   const allowNull = flag('allowNullOrigin', options.allowNullOrigin);
-  const matcher = compileOrigin(options.origin ?? '*');
-  if (credentials && matcher === undefined) {
+  const origins = compileOrigin(options.origin ?? '*');
+  if (credentials && origins.kind === 'any') {
     // Reflecting the request's Origin "to make it work" let any site read credentialed answers
     // (hono CVE-2026-54290); the only safe answer to `*` + credentials is to refuse it.
     throw new ConfigError(
@@ -119,7 +121,6 @@ export function cors(options: CorsOptions = {}): Middleware {
   const methods = tokenList('allowMethods', options.allowMethods ?? DEFAULT_METHODS, credentials)!;
   const allowHeaders = tokenList('allowHeaders', options.allowHeaders, credentials);
   const expose = tokenList('exposeHeaders', options.exposeHeaders, credentials);
-  const exposeHeaders = expose === '' ? undefined : expose;
   let maxAge: string | undefined;
   if (options.maxAge !== undefined) {
     if (!Number.isSafeInteger(options.maxAge) || options.maxAge < 0) {
@@ -131,54 +132,28 @@ export function cors(options: CorsOptions = {}): Middleware {
     }
     maxAge = String(options.maxAge);
   }
-  // With '*' the answer is the same for every origin: no `Vary: Origin`, so caches share it
-  // (hono #5159). Otherwise the answer depends on Origin on every response, including ones
-  // without Origin or from refused origins, or a cache could serve one origin's answer to another.
-  const varyOrigin = matcher !== undefined;
+  const answer = new CorsAnswer(
+    origins,
+    allowNull ? 'null' : undefined,
+    credentials,
+    expose === '' ? undefined : expose,
+  );
+  const preflight = new PreflightAnswer(answer, methods, allowHeaders, maxAge);
 
-  return async function corsMiddleware(ctx, next) {
-    const origin = ctx.req.header('origin');
-    const preflight =
-      ctx.req.method === 'OPTIONS' &&
-      origin !== undefined &&
-      ctx.req.header('access-control-request-method') !== undefined;
-
-    let allowed: string | undefined;
-    if (matcher === undefined) allowed = '*';
-    else if (origin === 'null') allowed = allowNull ? 'null' : undefined;
-    else if (origin !== undefined && isSerializedOrigin(origin) && (await matcher(origin, ctx)) === true)
-      allowed = origin;
-
-    // `vary()` appends to whatever the response has: the request's own Vary is never read
-    // (hono GHSA-q7jf-gf43-6x6p) and the application's Vary is kept (hono #4471).
-    const apply = () => {
-      if (varyOrigin) ctx.res.vary('Origin');
-      if (allowed === undefined) return;
-      ctx.res.set('Access-Control-Allow-Origin', allowed);
-      if (credentials) ctx.res.set('Access-Control-Allow-Credentials', 'true');
-      if (exposeHeaders !== undefined && !preflight)
-        ctx.res.set('Access-Control-Expose-Headers', exposeHeaders);
-    };
-
-    apply();
-    if (preflight) {
-      if (allowed === undefined) {
-        ctx.reject(403, 'Origin not allowed', 'cors');
-        return;
+  return phased('cors', {
+    before(ctx) {
+      const origin = ctx.req.header('origin');
+      if (
+        origin !== undefined &&
+        ctx.req.method === 'OPTIONS' &&
+        ctx.req.header('access-control-request-method') !== undefined
+      ) {
+        return preflight.answer(ctx, origin);
       }
-      ctx.res.set('Access-Control-Allow-Methods', methods);
-      if (allowHeaders !== undefined) {
-        if (allowHeaders !== '') ctx.res.set('Access-Control-Allow-Headers', allowHeaders);
-      } else {
-        ctx.res.vary('Access-Control-Request-Headers');
-        const names = requestedHeaderNames(ctx.req.header('access-control-request-headers'));
-        if (names.length > 0) ctx.res.set('Access-Control-Allow-Headers', names.join(', '));
-      }
-      if (maxAge !== undefined) ctx.res.set('Access-Control-Max-Age', maxAge);
-      ctx.respond(204);
-      return;
-    }
-    await next();
-    apply();
-  };
+      return answer.stamp(ctx, origin);
+    },
+    after(ctx) {
+      answer.restamp(ctx);
+    },
+  });
 }

@@ -75,10 +75,19 @@ function compilePattern(pattern: RegExp): RegExp {
   return new RegExp(`^(?:${src})$`, pattern.flags.replace(/[gy]/g, ''));
 }
 
-/** Compiles the `origin` option once; `undefined` stands for `'*'`. */
-export function compileOrigin(option: CorsOrigin): OriginMatcher | undefined {
-  if (option === '*') return undefined;
-  if (typeof option === 'function') return option;
+/**
+ * The compiled `origin` option: `'*'`, a synchronous test for configured origins and patterns
+ * (pure, so it can be asked again on the way out), or the application's predicate.
+ */
+export type CompiledOrigin =
+  | { kind: 'any' }
+  | { kind: 'list'; allows: (origin: string) => boolean }
+  | { kind: 'predicate'; allows: OriginMatcher };
+
+/** Compiles the `origin` option once. */
+export function compileOrigin(option: CorsOrigin): CompiledOrigin {
+  if (option === '*') return { kind: 'any' };
+  if (typeof option === 'function') return { kind: 'predicate', allows: option };
   const entries = typeof option === 'string' || option instanceof RegExp ? [option] : option;
   if (!Array.isArray(entries) || entries.length === 0) {
     throw new ConfigError(
@@ -93,9 +102,15 @@ export function compileOrigin(option: CorsOrigin): OriginMatcher | undefined {
     if (entry instanceof RegExp) patterns.push(compilePattern(entry));
     else if (typeof entry === 'string') {
       if (entry === '*') throw new ConfigError('cors', 'origin', "'*' cannot be combined with other origins");
-      exact.add(normaliseOrigin(entry));
+      const origin = normaliseOrigin(entry);
+      // Only a serialized origin can ever be allowed, so a hit in this set needs no further check.
+      if (isSerializedOrigin(origin)) exact.add(origin);
     } else throw new ConfigError('cors', 'origin', `entries must be strings or RegExps, got ${show(entry)}`);
   }
-  if (patterns.length === 0) return (origin) => exact.has(origin);
-  return (origin) => exact.has(origin) || patterns.some((p) => p.test(origin));
+  if (patterns.length === 0) return { kind: 'list', allows: (origin) => exact.has(origin) };
+  return {
+    kind: 'list',
+    allows: (origin) =>
+      exact.has(origin) || (isSerializedOrigin(origin) && patterns.some((p) => p.test(origin))),
+  };
 }

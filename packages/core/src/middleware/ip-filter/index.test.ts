@@ -96,4 +96,21 @@ describe('ipFilter', () => {
     expect(() => ipFilter({ allow: [] })).toThrow(/empty/);
     expect(() => ipFilter({ alow: ['1.2.3.4'] } as never)).toThrow(/allow/);
   });
+  it('keeps judging every address right with its memo of verdicts, through a spray of fresh addresses', async () => {
+    const mw = ipFilter({ allow: ['10.0.0.0/8', '2001:db8::/32'], deny: ['10.6.6.0/24'] });
+    const expected = (peer: string) => {
+      if (peer.startsWith('10.6.6.')) return 403;
+      return peer.startsWith('10.') || peer.startsWith('2001:db8:') ? 200 : 403;
+    };
+    const sample = ['10.1.2.3', '10.6.6.6', '192.0.2.1', '2001:db8::1', '2001:db9::1', 'garbage'];
+    // Fresh addresses churn the memo (bounded); the repeat clients are still judged the same.
+    for (let i = 0; i < 6000; i++) {
+      const peer = i % 2 === 0 ? `10.6.6.${i % 256}` : `2001:db8:${i.toString(16)}::1`;
+      const res = await runFake(mw, { peer });
+      expect(res.status, peer).toBe(expected(peer));
+      if (i % 1000 === 0)
+        for (const again of sample)
+          expect((await runFake(mw, { peer: again })).status, again).toBe(expected(again));
+    }
+  });
 });

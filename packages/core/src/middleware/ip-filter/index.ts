@@ -1,8 +1,10 @@
 import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
-import type { Middleware, Next } from '../../types';
+import { phased } from '../../phases';
+import type { Middleware } from '../../types';
+import { BoundedCache } from '../../utils/bounded-cache';
 import { compileIpList, type IpMatcher, toList } from '../../utils/cidr';
-import { parseIp } from '../../utils/ip';
+import { lookupIp, MAX_IP_TEXT } from '../../utils/ip';
 import { assertKnownKeys, show } from '../../utils/policy-options';
 
 export interface IpFilterOptions {
@@ -66,12 +68,25 @@ export function ipFilter(options: IpFilterOptions = {}): Middleware {
   if (typeof message !== 'string')
     throw new ConfigError('ipFilter', 'message', `must be a string, got ${show(message)}`);
 
-  return function ipFilter(ctx: Context, next: Next) {
-    const addr = parseIp(ctx.req.ip);
-    if (addr === undefined ? allow !== undefined : deny?.(addr) || (allow !== undefined && !allow(addr))) {
-      ctx.reject(403, message, 'ipFilter');
-      return;
+  // The lists are fixed, so the verdict is a pure function of the address text: memoised per
+  // address (bounded, so a spray of fresh addresses only churns it).
+  const verdicts = new BoundedCache<boolean>(4096);
+  const refuses = (ip: string): boolean => {
+    let refused = verdicts.get(ip);
+    if (refused === undefined) {
+      const info = lookupIp(ip);
+      refused =
+        info === undefined
+          ? allow !== undefined
+          : deny?.(info.addr) === true || (allow !== undefined && !allow(info.addr));
+      if (typeof ip === 'string' && ip.length <= MAX_IP_TEXT) verdicts.set(ip, refused);
     }
-    return next();
+    return refused;
   };
+
+  return phased('ipFilter', {
+    before(ctx: Context) {
+      if (refuses(ctx.req.ip)) ctx.reject(403, message, 'ipFilter');
+    },
+  });
 }

@@ -9,9 +9,11 @@ import {
   SignJWT,
 } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runFake } from '../../_testing';
+import { FakeHost, type FakeRequest, runFake } from '../../_testing';
+import { Context } from '../../context';
 import { ConfigError } from '../../errors';
-import { VerifiedTokens } from './cache';
+import { phasesOf } from '../../phases';
+import { RecentBearers, VerifiedTokens } from './cache';
 import { type JwtAuthOptions, jwtAuth } from './index';
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!';
@@ -622,5 +624,80 @@ describe('jwtAuth: key types from PEM', () => {
         publicKey: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----',
       }),
     ).toThrow(/type JWS cannot use/);
+  });
+});
+
+describe('jwtAuth: per-request path', () => {
+  const inbound = (mw: ReturnType<typeof jwtAuth>, req: FakeRequest) => {
+    const ctx = new Context(new FakeHost(req), {} as Record<string, unknown>);
+    return { ctx, out: phasesOf(mw)!.before!(ctx) };
+  };
+
+  it('admits a cached token synchronously and verifies only on a miss', async () => {
+    const mw = hsAuth();
+    const token = await hs();
+    const first = inbound(mw, bearer(token));
+    expect(first.out).toBeInstanceOf(Promise);
+    await first.out;
+    expect(first.ctx.state.auth).toMatchObject({ sub: 'u1' });
+    for (let i = 0; i < 3; i++) {
+      const again = inbound(mw, bearer(token));
+      expect(again.out).toBeUndefined();
+      expect(again.ctx.state.auth).toBe(first.ctx.state.auth);
+    }
+  });
+
+  it('takes the shortcut only for one Authorization field: two are refused, a lower-case scheme goes through the full parse', async () => {
+    const mw = hsAuth();
+    const token = await hs();
+    for (let i = 0; i < 3; i++) expect((await runFake(mw, bearer(token))).status).toBe(200);
+    const two = await runFake(mw, { headers: { authorization: [`Bearer ${token}`, 'Bearer x.y.z'] } });
+    expect(two.status).toBe(401);
+    expect(two.ctx.rejection?.reason).toBe('several Authorization fields');
+    const lower = inbound(mw, { headers: { authorization: `bearer ${token}` } });
+    expect(lower.out).toBeUndefined();
+    expect(lower.ctx.state.auth).toMatchObject({ sub: 'u1' });
+  });
+
+  it('re-checks exp for a token remembered by its Authorization field', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+    const mw = hsAuth();
+    const token = await hs({ exp: now() + 10 });
+    for (let i = 0; i < 3; i++) expect((await runFake(mw, bearer(token))).status).toBe(200);
+    vi.setSystemTime(new Date('2026-01-01T00:00:11Z'));
+    const r = await runFake(mw, bearer(token));
+    expect(r.status).toBe(401);
+    expect(r.ctx.rejection?.reason).toBe('token expired');
+  });
+
+  it('keeps no token with cacheSize 0: every request is verified', async () => {
+    const mw = hsAuth({ cacheSize: 0 });
+    const token = await hs();
+    await runFake(mw, bearer(token));
+    expect(inbound(mw, bearer(token)).out).toBeInstanceOf(Promise);
+  });
+});
+
+describe('VerifiedTokens: recency', () => {
+  it('moves a hit to the back only once it has drifted into the older half', () => {
+    const cache = new VerifiedTokens(4, 60_000);
+    for (const t of ['a', 'b', 'c', 'd']) cache.set(t, { sub: t }, 0, 0);
+    cache.get('a', 1, 0); // oldest: moved to the back
+    cache.get('d', 1, 0); // newest: left where it is
+    cache.set('e', { sub: 'e' }, 1, 0);
+    expect(cache.get('b', 2, 0)).toBeUndefined();
+    expect(['a', 'c', 'd', 'e'].every((t) => cache.get(t, 2, 0) !== undefined)).toBe(true);
+  });
+});
+
+describe('RecentBearers', () => {
+  it('returns the token of a remembered field and forgets the oldest of more than eight', () => {
+    const recent = new RecentBearers();
+    for (let i = 0; i < 9; i++) recent.remember(`Bearer t${i}`, `t${i}`);
+    expect(recent.token('Bearer t0')).toBeUndefined();
+    expect(recent.token('Bearer t1')).toBe('t1');
+    expect(recent.token('Bearer t8')).toBe('t8');
+    expect(recent.token('Bearer t9')).toBeUndefined();
   });
 });

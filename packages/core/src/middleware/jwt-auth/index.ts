@@ -1,10 +1,11 @@
 import type { JWTPayload, JWTVerifyOptions } from 'jose';
 import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
+import { phased } from '../../phases';
 import type { Middleware } from '../../types';
 import { isPlainQuotable, isToken } from '../../utils/policy-http';
 import { assertKnownKeys, show } from '../../utils/policy-options';
-import { VerifiedTokens } from './cache';
+import { RecentBearers, VerifiedTokens } from './cache';
 import { buildVerifier, seconds, stringList } from './config';
 import { checkAlgorithms, type JwtAlgorithm, type JwtPublicKey } from './keys';
 import { compilePublic, type PublicMatcher } from './public-routes';
@@ -165,6 +166,7 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
     seconds('cacheSize', options.cacheSize, 1000, true),
     seconds('cacheMaxAge', options.cacheMaxAge, 300) * 1000,
   );
+  const recent = new RecentBearers();
   const cookie = options.cookie;
 
   const challenge = `Bearer realm="${realm}"`;
@@ -176,9 +178,8 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
     ctx.rejection = { policy: 'jwtAuth', reason };
   };
 
-  const middleware: Middleware<JwtAuthState<P>> = async function jwtAuthMiddleware(ctx, next) {
-    if (isPublic(ctx)) return next();
-
+  /** Everything after the cache missed: the full parse of the credentials, then the signature. */
+  const authenticate = (ctx: Context<any>): void | Promise<void> => {
     const presented = presentedToken(ctx, cookie);
     if ('none' in presented) return deny(ctx, challenge, 'Authentication required', 'no token');
     // RFC 6750 §3.1 suggests 400 for invalid_request; 401 keeps one status for "authenticate again".
@@ -187,13 +188,21 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
     const { token } = presented;
     if (token.length > maxLength) return deny(ctx, invalidToken, 'Invalid access token', 'token too long');
     if (!COMPACT_JWS.test(token)) return deny(ctx, invalidToken, 'Invalid access token', 'not a compact JWS');
-
     const now = Date.now();
-    let payload = cache.get(token, now, tolerance);
-    if (payload === undefined) {
-      try {
-        payload = await verifier(token);
-      } catch (error) {
+    const cached = cache.get(token, now, tolerance);
+    if (cached !== undefined) {
+      (ctx.state as JwtAuthState).auth = cached;
+      return;
+    }
+    return verifier(token).then(
+      (payload) => {
+        if (!finiteDates(payload))
+          return deny(ctx, invalidToken, 'Invalid access token', 'non-finite date claim');
+        deepFreeze(payload);
+        cache.set(token, payload, now, tolerance);
+        (ctx.state as JwtAuthState).auth = payload;
+      },
+      (error: unknown) => {
         const code = (error as { code?: string }).code;
         if (code !== undefined && TOKEN_ERRORS.has(code)) {
           return deny(ctx, invalidToken, 'Invalid access token', failureReason(error));
@@ -207,15 +216,31 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
           return;
         }
         throw error;
-      }
-      if (!finiteDates(payload))
-        return deny(ctx, invalidToken, 'Invalid access token', 'non-finite date claim');
-      deepFreeze(payload);
-      cache.set(token, payload, now, tolerance);
-    }
-    (ctx.state as JwtAuthState<P>).auth = payload as P;
-    await next();
+      },
+    );
   };
+
+  const middleware = phased<JwtAuthState<P>>('jwtAuth', {
+    before(ctx) {
+      if (isPublic(ctx)) return;
+      // The common case first: one `Authorization: Bearer <token>` field whose token was verified
+      // before. A cached token passed every check below, so the answer is the same, and it stays
+      // synchronous: no promise unless a signature must really be verified.
+      const fields = ctx.req.headerValues('authorization');
+      if (fields.length === 1) {
+        const field = fields[0];
+        const known = recent.token(field);
+        const token = known ?? (field.startsWith('Bearer ') ? field.slice(7) : undefined);
+        const cached = token === undefined ? undefined : cache.get(token, Date.now(), tolerance);
+        if (cached !== undefined) {
+          if (known === undefined) recent.remember(field, token!);
+          ctx.state.auth = cached as P;
+          return;
+        }
+      }
+      return authenticate(ctx);
+    },
+  });
   // The route audit asks the policy which routes are public (only for route lists: a function
   // needs a live request).
   if (isPublic.byRoute) Object.defineProperty(middleware, 'isPublic', { value: isPublic.byRoute });

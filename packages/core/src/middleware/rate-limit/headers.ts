@@ -14,14 +14,32 @@ export function stateItem(name: string, remaining: number, resetSec: number): st
   return `"${name}";r=${remaining};t=${resetSec}`;
 }
 
+/** `stateItem` with the name part built once per limiter: two numbers joined per request. */
+export function stateItemOf(name: string): (remaining: number, resetSec: number) => string {
+  const head = `"${name}";r=`;
+  return (remaining, resetSec) => `${head}${remaining};t=${resetSec}`;
+}
+
+/** A response field as it is written and, lower-case, as it is looked up (no case folding per request). */
+export interface Field {
+  readonly name: string;
+  readonly lower: string;
+}
+
+export const POLICY_FIELD: Field = { name: 'RateLimit-Policy', lower: 'ratelimit-policy' };
+export const STATE_FIELD: Field = { name: 'RateLimit', lower: 'ratelimit' };
+
 /**
  * Puts `item` in the list field `field`, replacing this policy's earlier item and keeping other
  * policies' (several limiters on one response each add their own item: draft-10 §5).
  */
-export function putItem(ctx: Context<any>, field: string, name: string, item: string): void {
-  const current = ctx.res.get(field);
-  if (current === undefined || current === '' || current === item) {
-    ctx.res.set(field, item);
+export function putItem(ctx: Context<any>, field: Field, name: string, item: string): void {
+  // Straight from the host: the name is lower-case already, `ctx.res.get` would fold it again.
+  const current = ctx.host.getHeader(field.lower);
+  // Already exactly this item (the common case when restoring after the downstream): no write.
+  if (current === item) return;
+  if (current === undefined || current === '') {
+    ctx.res.set(field.name, item);
     return;
   }
   // Replaced in place, so the order of policies stays that of the chain.
@@ -38,7 +56,7 @@ export function putItem(ctx: Context<any>, field: string, name: string, item: st
     }
   }
   if (!placed) parts.push(item);
-  ctx.res.set(field, parts.join(', '));
+  ctx.res.set(field.name, parts.join(', '));
 }
 
 /** Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3 delay-seconds; never `0.25` or `0`). */

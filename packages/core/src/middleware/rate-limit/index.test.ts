@@ -4,6 +4,8 @@ import { compose } from '../../compose';
 import { ConfigError } from '../../errors';
 import type { Middleware } from '../../types';
 import { clientIp } from '../client-ip';
+import { ipFilter } from '../ip-filter';
+import { requestId } from '../request-id';
 import { MemoryStore, type RateLimitStore, rateLimit } from '.';
 
 const fixedStore = () => {
@@ -229,6 +231,70 @@ describe('rateLimit', () => {
       expect(res.headers['retry-after']).toBe('6');
       expect(res.reached).toBe(false);
     }
+  });
+
+  it('fused with other policies, puts its headers back after the downstream replaced them', async () => {
+    const chain = compose([
+      requestId(),
+      clientIp({ warn: () => {} }),
+      rateLimit({ limit: 5, windowMs: 60_000 }),
+    ]);
+    const res = await runFake(chain, {}, { run: (host) => host.resHeaders.clear() });
+    expect(res.headers['ratelimit-policy']).toBe('"default";q=5;w=60');
+    expect(res.headers.ratelimit).toMatch(/^"default";r=4;t=\d+$/);
+    // The state slot the outbound half reads is not one of the application's keys.
+    expect(Object.keys(res.state)).toEqual(['requestId']);
+  });
+
+  it("fused with other policies, stamps a later policy's rejection and answers its own 429", async () => {
+    const { store } = fixedStore();
+    const chain = compose([
+      requestId(),
+      rateLimit({ limit: 1, windowMs: 60_000, store }),
+      ipFilter({ deny: ['203.0.113.0/24'] }),
+    ]);
+    const refused = await hit(chain);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.ratelimit).toBe('"default";r=0;t=60');
+    const limited = await hit(chain);
+    expect(limited.status).toBe(429);
+    expect(limited.ctx.rejection?.policy).toBe('rateLimit');
+    expect(limited.headers['retry-after']).toBe('60');
+    expect(limited.headers['x-request-id']).toBeDefined();
+  });
+
+  it('fused with other policies, waits for an async store and fails open or closed on it', async () => {
+    const inner = new MemoryStore();
+    let down = false;
+    const store: RateLimitStore = {
+      name: 'async',
+      consume: async (...a) => {
+        if (down) throw new Error('ECONNREFUSED');
+        return inner.consume(...a);
+      },
+      reset: (k) => inner.reset(k),
+    };
+    const open = compose([requestId(), rateLimit({ limit: 1, windowMs: 60_000, store, warn: () => {} })]);
+    expect((await hit(open)).headers.ratelimit).toBe('"default";r=0;t=60');
+    expect((await hit(open)).status).toBe(429);
+    down = true;
+    expect((await hit(open)).status).toBe(200);
+    const closed = compose([
+      requestId(),
+      rateLimit({ limit: 1, windowMs: 60_000, store, policyName: 'c', failMode: 'closed', warn: () => {} }),
+    ]);
+    const res = await hit(closed);
+    expect(res.status).toBe(503);
+    expect(res.reached).toBe(false);
+  });
+
+  it('keeps counting a client in its own bucket while fresh addresses churn the key memo', async () => {
+    const { store } = fixedStore();
+    const mw = rateLimit({ limit: 2, windowMs: 60_000, store });
+    expect((await hit(mw, '2001:db8:1:2::1')).status).toBe(200);
+    for (let i = 0; i < 6000; i++) await hit(mw, `2001:db8:${(i + 0x100).toString(16)}::1`);
+    expect((await hit(mw, '2001:db8:1:2::2')).status).toBe(200);
+    expect((await hit(mw, '2001:db8:1:2::3')).status).toBe(429);
   });
 
   it('validates options at startup (R13/R14)', () => {

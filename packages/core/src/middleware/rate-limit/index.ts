@@ -1,9 +1,18 @@
 import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
+import { PHASES, type Phases } from '../../phases';
 import type { Middleware, Next } from '../../types';
 import { assertKnownKeys, show } from '../../utils/policy-options';
-import { ceilSeconds, POLICY_NAME, policyItem, putItem, stateItem } from './headers';
-import { ipKey, namespaced } from './key';
+import {
+  ceilSeconds,
+  POLICY_FIELD,
+  POLICY_NAME,
+  policyItem,
+  putItem,
+  STATE_FIELD,
+  stateItemOf,
+} from './headers';
+import { ipKeyMemo, namespaced } from './key';
 import { MemoryStore } from './memory-store';
 import type { RateLimitDecision, RateLimitRule, RateLimitStore } from './store';
 
@@ -172,15 +181,13 @@ export function rateLimit(options: RateLimitOptions): Middleware {
 
   const key = options.key ?? 'ip';
   const prefix = `${name}:`;
+  const ipKeyOf = ipKeyMemo(prefix, ipv6Prefix);
   let keyOf: (ctx: Context<any>) => string;
-  if (key === 'ip') keyOf = (ctx) => prefix + ipKey(ctx.req.ip, ipv6Prefix);
+  if (key === 'ip') keyOf = (ctx) => ipKeyOf(ctx.req.ip);
   else if (key === 'subject') {
     keyOf = (ctx) => {
       const sub = (ctx.state as { auth?: { sub?: unknown } }).auth?.sub;
-      return (
-        prefix +
-        (typeof sub === 'string' && sub !== '' ? namespaced('sub', sub) : ipKey(ctx.req.ip, ipv6Prefix))
-      );
+      return typeof sub === 'string' && sub !== '' ? prefix + namespaced('sub', sub) : ipKeyOf(ctx.req.ip);
     };
   } else if (typeof key === 'function') {
     keyOf = (ctx) => {
@@ -198,12 +205,17 @@ export function rateLimit(options: RateLimitOptions): Middleware {
 
   const rule: RateLimitRule = { limit, windowMs };
   const policy = policyItem(name, limit, windowMs / 1000);
+  const stateOf = stateItemOf(name);
   const detail = `Rate limit exceeded: ${limit} requests per ${windowMs / 1000 >= 1 ? `${windowMs / 1000} s` : `${windowMs} ms`}.`;
   // When the store is down and failing closed, ask clients back after one emission interval.
   const outageRetry = String(ceilSeconds(windowMs / limit));
+  // This request's `RateLimit` item, kept on the state for the outbound half (a symbol: the
+  // application never sees it in its own keys, and each limiter keeps its own).
+  const slot = Symbol(`rateLimit:${name}`);
   let outage = false;
 
-  const storeFailed = (ctx: Context<any>, next: Next, error: unknown): void | Promise<void> => {
+  /** `true`: the request goes on; `false`: it was answered here. */
+  const storeFailed = (ctx: Context<any>, error: unknown): boolean => {
     if (!outage) {
       outage = true;
       warn(
@@ -211,18 +223,16 @@ export function rateLimit(options: RateLimitOptions): Middleware {
         error,
       );
     }
-    if (failMode === 'closed') {
-      ctx.reject(503, 'Rate limiting is temporarily unavailable.', 'rateLimit', {
-        'Retry-After': outageRetry,
-      });
-      return;
-    }
-    return next();
+    if (failMode === 'open') return true;
+    ctx.reject(503, 'Rate limiting is temporarily unavailable.', 'rateLimit', {
+      'Retry-After': outageRetry,
+    });
+    return false;
   };
 
-  const apply = (ctx: Context<any>, next: Next, d: unknown): void | Promise<void> => {
+  const apply = (ctx: Context<any>, d: unknown): boolean => {
     if (!isDecision(d))
-      return storeFailed(ctx, next, new TypeError(`store returned an invalid decision: ${show(d)}`));
+      return storeFailed(ctx, new TypeError(`store returned an invalid decision: ${show(d)}`));
     if (outage) {
       outage = false;
       warn(`bouncer rateLimit "${name}": store "${store.name}" recovered`);
@@ -230,26 +240,28 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     if (!d.allowed) {
       const retry = ceilSeconds(d.retryAfterMs);
       if (headers) {
-        putItem(ctx, 'RateLimit-Policy', name, policy);
+        putItem(ctx, POLICY_FIELD, name, policy);
         // `t` is when quota is next available, so it agrees with Retry-After (draft-10 §4.2).
-        putItem(ctx, 'RateLimit', name, stateItem(name, 0, retry));
+        putItem(ctx, STATE_FIELD, name, stateOf(0, retry));
       }
       ctx.reject(429, detail, 'rateLimit', { 'Retry-After': String(retry) });
-      return;
+      return false;
     }
-    if (!headers) return next();
-    const state = stateItem(name, Math.floor(d.remaining), ceilSeconds(d.resetMs));
-    putItem(ctx, 'RateLimit-Policy', name, policy);
-    putItem(ctx, 'RateLimit', name, state);
-    // Again afterwards: the downstream may have replaced the response headers.
-    return next().then(() => {
-      putItem(ctx, 'RateLimit-Policy', name, policy);
-      putItem(ctx, 'RateLimit', name, state);
-    });
+    if (headers) {
+      const state = stateOf(Math.floor(d.remaining), ceilSeconds(d.resetMs));
+      putItem(ctx, POLICY_FIELD, name, policy);
+      putItem(ctx, STATE_FIELD, name, state);
+      (ctx.state as Record<symbol, string>)[slot] = state;
+    }
+    return true;
   };
 
-  return function rateLimit(ctx: Context<any>, next: Next) {
-    if (skip?.(ctx)) return next();
+  const onDecision = (ctx: Context<any>) => (d: unknown) => apply(ctx, d);
+  const onFailure = (ctx: Context<any>) => (error: unknown) => storeFailed(ctx, error);
+
+  /** Counts the request: a verdict at once from a synchronous store (memory), a promise of one from a network store. */
+  const decide = (ctx: Context<any>): boolean | Promise<boolean> => {
+    if (skip?.(ctx)) return true;
     const k = keyOf(ctx);
     const units = typeof cost === 'function' ? cost(ctx) : cost;
     if (!validCost(units))
@@ -258,15 +270,42 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     try {
       out = store.consume(k, rule, units);
     } catch (error) {
-      return storeFailed(ctx, next, error);
+      return storeFailed(ctx, error);
     }
-    // A synchronous store (memory) stays synchronous: no promise per request for the decision.
     if (typeof (out as Promise<RateLimitDecision>)?.then === 'function') {
-      return (out as Promise<RateLimitDecision>).then(
-        (d) => apply(ctx, next, d),
-        (error: unknown) => storeFailed(ctx, next, error),
-      );
+      return (out as Promise<RateLimitDecision>).then(onDecision(ctx), onFailure(ctx));
     }
-    return apply(ctx, next, out);
+    return apply(ctx, out);
   };
+
+  // Again on the way out: the downstream may have replaced the response headers.
+  const restore = (ctx: Context<any>): void => {
+    const state = (ctx.state as Record<symbol, string | undefined>)[slot];
+    if (state === undefined) return;
+    putItem(ctx, POLICY_FIELD, name, policy);
+    putItem(ctx, STATE_FIELD, name, state);
+  };
+
+  // Inside `compose` the two halves run fused with the neighbouring policies (a denial is seen
+  // through `ctx.response`); `before` returns a promise only while a network store answers.
+  const phases: Phases<any> = {
+    before(ctx) {
+      const verdict = decide(ctx);
+      if (typeof verdict !== 'boolean') return verdict as Promise<unknown> as Promise<void>;
+    },
+    after: headers ? restore : undefined,
+  };
+
+  // On its own (outside `compose`), the limiter follows its verdict rather than `ctx.response`:
+  // a denial from a synchronous store returns no promise at all.
+  const passOn = (ctx: Context<any>, next: Next): Promise<void> =>
+    headers ? next().then(() => restore(ctx)) : next();
+  const rateLimit = function rateLimit(ctx: Context<any>, next: Next): Promise<void> | undefined {
+    const verdict = decide(ctx);
+    if (verdict === true) return passOn(ctx, next);
+    if (verdict === false) return undefined;
+    return verdict.then((pass) => (pass ? passOn(ctx, next) : undefined));
+  };
+  Object.defineProperty(rateLimit, PHASES, { value: phases });
+  return rateLimit;
 }

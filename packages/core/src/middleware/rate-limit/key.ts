@@ -1,7 +1,8 @@
 // Rate-limit keys: the client address grouped by network, a subject, or a caller's own key, each
 // in its own namespace so that no value of one kind can ever equal a value of another.
 import type ipaddr from 'ipaddr.js';
-import { formatIp, ipv6Network, parseIp } from '../../utils/ip';
+import { BoundedCache } from '../../utils/bounded-cache';
+import { ipv6Network, lookupIp, MAX_IP_TEXT } from '../../utils/ip';
 
 /** Keys longer than this are shortened to a prefix plus a hash, so stored keys stay small. */
 const MAX_KEY = 200;
@@ -13,10 +14,26 @@ const MAX_KEY = 200;
  * An unparsable address (a socket already gone) shares one `ip:unknown` bucket.
  */
 export function ipKey(ip: string, ipv6Prefix: number): string {
-  const addr = parseIp(ip);
-  if (addr === undefined) return 'ip:unknown';
-  if (addr.kind() === 'ipv4') return `ip:${formatIp(addr)}`;
-  return `ip:${ipv6Network(addr as ipaddr.IPv6, ipv6Prefix)}`;
+  const info = lookupIp(ip);
+  if (info === undefined) return 'ip:unknown';
+  if (info.addr.kind() === 'ipv4') return `ip:${info.text}`;
+  return `ip:${ipv6Network(info.addr as ipaddr.IPv6, ipv6Prefix)}`;
+}
+
+/**
+ * `prefix + ipKey(ip, ipv6Prefix)`, memoised per address text: a repeat client's store key is one
+ * `Map` lookup, with no parse and no string building. Bounded, so fresh addresses only churn it.
+ */
+export function ipKeyMemo(prefix: string, ipv6Prefix: number): (ip: string) => string {
+  const keys = new BoundedCache<string>(4096);
+  return function ipKeyOf(ip: string): string {
+    let key = keys.get(ip);
+    if (key === undefined) {
+      key = prefix + ipKey(ip, ipv6Prefix);
+      if (typeof ip === 'string' && ip.length <= MAX_IP_TEXT) keys.set(ip, key);
+    }
+    return key;
+  };
 }
 
 /** `kind:` + `value`, long values shortened to a prefix plus a hash (see `hash53`). */

@@ -116,6 +116,30 @@ describe('MemoryStore', () => {
     expect(store.consume('old', rule, 1).remaining).toBe(2);
   });
 
+  it('keeps the LRU order exact when the last-used key is updated in place', () => {
+    const { clock, store } = clocked(3);
+    store.consume('a', rule, 1);
+    store.consume('b', rule, 1);
+    store.consume('b', rule, 1); // last used: updated where it stands
+    store.consume('a', rule, 1); // moves behind b
+    store.consume('c', rule, 1);
+    clock.t += 1;
+    store.consume('d', rule, 1); // full: evicts b, the least recently used
+    expect(store.size).toBe(3);
+    expect(store.consume('a', rule, 1).allowed).toBe(true);
+    expect(store.consume('a', rule, 1).allowed).toBe(false); // a kept its two earlier requests
+    expect(store.consume('b', rule, 1).remaining).toBe(2); // b was forgotten: fresh again
+  });
+
+  it('drops the last-used key once expired when a request is denied on it', () => {
+    const { clock, store } = clocked();
+    store.consume('k', { limit: 1, windowMs: 10 }, 1);
+    clock.t += 100;
+    expect(store.consume('k', { limit: 1, windowMs: 10 }, 2).allowed).toBe(false);
+    expect(store.size).toBe(0);
+    expect(store.consume('k', { limit: 1, windowMs: 10 }, 1).allowed).toBe(true);
+  });
+
   it('drops expired keys before evicting live ones', () => {
     const { clock, store } = clocked(3);
     store.consume('live', rule, 1);

@@ -26,6 +26,8 @@ export class MemoryStore implements RateLimitStore {
   readonly #now: () => number;
   /** Inserts since the last sweep; a full sweep runs at most once per `maxKeys / 8` inserts (amortised O(1)). */
   #sinceSweep = Number.POSITIVE_INFINITY;
+  /** The key set last: the young end of the LRU order whenever it is still held. */
+  #newest: string | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     const maxKeys = options.maxKeys ?? 100_000;
@@ -48,16 +50,22 @@ export class MemoryStore implements RateLimitStore {
     const now = this.#now();
     const tats = this.#tats;
     let stored = tats.get(key);
+    // Re-inserting moves a key to the young end of the LRU order. The key set last is there
+    // already, so it is updated in place: a delete + set would leave a hole the Map must rehash
+    // (on a small map, a new table every few requests of a client sending a burst).
+    const inPlace = stored !== undefined && key === this.#newest;
     if (stored !== undefined) {
-      // Re-inserting moves the key to the young end of the LRU order.
-      tats.delete(key);
+      if (!inPlace) tats.delete(key);
       if (stored <= now) stored = undefined;
     }
     const decision = gcraStep(stored, now, rule, cost);
     const tat = decision.allowed ? now + decision.resetMs : stored;
     if (tat !== undefined) {
-      if (tats.size >= this.#maxKeys) this.#makeRoom(now);
+      if (!inPlace && tats.size >= this.#maxKeys) this.#makeRoom(now);
       tats.set(key, tat);
+      this.#newest = key;
+    } else if (inPlace) {
+      tats.delete(key);
     }
     return decision;
   }

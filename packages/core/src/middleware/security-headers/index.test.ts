@@ -274,3 +274,61 @@ describe('securityHeaders: CSP', () => {
     expect(r.errors).toHaveLength(1);
   });
 });
+
+describe('securityHeaders: per-request path', () => {
+  it('has set every header before the application runs, so the host keeps them as defaults', async () => {
+    let seen: string | undefined;
+    await runFake(
+      securityHeaders(),
+      {},
+      {
+        run: (host) => {
+          seen = host.getHeader('x-frame-options');
+        },
+      },
+    );
+    expect(seen).toBe('SAMEORIGIN');
+  });
+
+  it('removes an X-Powered-By set before the chain already on the way in', async () => {
+    const framework: Middleware = async (ctx, next) => {
+      ctx.res.set('X-Powered-By', 'Express');
+      await next();
+    };
+    let seen: string | undefined = 'unset';
+    const r = await runFake(
+      compose([framework, securityHeaders()]),
+      {},
+      {
+        run: (host) => {
+          seen = host.getHeader('x-powered-by');
+        },
+      },
+    );
+    expect(seen).toBeUndefined();
+    expect(r.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('restores the very nonce-bearing CSP of this request when the application dropped it', async () => {
+    const mw = securityHeaders({ contentSecurityPolicy: { nonce: true } });
+    const r = await runFake(mw, {}, { run: (host) => host.removeHeader('content-security-policy') });
+    const nonce = r.state.cspNonce as string;
+    expect(r.headers['content-security-policy']).toContain(`'nonce-${nonce}'`);
+    const other = await runFake(mw);
+    expect(other.headers['content-security-policy']).not.toContain(nonce);
+  });
+
+  it('keeps a value the application gave to a CSP computed per request', async () => {
+    const mw = securityHeaders({ contentSecurityPolicy: { nonce: true } });
+    const r = await runFake(mw, {}, { headers: { 'Content-Security-Policy': "default-src 'none'" } });
+    expect(r.headers['content-security-policy']).toBe("default-src 'none'");
+  });
+
+  it('restores HSTS on HTTPS, and never adds it over HTTP on the way out', async () => {
+    const clear = { run: (host: { resHeaders: Map<string, unknown> }) => host.resHeaders.clear() };
+    const secure = await runFake(securityHeaders(), { scheme: 'https' }, clear);
+    expect(secure.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    const plain = await runFake(securityHeaders(), {}, clear);
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+  });
+});

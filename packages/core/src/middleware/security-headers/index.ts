@@ -1,7 +1,8 @@
 import { ConfigError } from '../../errors';
+import { phased } from '../../phases';
 import type { Middleware } from '../../types';
 import { assertKnownKeys, show } from '../../utils/policy-options';
-import { type CompiledCsp, type ContentSecurityPolicyOptions, compileCsp, createNonce } from './csp';
+import { type CompiledCsp, type ContentSecurityPolicyOptions, compileCsp } from './csp';
 import {
   crossOriginEmbedderPolicy,
   crossOriginOpenerPolicy,
@@ -16,6 +17,7 @@ import {
   xFrameOptions,
   xPermittedCrossDomainPolicies,
 } from './headers';
+import { FixedHeaders, PerRequestCsp } from './stamp';
 
 export {
   type ContentSecurityPolicyOptions,
@@ -139,9 +141,9 @@ function compileCspOption(
 
 /**
  * helmet 8's response headers, validated and rendered once at construction. They are set before
- * `next()`, so the application may override any of them (as with helmet), and set again after
- * it wherever the response lacks them, so 404s, error pages and the other policies' rejections
- * carry them too. `X-Powered-By` is removed on the way out as well, since Express sets it late.
+ * `next()`, so the application may override any of them (as with helmet) and the other policies'
+ * rejections carry them; on the way out only the ones the response lost are put back (error pages
+ * that reset headers), and `X-Powered-By` is removed again in case the framework set it late.
  *
  * @example
  * compose([securityHeaders({ contentSecurityPolicy: { nonce: true }, crossOriginResourcePolicy: { policy: 'same-site' } })]);
@@ -167,29 +169,23 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
     xPermittedCrossDomainPolicies(...pick(options, 'xPermittedCrossDomainPolicies')),
     fixed(...pick(options, 'xXssProtection'), ['X-XSS-Protection', '0']),
   ].filter((h): h is Header => h !== undefined);
-  const withHsts = hsts ? [...headers, hsts] : headers;
+  // A static CSP is one more fixed header; only a nonce or a function value needs per-request work.
+  const staticCsp: Header[] = csp?.static === undefined ? [] : [[csp.header, csp.static]];
+  const dynamicCsp = csp && csp.static === undefined ? new PerRequestCsp(csp) : undefined;
+  // RFC 6797 §7.2: HSTS over plain HTTP is ignored by browsers and only invites confusion.
+  const plain = new FixedHeaders([...headers, ...staticCsp]);
+  const secure = hsts ? new FixedHeaders([...headers, hsts, ...staticCsp]) : plain;
 
-  return async function securityHeadersMiddleware(ctx, next) {
-    // RFC 6797 §7.2: HSTS over plain HTTP is ignored by browsers and only invites confusion.
-    const list = ctx.req.scheme === 'https' ? withHsts : headers;
-    for (const [name, value] of list) ctx.res.set(name, value);
-    if (removePoweredBy) ctx.res.delete('X-Powered-By');
-
-    let cspValue: string | undefined;
-    if (csp) {
-      let nonce: string | undefined;
-      if (csp.nonce) {
-        nonce = createNonce();
-        (ctx.state as Record<string, unknown>).cspNonce = nonce;
-      }
-      cspValue = csp.static ?? csp.value(ctx, nonce);
-      ctx.res.set(csp.header, cspValue);
-    }
-
-    await next();
-
-    for (const [name, value] of list) if (!ctx.res.has(name)) ctx.res.set(name, value);
-    if (csp && cspValue !== undefined && !ctx.res.has(csp.header)) ctx.res.set(csp.header, cspValue);
-    if (removePoweredBy) ctx.res.delete('X-Powered-By');
-  };
+  return phased('securityHeaders', {
+    before(ctx) {
+      (ctx.req.scheme === 'https' ? secure : plain).set(ctx.host);
+      if (removePoweredBy) ctx.host.removeHeader('X-Powered-By');
+      if (dynamicCsp) dynamicCsp.set(ctx);
+    },
+    after(ctx) {
+      (ctx.req.scheme === 'https' ? secure : plain).restore(ctx.host);
+      if (dynamicCsp) dynamicCsp.restore(ctx);
+      if (removePoweredBy) ctx.host.removeHeader('X-Powered-By');
+    },
+  });
 }

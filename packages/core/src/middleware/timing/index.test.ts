@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runFake } from '../../_testing';
+import { FakeHost, runFake } from '../../_testing';
 import { compose } from '../../compose';
 import { ConfigError } from '../../errors';
+import { runChain } from '../../run';
 import type { Middleware } from '../../types';
 import { bodyLimit } from '../body-limit/index';
 import { cors } from '../cors/index';
@@ -197,5 +198,22 @@ describe('timing with the other policies', () => {
     expect(big.status).toBe(413);
     expect(big.headers['content-security-policy']).toContain("default-src 'self'");
     expect(logger.lines.at(-1)?.obj).toMatchObject({ status: 413, rejectedBy: 'bodyLimit' });
+  });
+});
+
+describe('timing: per-request path', () => {
+  it('registers no finish listener and does nothing when the log and Server-Timing are off', async () => {
+    const host = new FakeHost({});
+    const ctx = await runChain(timing({ logger: false }), host, {}, async () => {});
+    expect(host.finishListener).toBeUndefined();
+    expect(ctx.response).toBeUndefined();
+    expect([...host.resHeaders.keys()]).toEqual([]);
+  });
+
+  it('registers its listener on the way in when logging, so an inner rejection is logged too', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(compose([timing({ logger }), deny]));
+    r.finish();
+    expect(logger.lines).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
+import { phased } from '../../phases';
 import type { FinishInfo, Middleware } from '../../types';
 import { isToken } from '../../utils/policy-http';
 import { assertKnownKeys, show } from '../../utils/policy-options';
@@ -110,21 +111,26 @@ export function timing(options: TimingOptions = {}): Middleware {
   }
   const log = logger === false ? undefined : ((logger as any)[level] as AccessLogger['info']).bind(logger);
 
-  return async function timingMiddleware(ctx, next) {
-    if (log) {
-      ctx.onFinish((info) => {
-        const record = buildRecord(ctx, info);
-        log(
-          record,
-          record.aborted ? 'request aborted' : record.rejectedBy ? 'request rejected' : 'request completed',
-        );
-      });
-    }
-    await next();
-    if (serverTiming) {
-      // After next(): the application (or the rejecting policy) has produced the head, which the
-      // adapters hold until the chain returns, so the header still reaches the wire.
-      ctx.res.append('Server-Timing', `bouncer;dur=${round3(performance.now() - ctx.startTime)}`);
-    }
-  };
+  // With neither the log nor the header there is nothing to do: no phase at all, so the fused
+  // layer skips this policy and no finish listener is registered.
+  return phased('timing', {
+    before: log ? (ctx) => ctx.onFinish((info) => writeRecord(log, ctx, info)) : undefined,
+    after: serverTiming ? appendServerTiming : undefined,
+  });
+}
+
+function writeRecord(log: AccessLogger['info'], ctx: Context<any>, info: FinishInfo): void {
+  const record = buildRecord(ctx, info);
+  log(
+    record,
+    record.aborted ? 'request aborted' : record.rejectedBy ? 'request rejected' : 'request completed',
+  );
+}
+
+/**
+ * Runs after `next()`: the application (or the rejecting policy) has produced the head, which the
+ * adapters hold until the chain returns, so the header still reaches the wire.
+ */
+function appendServerTiming(ctx: Context<any>): void {
+  ctx.res.append('Server-Timing', `bouncer;dur=${round3(performance.now() - ctx.startTime)}`);
 }

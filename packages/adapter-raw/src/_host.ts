@@ -1,0 +1,55 @@
+import type { Host, HostFinish } from '@bouncer/core';
+import type { RawRequest } from './request';
+import type { RawResponse } from './response';
+
+/**
+ * The core's view of one request (`Host` in @bouncer/core): reads come from the parsed request,
+ * header writes go to the response until its head is serialised (later ones are dropped, as the
+ * bytes are already on the wire).
+ */
+export abstract class RequestHost implements Host {
+  abstract readonly req: RawRequest;
+  abstract readonly res: RawResponse;
+  readonly scheme = 'http' as const;
+  /** The chain's finish hook; the exchange fires it once. */
+  protected finishListener: ((info: HostFinish) => void) | undefined;
+
+  abstract reportError(error: unknown): void;
+
+  get method(): string {
+    return this.req.method;
+  }
+  get target(): string {
+    return this.req.target;
+  }
+  get peer(): string {
+    return this.req.remoteAddress;
+  }
+  header(name: string): string | undefined {
+    const values = this.req.fields.get(name);
+    if (values === undefined) return undefined;
+    return values.length === 1 ? values[0] : values.join(', ');
+  }
+  headerValues(name: string): readonly string[] {
+    return this.req.fields.get(name) ?? [];
+  }
+  readBody(limit: number): Promise<Uint8Array> {
+    return this.req.body.collect(limit);
+  }
+  status(): number {
+    return this.res.statusCode;
+  }
+  getHeader(name: string): string | undefined {
+    const v = this.res.getHeader(name);
+    return v === undefined || typeof v === 'string' ? v : v.join(', ');
+  }
+  setHeader(name: string, value: string | readonly string[]): void {
+    if (!this.res.flushed) this.res.setHeaderInternal(name, value);
+  }
+  removeHeader(name: string): void {
+    if (!this.res.flushed) this.res.removeHeaderInternal(name);
+  }
+  onFinish(listener: (info: HostFinish) => void): void {
+    this.finishListener = listener;
+  }
+}

@@ -1,0 +1,116 @@
+import type { Context } from '../../context';
+import { type CompiledOrigin, isSerializedOrigin } from './origin';
+
+/**
+ * The CORS headers of one response, decided from the request's `Origin`. Everything that does
+ * not depend on the request is fixed here at construction, so an ordinary request costs one
+ * `Vary` check and a header write or two.
+ */
+export class CorsAnswer {
+  readonly #origins: CompiledOrigin;
+  /** The answer to `Origin: null`: `'null'` when `allowNullOrigin`, else none. */
+  readonly #nullAnswer: string | undefined;
+  readonly #credentials: boolean;
+  readonly #expose: string | undefined;
+  /**
+   * With '*' the answer is the same for every origin: no `Vary: Origin`, so caches share it
+   * (hono #5159). Otherwise the answer depends on Origin on every response, including ones
+   * without Origin or from refused origins, or a cache could serve one origin's answer to another.
+   */
+  readonly #varyOrigin: boolean;
+  /** A predicate is asked once per request: its answer is kept for the way out. */
+  readonly #decided = new WeakMap<Context<any>, string>();
+
+  constructor(
+    origins: CompiledOrigin,
+    nullAnswer: string | undefined,
+    credentials: boolean,
+    expose: string | undefined,
+  ) {
+    this.#origins = origins;
+    this.#nullAnswer = nullAnswer;
+    this.#credentials = credentials;
+    this.#expose = expose;
+    this.#varyOrigin = origins.kind !== 'any';
+  }
+
+  /**
+   * The `Access-Control-Allow-Origin` value for this request, or undefined when the origin is not
+   * allowed. A promise only when the application's predicate answers asynchronously.
+   */
+  allowed(ctx: Context<any>, origin: string | undefined): string | undefined | Promise<string | undefined> {
+    const origins = this.#origins;
+    if (origins.kind !== 'predicate') return this.#listed(origin);
+    if (origin === undefined) return undefined;
+    if (origin === 'null') return this.#nullAnswer;
+    if (!isSerializedOrigin(origin)) return undefined;
+    const verdict = origins.allows(origin, ctx);
+    if (typeof (verdict as Promise<boolean>)?.then === 'function') {
+      return Promise.resolve(verdict).then((ok) => (ok === true ? origin : undefined));
+    }
+    return verdict === true ? origin : undefined;
+  }
+
+  /** `allowed()` for `'*'` and configured origins: synchronous and free of side effects. */
+  #listed(origin: string | undefined): string | undefined {
+    const origins = this.#origins;
+    if (origins.kind === 'any') return '*';
+    if (origin === undefined) return undefined;
+    if (origin === 'null') return this.#nullAnswer;
+    return origins.kind === 'list' && origins.allows(origin) ? origin : undefined;
+  }
+
+  /** On the way in: decides and sets the headers of an actual (non-preflight) request. */
+  stamp(ctx: Context<any>, origin: string | undefined): void | Promise<void> {
+    const allowed = this.allowed(ctx, origin);
+    if (allowed instanceof Promise) return allowed.then((a) => this.#stampDecided(ctx, a));
+    this.#stampDecided(ctx, allowed);
+  }
+
+  #stampDecided(ctx: Context<any>, allowed: string | undefined): void {
+    if (allowed !== undefined && this.#origins.kind === 'predicate') this.#decided.set(ctx, allowed);
+    this.set(ctx, allowed, false);
+  }
+
+  /** Sets the headers for a decided origin; preflights carry no `Access-Control-Expose-Headers`. */
+  set(ctx: Context<any>, allowed: string | undefined, preflight: boolean): void {
+    if (this.#varyOrigin) varyOrigin(ctx);
+    if (allowed === undefined) return;
+    const host = ctx.host;
+    host.setHeader('Access-Control-Allow-Origin', allowed);
+    if (this.#credentials) host.setHeader('Access-Control-Allow-Credentials', 'true');
+    if (this.#expose !== undefined && !preflight)
+      host.setHeader('Access-Control-Expose-Headers', this.#expose);
+  }
+
+  /**
+   * On the way out: puts back what the application removed or replaced. Only reads on the
+   * common path, where the response still carries what was set on the way in.
+   */
+  restamp(ctx: Context<any>): void {
+    const allowed =
+      this.#origins.kind === 'predicate'
+        ? this.#decided.get(ctx)
+        : this.#listed(this.#origins.kind === 'any' ? undefined : ctx.req.header('origin'));
+    if (this.#varyOrigin) varyOrigin(ctx);
+    if (allowed === undefined) return;
+    const host = ctx.host;
+    if (host.getHeader('access-control-allow-origin') !== allowed)
+      host.setHeader('Access-Control-Allow-Origin', allowed);
+    if (this.#credentials && host.getHeader('access-control-allow-credentials') !== 'true')
+      host.setHeader('Access-Control-Allow-Credentials', 'true');
+    if (this.#expose !== undefined && host.getHeader('access-control-expose-headers') !== this.#expose)
+      host.setHeader('Access-Control-Expose-Headers', this.#expose);
+  }
+}
+
+/**
+ * Adds `Origin` to the response's `Vary`. The request's own Vary is never read (hono
+ * GHSA-q7jf-gf43-6x6p) and the application's Vary is kept (hono #4471).
+ */
+function varyOrigin(ctx: Context<any>): void {
+  const current = ctx.host.getHeader('vary');
+  if (current === 'Origin') return;
+  if (current === undefined) ctx.host.setHeader('Vary', 'Origin');
+  else ctx.res.vary('Origin');
+}
