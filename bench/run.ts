@@ -29,7 +29,6 @@ async function inProcessBench<T>(
   const args = [
     ...flags,
     '--expose-gc',
-    '--conditions=@bouncer/source',
     '--import',
     'tsx',
     BENCH + script,
@@ -46,6 +45,13 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   killChildrenOnExit();
   const variants = selectVariants(args.only);
+
+  // Measure what users run: the packages as tsup builds them (JavaScript only, no .d.ts).
+  console.log('bench: building the packages (tsup, no declarations)…');
+  const build = await runCommand('npx', ['-y', 'pnpm@10.34.8', '-r', '--filter', './packages/**', 'build'], {
+    env: { ...process.env, BOUNCER_NO_DTS: '1' },
+  });
+  if (build.code !== 0) throw new Error(`bench: the build failed:\n${build.stderr.slice(-2000)}`);
 
   const hadWrk = which('wrk') !== null;
   if (!hadWrk) console.log('bench: wrk not found, installing it with apt-get');

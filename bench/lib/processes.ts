@@ -48,7 +48,9 @@ export async function startServer(
   const child = track(
     spawn(
       process.execPath,
-      ['--conditions=@bouncer/source', '--import', 'tsx', SERVERS_DIR + script, ...args],
+      // Bouncer's packages resolve to their built `dist/` (as users run them), not to `src/`
+      // through tsx: tsx's transpile adds a `__name()` call to every per-request closure.
+      ['--import', 'tsx', SERVERS_DIR + script, ...args],
       {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, NODE_ENV: 'production' },

@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts', 'src/testing.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  // The benchmark builds without declarations (BOUNCER_NO_DTS=1): it only needs the JavaScript.
+  dts: process.env.BOUNCER_NO_DTS !== '1',
   clean: true,
   sourcemap: true,
   target: 'node20',

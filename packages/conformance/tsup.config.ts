@@ -1,10 +1,9 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-});
+const dts = process.env.BOUNCER_NO_DTS !== '1';
+
+export default defineConfig([
+  { entry: ['src/index.ts'], format: ['esm', 'cjs'], dts, clean: true, sourcemap: true, target: 'node20' },
+  // The CLI uses top-level await: ESM only.
+  { entry: ['src/cli.ts'], format: ['esm'], dts: false, sourcemap: true, target: 'node20' },
+]);

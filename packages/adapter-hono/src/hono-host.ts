@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host, HostFinish } from '@bouncer/core';
 import { HttpError } from '@bouncer/core';
-import { ResponseHold, trackFinish } from '@bouncer/node-http';
+import { fieldLines, ResponseHold, trackFinish } from '@bouncer/node-http';
 import type { Context } from 'hono';
 
 /** What @hono/node-server puts on `c.env`; absent on other runtimes. */
@@ -73,7 +73,7 @@ export class HonoHost implements Host {
   }
 
   headerValues(name: string): readonly string[] {
-    if (this.#in) return this.#in.headers[name] === undefined ? [] : (this.#in.headersDistinct[name] ?? []);
+    if (this.#in) return this.#in.headers[name] === undefined ? [] : fieldLines(this.#in.rawHeaders, name);
     const v = this.c.req.raw.headers.get(name);
     return v === null ? [] : [v];
   }

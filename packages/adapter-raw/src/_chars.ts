@@ -54,3 +54,22 @@ export function isFieldValue(s: string): boolean {
   }
   return true;
 }
+
+export enum FieldValue {
+  Invalid,
+  /** VCHAR, SP and HTAB only. */
+  Ascii,
+  /** Valid, with obs-text bytes (0x80–0xFF) in it. */
+  ObsText,
+}
+
+/** `isFieldValue`, also telling whether the value is plain ASCII. */
+export function fieldValueKind(s: string): FieldValue {
+  let kind = FieldValue.Ascii;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff || FIELD_VALUE[c] === 0) return FieldValue.Invalid;
+    if (c > 0x7f) kind = FieldValue.ObsText;
+  }
+  return kind;
+}

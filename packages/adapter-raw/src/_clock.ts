@@ -17,13 +17,21 @@ type Timeouts = Pick<ResolvedOptions, 'headersTimeout' | 'requestTimeout' | 'kee
 /**
  * A connection's one timer, re-armed as the connection moves between phases: every connection
  * owns its clock, so a slowloris is cut at its own deadline (no periodic sweep, unlike node).
+ *
+ * The timer is re-armed lazily: a phase change only records the new deadline, and a timer that
+ * fires early checks it and sleeps for the remainder. A keep-alive request/answer cycle moves
+ * the deadline twice per request; clearing and re-inserting a node timer each time would cost
+ * more than the rare wasted wake-up.
  */
 export class ConnectionClock {
   readonly #options: Timeouts;
   readonly #onTimeout: (clock: Clock) => void;
   #clock = Clock.None;
+  /** Epoch ms at which the running clock expires; 0 while none is armed (or it is disabled). */
   #deadline = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** Epoch ms at which `#timer` fires. */
+  #wakeAt = 0;
 
   constructor(options: Timeouts, onTimeout: (clock: Clock) => void) {
     this.#options = options;
@@ -38,26 +46,34 @@ export class ConnectionClock {
 
   /** Arms `clock` to fire at `at` (epoch ms), replacing whatever ran; `Clock.None` stops it. */
   set(clock: Clock, at: number): void {
-    if (clock === this.#clock && at === this.#deadline) return;
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
     this.#clock = clock;
-    this.#deadline = at;
-    if (clock === Clock.None) return;
     const o = this.#options;
     // A zero timeout disables that clock, as in node:http.
-    if (
-      clock === Clock.KeepAlive ? o.keepAliveTimeout === 0 : clock === Clock.Headers && o.headersTimeout === 0
-    ) {
-      return;
+    const disabled =
+      clock === Clock.None ||
+      (clock === Clock.KeepAlive ? o.keepAliveTimeout === 0 : clock === Clock.Headers && o.headersTimeout === 0);
+    this.#deadline = disabled ? 0 : at;
+    if (disabled) return;
+    // A timer due at or before the new deadline will find it and sleep on when it fires.
+    if (this.#timer !== undefined) {
+      if (this.#wakeAt <= at) return;
+      clearTimeout(this.#timer);
     }
-    this.#timer = setTimeout(this.fire, Math.max(1, at - Date.now()));
+    this.#arm(at, Date.now());
   }
 
   stop(): void {
     this.set(Clock.None, 0);
+  }
+
+  /** The connection is gone: no timer may outlive it. */
+  cancel(): void {
+    this.#clock = Clock.None;
+    this.#deadline = 0;
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
   }
 
   /**
@@ -87,11 +103,24 @@ export class ConnectionClock {
     }
   }
 
-  /** @internal The timer ran out. */
+  /** @internal The timer ran out: the deadline may have moved on meanwhile. */
   fire(): void {
     this.#timer = undefined;
+    const deadline = this.#deadline;
+    if (deadline === 0) return;
+    const now = Date.now();
+    if (now < deadline) {
+      this.#arm(deadline, now);
+      return;
+    }
     const clock = this.#clock;
     this.#clock = Clock.None;
+    this.#deadline = 0;
     this.#onTimeout(clock);
+  }
+
+  #arm(at: number, now: number): void {
+    this.#wakeAt = at;
+    this.#timer = setTimeout(this.fire, Math.max(1, at - now));
   }
 }

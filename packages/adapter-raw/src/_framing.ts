@@ -115,8 +115,9 @@ export class BodyFraming {
   /**
    * Sends the serialised `head` and a complete body (`chunk`) as one write. False, with nothing
    * sent, when the body is chunked (it needs its framing around it). Throws past Content-Length.
+   * `ascii`: the head holds no obs-text, so it reads the same as UTF-8.
    */
-  sendWithHead(head: string, chunk: Chunk | undefined): boolean {
+  sendWithHead(head: string, ascii: boolean, chunk: Chunk | undefined): boolean {
     const framing = this.#framing;
     if (framing === Framing.Chunked) return false;
     const t = this.#t;
@@ -131,7 +132,7 @@ export class BodyFraming {
       throw error;
     }
     this.bytes += n;
-    t.send(joinHead(head, chunk!));
+    t.send(joinHead(head, ascii, chunk!));
     return true;
   }
 
@@ -151,13 +152,13 @@ export class BodyFraming {
  * string body make one UTF-8 string; otherwise one buffer, so obs-text bytes in field values
  * (RFC 9110 §5.5) keep their latin1 encoding.
  */
-function joinHead(head: string, body: Chunk): Chunk {
-  if (typeof body === 'string' && Buffer.byteLength(head) === head.length) return head + body;
+function joinHead(head: string, ascii: boolean, body: Chunk): Chunk {
+  if (typeof body === 'string' && ascii) return head + body;
   const size = head.length;
   const n = byteLength(body);
   const out = Buffer.allocUnsafe(size + n);
-  out.latin1Write(head, 0, size);
-  if (typeof body === 'string') out.utf8Write(body, size, n);
+  out.write(head, 0, size, 'latin1');
+  if (typeof body === 'string') out.write(body, size, n, 'utf8');
   else out.set(body, size);
   return out;
 }

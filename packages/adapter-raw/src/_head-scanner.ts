@@ -30,14 +30,16 @@ const VERSION_PREFIX = [0x48, 0x54, 0x54, 0x50, 0x2f, 0, 0x2e, 0]; // "HTTP/" DI
 
 /**
  * Reads a request-line and header section (RFC 9112 §3, §5), or a trailer section (§7.1.2), one
- * byte at a time. Scanned bytes are copied to a scratch buffer so that field boundaries survive
- * any split of the input; only offsets are kept until the section is complete.
+ * byte at a time. Only offsets are kept until the section is complete; a section split across
+ * reads is copied to a scratch buffer so that they survive any split of the input.
  */
 export class HeadScanner {
   readonly #limits: HeadLimits;
   #state = H.Start;
   #scratch: Buffer | undefined;
   #hlen = 0;
+  /** The complete section as latin1 text (one decode per section; fields are slices of it). */
+  #text = '';
   #marks: number[] = [];
   #methodEnd = 0;
   #targetStart = 0;
@@ -91,22 +93,20 @@ export class HeadScanner {
 
   /** Method and target of the request-line just read. */
   requestLine(): [method: string, target: string] {
-    const s = this.#scratch!;
+    const text = this.#text;
     const methodStart = this.#leadingCrlf ? 2 : 0;
-    return [
-      s.toString('latin1', methodStart, this.#methodEnd),
-      s.toString('latin1', this.#targetStart, this.#targetEnd),
-    ];
+    return [text.slice(methodStart, this.#methodEnd), text.slice(this.#targetStart, this.#targetEnd)];
   }
 
   /** The section's field lines (name, value …) as received; clears them for the next section. */
   takeFields(): string[] {
-    const s = this.#scratch!;
+    const text = this.#text;
     const m = this.#marks;
     const out = new Array<string>(m.length / 2);
-    for (let k = 0; k < m.length; k += 2) out[k / 2] = s.toString('latin1', m[k], m[k + 1]);
+    for (let k = 0; k < m.length; k += 2) out[k / 2] = text.slice(m[k], m[k + 1]);
     this.#marks.length = 0;
     this.#hlen = 0;
+    this.#text = '';
     return out;
   }
 
@@ -143,6 +143,7 @@ export class HeadScanner {
             this.#methodEnd = base + i;
             state = H.TargetStart;
           } else if (TOKEN[c] !== 1) throw new ParseError(400, 'invalid method');
+          else while (i + 1 < stop && TOKEN[buf[i + 1]] === 1) i++;
           break;
         case H.TargetStart:
           if (TARGET[c] !== 1) throw new ParseError(400, 'invalid request-target');
@@ -158,6 +159,11 @@ export class HeadScanner {
             throw new ParseError(400, 'invalid request-target');
           } else if (base + i - this.#targetStart >= this.#limits.maxRequestTargetLength) {
             throw new ParseError(414, 'request-target too long');
+          } else {
+            // Skip the plain bytes in one tight loop, stopping short of the length limit so that
+            // the byte at the limit still gets its 414 above.
+            const end = Math.min(stop, this.#targetStart - base + this.#limits.maxRequestTargetLength);
+            while (i + 1 < end && TARGET[buf[i + 1]] === 1) i++;
           }
           break;
         case H.Version:
@@ -187,7 +193,7 @@ export class HeadScanner {
           } else if (TOKEN[c] !== 1) {
             // Includes whitespace before the colon (RFC 9112 §5.1: MUST reject).
             throw new ParseError(400, 'invalid field name');
-          }
+          } else while (i + 1 < stop && TOKEN[buf[i + 1]] === 1) i++;
           break;
         case H.ValueOws:
           if (c === SP || c === HTAB) break;
@@ -205,7 +211,17 @@ export class HeadScanner {
         case H.Value:
           if (c === CR) state = H.ValueLf;
           else if (FIELD_VALUE[c] !== 1) throw new ParseError(400, 'invalid field value');
-          else if (c !== SP && c !== HTAB) this.#valueEnd = base + i + 1;
+          else {
+            // The rest of the value in one tight loop (CR is not a FIELD_VALUE byte: it stops it).
+            let end = c !== SP && c !== HTAB ? base + i + 1 : this.#valueEnd;
+            while (i + 1 < stop) {
+              const d = buf[i + 1];
+              if (FIELD_VALUE[d] !== 1) break;
+              i++;
+              if (d !== SP && d !== HTAB) end = base + i + 1;
+            }
+            this.#valueEnd = end;
+          }
           break;
         case H.ValueLf:
           if (c !== LF) throw new ParseError(400, 'bare CR');
@@ -220,9 +236,17 @@ export class HeadScanner {
     }
     this.#state = state;
     if (i > from) {
-      this.#scratch ??= Buffer.allocUnsafe(max);
-      buf.copy(this.#scratch, this.#hlen, from, i);
-      this.#hlen += i - from;
+      if (state === H.Done && this.#hlen === 0) {
+        // The whole section came in one read (the usual case): decode it straight from `buf`.
+        this.#text = buf.toString('latin1', from, i);
+        this.#hlen = i - from;
+      } else {
+        // Split across reads: keep the bytes so that offsets stay valid, decode once at the end.
+        this.#scratch ??= Buffer.allocUnsafe(max);
+        buf.copy(this.#scratch, this.#hlen, from, i);
+        this.#hlen += i - from;
+        if (state === H.Done) this.#text = this.#scratch.toString('latin1', 0, this.#hlen);
+      }
     }
     if (state !== H.Done && i === stop && stop < len) {
       throw new ParseError(431, this.#trailers ? 'trailer section too large' : 'header section too large');

@@ -213,7 +213,7 @@ export class Connection implements ParserSink, ExchangeOwner {
     this.#destroyed = true;
     this.#parser.kill();
     this.#leftover = undefined;
-    this.#clock.stop();
+    this.#clock.cancel();
     this.#queue.abortAll();
     this.#reading?.finish(true);
     this.#reading = undefined;
@@ -245,7 +245,7 @@ export class Connection implements ParserSink, ExchangeOwner {
 
   /** End our side once everything is written, then destroy after a short linger (RFC 9112 §9.6). */
   #closeGently(): void {
-    this.#clock.stop();
+    this.#clock.cancel();
     if (this.#destroyed) return;
     this.#parser.kill();
     this.#socket.end();

@@ -73,7 +73,6 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     this.#keepAlive = head.keepAlive;
     this.#expectContinue = head.expectContinue;
     this.highWaterMark = server.options.highWaterMark;
-    this.downstream = this.downstream.bind(this);
   }
 
   // ---- Host (the rest is RequestHost's) ----
@@ -171,11 +170,11 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   start(): void {
     const chain = this.#server.chain;
     if (chain === undefined) {
-      this.downstream().then(undefined, (error: unknown) => this.#handlerFailed(error));
+      this.#runHandler();
       return;
     }
     this.holding = true;
-    runChain(chain as never, this, this.state, this.downstream).then(
+    runChain(chain as never, this, this.state, () => this.downstream()).then(
       (ctx) => this.#settle(ctx),
       (error: unknown) => this.#handlerFailed(error),
     );
@@ -210,6 +209,20 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
         );
       } else this.onCommit();
     });
+  }
+
+  /** The handler alone (no chain): no commit promise to wait for, only its own result. */
+  #runHandler(): void {
+    let out: unknown;
+    try {
+      out = this.#server.handler(this.req, this.res, this.state);
+    } catch (error) {
+      this.#handlerFailed(error);
+      return;
+    }
+    if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function') {
+      (out as Promise<unknown>).then(undefined, (error: unknown) => this.#handlerFailed(error));
+    }
   }
 
   /** Sends an answer the app did not write (chain short-circuit, error), replacing the app's. */

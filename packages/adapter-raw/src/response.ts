@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { BodyFraming, byteLength, checkFramingField } from './_framing';
 import type { Chunk, ResponseTransport } from './_transport';
-import { bodyless, type HeaderMap, serializeHead, validateHeader } from './serialize';
+import { checkFieldValue, fieldKey, lookupKey } from './_field-cache';
+import { bodyless, type HeaderMap, serializeHead } from './serialize';
 
 export type { Chunk, ResponseTransport } from './_transport';
 
@@ -26,6 +27,8 @@ export class RawResponse extends EventEmitter {
   #pendingBytes = 0;
   readonly #body: BodyFraming;
   #needDrain = false;
+  /** Some field value set on this response held obs-text: the head is not plain ASCII. */
+  #obsText = false;
 
   constructor(transport: ResponseTransport) {
     super();
@@ -67,11 +70,11 @@ export class RawResponse extends EventEmitter {
   }
 
   getHeader(name: string): string | string[] | undefined {
-    return this.#headers.get(name.toLowerCase())?.value;
+    return this.#headers.get(lookupKey(name))?.value;
   }
 
   hasHeader(name: string): boolean {
-    return this.#headers.has(name.toLowerCase());
+    return this.#headers.has(lookupKey(name));
   }
 
   getHeaderNames(): string[] {
@@ -86,7 +89,7 @@ export class RawResponse extends EventEmitter {
 
   appendHeader(name: string, value: string | readonly string[]): this {
     this.#assertOpen();
-    const current = this.#headers.get(name.toLowerCase());
+    const current = this.#headers.get(lookupKey(name));
     const add = typeof value === 'string' ? [value] : [...value];
     if (current === undefined) this.setHeaderInternal(name, add.length === 1 ? add[0] : add);
     else {
@@ -98,21 +101,21 @@ export class RawResponse extends EventEmitter {
 
   removeHeader(name: string): this {
     this.#assertOpen();
-    this.#headers.delete(name.toLowerCase());
+    this.#headers.delete(lookupKey(name));
     return this;
   }
 
   /** @internal Sets a field even after the app committed (the chain's outbound phase). */
   setHeaderInternal(name: string, value: string | readonly string[]): void {
-    validateHeader(name, value);
-    const lower = name.toLowerCase();
+    const lower = fieldKey(name);
+    if (checkFieldValue(name, value)) this.#obsText = true;
     checkFramingField(lower, value);
     this.#headers.set(lower, { name, value: typeof value === 'string' ? value : [...value] });
   }
 
   /** @internal */
   removeHeaderInternal(name: string): void {
-    this.#headers.delete(name.toLowerCase());
+    this.#headers.delete(lookupKey(name));
   }
 
   writeHead(status: number, headers?: Record<string, string | number | readonly string[]>): this {
@@ -221,7 +224,7 @@ export class RawResponse extends EventEmitter {
     // A complete answer of at most one chunk goes out as one write, as node:http does: one
     // syscall and no corked-writev bookkeeping (the common case of `end(body)` and `json()`).
     if (this.#ended && (pending === undefined || pending.length === 1)) {
-      if (this.#body.sendWithHead(head, pending?.[0])) {
+      if (this.#body.sendWithHead(head, !this.#obsText, pending?.[0])) {
         this.#pendingBytes = 0;
         this.#finish();
         return;

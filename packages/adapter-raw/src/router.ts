@@ -17,11 +17,30 @@ export interface RouteInfo {
 
 interface Route<S extends object> extends RouteInfo {
   segments: string[];
+  /** For a route without `:name` segments: its path in canonical form (see `canonical`). */
+  fixed: string | undefined;
   handler: RouteHandler<S>;
 }
 
 function split(path: string): string[] {
   return path.split('/').filter((s) => s.length > 0);
+}
+
+/** `/a/b` for every path whose non-empty segments are `a`, `b` (`/a//b/`, `a/b` …). */
+function canonical(segments: readonly string[]): string {
+  return `/${segments.join('/')}`;
+}
+
+/**
+ * The path itself when it already is canonical (no empty segment, no trailing slash), so that
+ * fixed routes match by one string comparison; undefined when it needs splitting.
+ */
+function plainPath(path: string): string | undefined {
+  if (path.length === 1) return path === '/' ? path : undefined;
+  if (path.charCodeAt(0) !== 47 || path.charCodeAt(path.length - 1) === 47 || path.includes('//')) {
+    return undefined;
+  }
+  return path;
 }
 
 /**
@@ -70,11 +89,20 @@ export class Router<S extends object = Record<string, unknown>> {
 
   /** The handler to give `createServer`; bound, so it can be passed around. */
   handle(req: RawRequest, res: RawResponse, state: S): unknown {
-    const segments = split(req.path);
+    const path = req.path;
+    const plain = plainPath(path);
+    let segments: string[] | undefined;
     let allowed: Set<string> | undefined;
     for (const route of this.#routes) {
-      const params = match(route.segments, segments);
-      if (params === undefined) continue;
+      let params: Record<string, string> | undefined;
+      if (route.fixed !== undefined && plain !== undefined) {
+        if (route.fixed !== plain) continue;
+        params = {};
+      } else {
+        segments ??= split(path);
+        params = match(route.segments, segments);
+        if (params === undefined) continue;
+      }
       const m = route.method;
       if (m === '*' || m === req.method || (m === 'GET' && req.method === 'HEAD')) {
         req.params = params;
@@ -96,7 +124,9 @@ export class Router<S extends object = Record<string, unknown>> {
       throw new TypeError(`Router: path must start with "/", got ${path}`);
     if (typeof handler !== 'function')
       throw new TypeError(`Router: handler for ${method} ${path} must be a function`);
-    this.#routes.push({ method, path, segments: split(path), handler });
+    const segments = split(path);
+    const fixed = segments.some((p) => p.charCodeAt(0) === 58) ? undefined : canonical(segments);
+    this.#routes.push({ method, path, segments, fixed, handler });
     return this;
   }
 }

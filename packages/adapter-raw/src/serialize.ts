@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { isFieldValue, isToken } from './_chars';
+import { checkFieldValue, fieldKey } from './_field-cache';
 
 /** One response field: the name as the app spelled it, one value or several field lines. */
 export interface HeaderEntry {
@@ -22,16 +22,21 @@ export function statusLine(status: number): string {
   return line;
 }
 
-let dateSecond = -1;
 let dateLine = '';
 
-/** The `Date` field line (RFC 9110 §6.6.1), formatted at most once per second. */
+function expireDate(): void {
+  dateLine = '';
+}
+
+/**
+ * The `Date` field line (RFC 9110 §6.6.1), formatted at most once per second: a timer clears it
+ * at the next second boundary (as node:http does), so an answer reads one string, not the clock.
+ */
 export function dateHeader(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
+  if (dateLine === '') {
+    const now = Date.now();
     dateLine = `Date: ${new Date(now).toUTCString()}\r\n`;
+    setTimeout(expireDate, 1000 - (now % 1000)).unref();
   }
   return dateLine;
 }
@@ -41,14 +46,8 @@ export function dateHeader(): string {
  * controls (RFC 9110 §5.5). Throwing here, in the app's call, keeps injected lines off the wire.
  */
 export function validateHeader(name: string, value: string | readonly string[]): void {
-  if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
-  if (typeof value === 'string') {
-    if (!isFieldValue(value)) throw new TypeError(`Invalid value for header ${name}`);
-    return;
-  }
-  for (const v of value) {
-    if (typeof v !== 'string' || !isFieldValue(v)) throw new TypeError(`Invalid value for header ${name}`);
-  }
+  fieldKey(name);
+  checkFieldValue(name, value);
 }
 
 /** Status line plus every field line plus `extra` (framing fields) and the empty line. */

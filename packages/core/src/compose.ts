@@ -1,5 +1,5 @@
 import type { Context } from './context';
-import { type Phases, phasesOf, runPhases } from './phases';
+import { type Phases, phaseList, phasesOf, runPhases } from './phases';
 import type { Middleware, Next, State } from './types';
 
 /** A composed chain: itself a middleware, with its parts kept for inspection (route audit, docs). */
@@ -73,8 +73,9 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
   return chain;
 }
 
-function fusedLayer(phases: readonly Phases<any>[]): Middleware<any> {
+function fusedLayer(phases: Phases<any>[]): Middleware<any> {
+  const list = phaseList(phases);
   return function fusedPolicies(ctx, next) {
-    return runPhases(ctx, phases, next);
+    return runPhases(ctx, list, next);
   };
 }

@@ -4,6 +4,18 @@ import type { FinishInfo, Host, HostFinish, ResponseBody, ShortCircuit, State } 
 
 const encoder = new TextEncoder();
 
+// Header names reach the core in a handful of spellings (policies use constants): remembering
+// their lower-case form saves a `toLowerCase()` per read on the per-request path.
+const lowered = new Map<string, string>();
+function lower(name: string): string {
+  let l = lowered.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (lowered.size < 512) lowered.set(name, l);
+  }
+  return l;
+}
+
 /** `::ffff:192.0.2.1` → `192.0.2.1`; everything else as given. */
 function normalisePeer(address: string): string {
   if (
@@ -70,12 +82,12 @@ export class BouncerRequest {
 
   /** A request header by name (case-insensitive); several field lines joined with `, `. */
   header(name: string): string | undefined {
-    return this.#host.header(name.toLowerCase());
+    return this.#host.header(lower(name));
   }
 
   /** A request header's field lines, one entry each (case-insensitive name). */
   headerValues(name: string): readonly string[] {
-    return this.#host.headerValues(name.toLowerCase());
+    return this.#host.headerValues(lower(name));
   }
 }
 
@@ -95,11 +107,11 @@ export class BouncerResponse {
   }
 
   get(name: string): string | undefined {
-    return this.#host.getHeader(name.toLowerCase());
+    return this.#host.getHeader(lower(name));
   }
 
   has(name: string): boolean {
-    return this.#host.getHeader(name.toLowerCase()) !== undefined;
+    return this.#host.getHeader(lower(name)) !== undefined;
   }
 
   set(name: string, value: string | readonly string[]): void {
@@ -108,10 +120,10 @@ export class BouncerResponse {
 
   /** Adds a value: a comma-separated list for most fields, a second field line for `Set-Cookie`. */
   append(name: string, value: string): void {
-    const lower = name.toLowerCase();
-    const current = this.#host.getHeader(lower);
+    const lowerName = lower(name);
+    const current = this.#host.getHeader(lowerName);
     if (current === undefined || current === '') this.#host.setHeader(name, value);
-    else if (lower === 'set-cookie')
+    else if (lowerName === 'set-cookie')
       this.#host.setHeader(name, [...current.split(/,(?=\s*[^;,=\s]+=)/), value]);
     else this.#host.setHeader(name, `${current}, ${value}`);
   }

@@ -17,6 +17,18 @@ export interface Phases<S extends object = State> {
 }
 
 export const PHASES = Symbol.for('bouncer.phases');
+const HAS_AFTER = Symbol('bouncer.hasAfter');
+
+/** A phase list with its "any outbound work?" answer computed once, where the list is built. */
+export function phaseList<S extends object>(phases: Phases<S>[]): readonly Phases<S>[] {
+  const list = phases.slice();
+  Object.defineProperty(list, HAS_AFTER, { value: list.some((p) => p.after !== undefined) });
+  return Object.freeze(list);
+}
+
+function hasAfter(list: readonly Phases<any>[]): boolean {
+  return (list as { [HAS_AFTER]?: boolean })[HAS_AFTER] ?? true;
+}
 
 /** The phases a middleware was built from, when it was built by `phased()`. */
 export function phasesOf<S extends object>(fn: Middleware<S>): Phases<S> | undefined {
@@ -31,7 +43,7 @@ export function phasesOf<S extends object>(fn: Middleware<S>): Phases<S> | undef
  * export const poweredBy = () => phased('poweredBy', { after: (ctx) => ctx.res.delete('X-Powered-By') });
  */
 export function phased<S extends object = State>(name: string, phases: Phases<S>): Middleware<S> {
-  const list = [phases];
+  const list = phaseList([phases]);
   const mw = {
     [name]: (ctx: Context<S>, next: () => Promise<void>) => runPhases(ctx, list, next),
   }[name] as Middleware<S>;
@@ -47,6 +59,7 @@ export function runPhases<S extends object>(
 ): Promise<void> | undefined {
   return beforeFrom(ctx, list, 0, next);
 }
+
 
 function beforeFrom<S extends object>(
   ctx: Context<S>,
@@ -80,6 +93,8 @@ function beforeFrom<S extends object>(
       return undefined;
     }
   }
+  // No outbound work anywhere in the list: hand back next()'s own promise, chain nothing.
+  if (!hasAfter(list)) return next();
   return next().then(() => afterFrom(ctx, list, list.length - 1));
 }
 

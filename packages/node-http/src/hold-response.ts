@@ -119,15 +119,20 @@ export class ResponseHold {
       res.statusCode = a as number;
       if (typeof b === 'string') res.statusMessage = b;
       applyHeaders(res, typeof b === 'string' ? c : b);
-      (this.#queue ??= []).push([name, undefined, undefined, undefined]);
+      this.#enqueue(name, undefined, undefined, undefined);
     } else {
-      (this.#queue ??= []).push([name, a, b, c]);
+      this.#enqueue(name, a, b, c);
     }
     if (!this.committed) {
       this.committed = true;
       this.#onHead?.();
     }
     return name === 'write' ? true : name === 'flushHeaders' ? undefined : res;
+  }
+
+  #enqueue(name: Patched, a: unknown, b: unknown, c: unknown): void {
+    if (this.#queue === undefined) this.#queue = [];
+    this.#queue.push([name, a, b, c]);
   }
 
   #count(chunk: unknown, encoding: unknown): void {

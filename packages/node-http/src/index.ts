@@ -1,4 +1,4 @@
 export { holdOf, ResponseHold } from './hold-response';
 export { lendBody } from './lend-body';
-export { NodeHost, trackFinish } from './node-host';
+export { fieldLines, NodeHost, trackFinish } from './node-host';
 export { writeAnswer } from './write-answer';

@@ -10,6 +10,21 @@ import { lendBody } from './lend-body';
  */
 const NONE: readonly string[] = Object.freeze([]);
 
+/**
+ * The field lines of one header, straight from `rawHeaders` (`name` lower-case). Cheaper than
+ * `headersDistinct`, which copies every header of the request on first use, and unlike
+ * `headers` it keeps the duplicates Node drops (a second `Authorization`, `Host`…).
+ */
+export function fieldLines(raw: readonly string[], name: string): readonly string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i];
+    if (key.length === name.length && (key === name || key.toLowerCase() === name))
+      (out ??= []).push(raw[i + 1]);
+  }
+  return out ?? NONE;
+}
+
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
@@ -43,11 +58,9 @@ export class NodeHost implements Host {
   }
 
   headerValues(name: string): readonly string[] {
-    // Absent is the common case: answer it without building `headersDistinct`, which copies
-    // every header of the request on first use.
+    // Absent is the common case, answered from `headers` alone.
     if (this.req.headers[name] === undefined) return NONE;
-    // headersDistinct keeps every field line, where `headers` drops duplicates of some fields.
-    return this.req.headersDistinct[name] ?? NONE;
+    return fieldLines(this.req.rawHeaders, name);
   }
 
   readBody(limit: number): Promise<Uint8Array> {

@@ -1,8 +1,11 @@
 // Rate-limit keys: the client address grouped by network, a subject, or a caller's own key, each
 // in its own namespace so that no value of one kind can ever equal a value of another.
 import type ipaddr from 'ipaddr.js';
+import type { Context } from '../../context';
+import { ConfigError } from '../../errors';
 import { BoundedCache } from '../../utils/bounded-cache';
 import { ipv6Network, lookupIp, MAX_IP_TEXT } from '../../utils/ip';
+import { show } from '../../utils/policy-options';
 
 /** Keys longer than this are shortened to a prefix plus a hash, so stored keys stay small. */
 const MAX_KEY = 200;
@@ -34,6 +37,37 @@ export function ipKeyMemo(prefix: string, ipv6Prefix: number): (ip: string) => s
     }
     return key;
   };
+}
+
+/**
+ * The store key of a request for the `key` option, under `prefix` (the policy name): the address,
+ * the authenticated subject (else the address), or the caller's own key, each in its namespace.
+ */
+export function keyFunction(
+  key: 'ip' | 'subject' | ((ctx: Context<any>) => string),
+  prefix: string,
+  ipv6Prefix: number,
+): (ctx: Context<any>) => string {
+  const ipKeyOf = ipKeyMemo(prefix, ipv6Prefix);
+  if (key === 'ip') return (ctx) => ipKeyOf(ctx.req.ip);
+  if (key === 'subject') {
+    return (ctx) => {
+      const sub = (ctx.state as { auth?: { sub?: unknown } }).auth?.sub;
+      return typeof sub === 'string' && sub !== '' ? prefix + namespaced('sub', sub) : ipKeyOf(ctx.req.ip);
+    };
+  }
+  if (typeof key === 'function') {
+    return (ctx) => {
+      const value = key(ctx);
+      if (typeof value !== 'string' || value === '') {
+        throw new TypeError(
+          `rateLimit: the \`key\` function must return a non-empty string, got ${show(value)}`,
+        );
+      }
+      return prefix + namespaced('key', value);
+    };
+  }
+  throw new ConfigError('rateLimit', 'key', `must be 'ip', 'subject' or a function, got ${show(key)}`);
 }
 
 /** `kind:` + `value`, long values shortened to a prefix plus a hash (see `hash53`). */
