@@ -26,14 +26,7 @@ async function inProcessBench<T>(
   quick: boolean,
   flags: string[],
 ): Promise<T | { error: string }> {
-  const args = [
-    ...flags,
-    '--expose-gc',
-    '--import',
-    'tsx',
-    BENCH + script,
-    '--json',
-  ];
+  const args = [...flags, '--expose-gc', '--import', 'tsx', BENCH + script, '--json'];
   if (quick) args.push('--quick');
   const { code, stdout, stderr } = await runCommand(process.execPath, args);
   if (code !== 0)

@@ -1,7 +1,7 @@
 // The servers under test: which script, in which mode, compared against what.
 
 export type Stack = 'express' | 'koa' | 'hono' | 'raw' | 'node' | 'ceiling';
-export type Kind = 'bare' | 'native' | 'bouncer' | 'bouncer-jwt' | 'bouncer-redis';
+export type Kind = 'bare' | 'native' | 'headers' | 'bouncer' | 'bouncer-jwt' | 'bouncer-redis';
 
 export interface Variant {
   /** Stable id, used in results and on the chart: `express:bouncer`. */
@@ -26,7 +26,12 @@ const FRAMEWORKS = [
 ] as const;
 
 function variant(stack: Stack, kind: Kind, label: string, script: string, args: string[] = []): Variant {
-  const expects = kind === 'bare' ? 'nothing' : kind === 'bouncer-jwt' ? 'protection+jwt' : 'protection';
+  const expects =
+    kind === 'bare' || kind === 'headers'
+      ? 'nothing'
+      : kind === 'bouncer-jwt'
+        ? 'protection+jwt'
+        : 'protection';
   return { id: `${stack}:${kind}`, stack, kind, label, script, args, jwt: kind === 'bouncer-jwt', expects };
 }
 
@@ -36,13 +41,18 @@ export const VARIANTS: readonly Variant[] = [
   variant('node', 'bare', 'node:http bare', 'node-http.ts'),
   variant('raw', 'bare', '@bouncer/raw bare', 'raw.ts', ['bare']),
   variant('raw', 'bouncer', '@bouncer/raw + Bouncer policy', 'raw.ts', ['bouncer']),
-  variant('raw', 'bouncer-redis', '@bouncer/raw + Bouncer policy, limits in Redis', 'raw.ts', ['bouncer-redis']),
+  variant('raw', 'bouncer-redis', '@bouncer/raw + Bouncer policy, limits in Redis', 'raw.ts', [
+    'bouncer-redis',
+  ]),
   ...FRAMEWORKS.flatMap(({ stack, name, native }) => [
     variant(stack, 'bare', `${name} bare`, `${stack}.ts`, ['bare']),
     variant(stack, 'native', `${name} + ${native}`, `${stack}.ts`, ['native']),
+    variant(stack, 'headers', `${name} + the same headers, no logic (floor)`, `${stack}.ts`, ['headers']),
     variant(stack, 'bouncer', `${name} + Bouncer policy`, `${stack}.ts`, ['bouncer']),
     variant(stack, 'bouncer-jwt', `${name} + Bouncer policy + JWT`, `${stack}.ts`, ['bouncer-jwt']),
-    variant(stack, 'bouncer-redis', `${name} + Bouncer policy, limits in Redis`, `${stack}.ts`, ['bouncer-redis']),
+    variant(stack, 'bouncer-redis', `${name} + Bouncer policy, limits in Redis`, `${stack}.ts`, [
+      'bouncer-redis',
+    ]),
   ]),
 ];
 

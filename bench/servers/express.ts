@@ -6,6 +6,7 @@ import express from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { announce, modeFromArgv, prices } from './_app';
+import { POLICY_HEADERS } from './_headers';
 import { chainFor } from './_policy';
 import { ORIGIN, RATE_LIMIT } from './_settings';
 
@@ -23,6 +24,11 @@ if (mode === 'native') {
       legacyHeaders: false,
     }),
   );
+} else if (mode === 'headers') {
+  app.use((_req, res, next) => {
+    for (const [k, v] of POLICY_HEADERS) res.setHeader(k, v);
+    next();
+  });
 } else if (mode !== 'bare') {
   app.use(bouncer((await chainFor(mode))!));
 }

@@ -7,6 +7,7 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { rateLimiter } from 'hono-rate-limiter';
 import { announce, modeFromArgv, prices } from './_app';
+import { POLICY_HEADERS } from './_headers';
 import { chainFor } from './_policy';
 import { ORIGIN, RATE_LIMIT } from './_settings';
 
@@ -25,6 +26,11 @@ if (mode === 'native') {
       keyGenerator: (c) => getConnInfo(c).remote.address ?? 'unknown',
     }),
   );
+} else if (mode === 'headers') {
+  app.use(async (c, next) => {
+    for (const [k, v] of POLICY_HEADERS) c.header(k, v);
+    await next();
+  });
 } else if (mode !== 'bare') {
   app.use(bouncer((await chainFor(mode))!));
 }

@@ -7,6 +7,7 @@ import Koa from 'koa';
 import helmet from 'koa-helmet';
 import ratelimit from 'koa-ratelimit';
 import { announce, modeFromArgv, prices } from './_app';
+import { POLICY_HEADERS } from './_headers';
 import { chainFor } from './_policy';
 import { ORIGIN, RATE_LIMIT } from './_settings';
 
@@ -25,6 +26,11 @@ if (mode === 'native') {
       id: (ctx) => ctx.ip,
     }),
   );
+} else if (mode === 'headers') {
+  app.use((ctx, next) => {
+    for (const [k, v] of POLICY_HEADERS) ctx.set(k, v);
+    return next();
+  });
 } else if (mode !== 'bare') {
   app.use(bouncer((await chainFor(mode))!));
 }

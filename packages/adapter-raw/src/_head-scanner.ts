@@ -40,7 +40,10 @@ export class HeadScanner {
   #hlen = 0;
   /** The complete section as latin1 text (one decode per section; fields are slices of it). */
   #text = '';
+  /** Field boundaries (name start, name end, value start, value end …); reused across sections. */
   #marks: number[] = [];
+  /** How many entries of `#marks` belong to the section being read. */
+  #nmarks = 0;
   #methodEnd = 0;
   #targetStart = 0;
   #targetEnd = 0;
@@ -102,9 +105,10 @@ export class HeadScanner {
   takeFields(): string[] {
     const text = this.#text;
     const m = this.#marks;
-    const out = new Array<string>(m.length / 2);
-    for (let k = 0; k < m.length; k += 2) out[k / 2] = text.slice(m[k], m[k + 1]);
-    this.#marks.length = 0;
+    const n = this.#nmarks;
+    const out = new Array<string>(n / 2);
+    for (let k = 0; k < n; k += 2) out[k / 2] = text.slice(m[k], m[k + 1]);
+    this.#nmarks = 0;
     this.#hlen = 0;
     this.#text = '';
     return out;
@@ -186,7 +190,7 @@ export class HeadScanner {
           break;
         case H.Name:
           if (c === COLON) {
-            if (this.#marks.length >= this.#limits.maxHeadersCount * 4)
+            if (this.#nmarks >= this.#limits.maxHeadersCount * 4)
               throw new ParseError(431, 'too many fields');
             this.#nameEnd = base + i;
             state = H.ValueOws;
@@ -225,7 +229,7 @@ export class HeadScanner {
           break;
         case H.ValueLf:
           if (c !== LF) throw new ParseError(400, 'bare CR');
-          this.#marks.push(this.#nameStart, this.#nameEnd, this.#valueStart, this.#valueEnd);
+          this.#mark();
           state = H.FieldStart;
           break;
         case H.HeadLf:
@@ -252,6 +256,16 @@ export class HeadScanner {
       throw new ParseError(431, this.#trailers ? 'trailer section too large' : 'header section too large');
     }
     return i;
+  }
+
+  #mark(): void {
+    const m = this.#marks;
+    const k = this.#nmarks;
+    m[k] = this.#nameStart;
+    m[k + 1] = this.#nameEnd;
+    m[k + 2] = this.#valueStart;
+    m[k + 3] = this.#valueEnd;
+    this.#nmarks = k + 4;
   }
 
   /** HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 §2.3); then the line's CR. */

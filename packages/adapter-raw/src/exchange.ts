@@ -31,6 +31,7 @@ export type Handler<S extends object = Record<string, unknown>> = (
 
 const encoder = new TextEncoder();
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
+const RESOLVED = Promise.resolve();
 
 /**
  * One request/response pair on a connection. It is the core's `Host` for that request, the
@@ -185,29 +186,33 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
    * without answering: it is still streaming), rejects when it throws before committing.
    */
   downstream(): Promise<void> {
+    let out: unknown;
+    try {
+      out = this.#server.handler(this.req, this.res, this.state);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const thenable =
+      out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function';
+    // Answered (or returned) already, the usual case: nothing left to wait for.
+    if (!thenable) return RESOLVED;
+    const result = out as Promise<unknown>;
+    if (this.res.headersSent) {
+      result.then(undefined, (error: unknown) => this.#afterCommitError(error));
+      return RESOLVED;
+    }
     return new Promise<void>((resolve, reject) => {
       this.#resolveCommit = resolve;
-      let out: unknown;
-      try {
-        out = this.#server.handler(this.req, this.res, this.state);
-      } catch (error) {
-        this.#resolveCommit = undefined;
-        reject(error);
-        return;
-      }
-      if (this.res.headersSent) this.onCommit();
-      if (out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function') {
-        (out as Promise<unknown>).then(
-          () => this.onCommit(),
-          (error: unknown) => {
-            if (this.res.headersSent) this.#afterCommitError(error);
-            else {
-              this.#resolveCommit = undefined;
-              reject(error);
-            }
-          },
-        );
-      } else this.onCommit();
+      result.then(
+        () => this.onCommit(),
+        (error: unknown) => {
+          if (this.res.headersSent) this.#afterCommitError(error);
+          else {
+            this.#resolveCommit = undefined;
+            reject(error);
+          }
+        },
+      );
     });
   }
 

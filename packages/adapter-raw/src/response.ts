@@ -9,12 +9,19 @@ export type { Chunk, ResponseTransport } from './_transport';
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the class gets EventEmitter's prototype below.
+export interface RawResponse extends EventEmitter {}
+
 /**
  * The app-facing response, shaped like node's `ServerResponse`. Writes before the head goes out
  * are kept (so the chain can still change the head); afterwards they are framed and sent.
  * Emits `'drain'` after `write()` returned false, and `'finish'` once the last byte is sent.
+ *
+ * An `EventEmitter` whose constructor is never run: EventEmitter's methods create the listener
+ * table on the first `on()`, and most responses never get a listener.
  */
-export class RawResponse extends EventEmitter {
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
+export class RawResponse {
   statusCode = 200;
   readonly #headers: HeaderMap = new Map();
   readonly #t: ResponseTransport;
@@ -31,7 +38,6 @@ export class RawResponse extends EventEmitter {
   #obsText = false;
 
   constructor(transport: ResponseTransport) {
-    super();
     this.#t = transport;
     this.#body = new BodyFraming(transport);
   }
@@ -282,3 +288,5 @@ export class RawResponse extends EventEmitter {
     this.emit('finish');
   }
 }
+
+Object.setPrototypeOf(RawResponse.prototype, EventEmitter.prototype);

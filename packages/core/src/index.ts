@@ -2,6 +2,7 @@
 
 export { DEFAULT_BODY_LIMIT, RequestBody } from './body';
 export { type Chain, compose } from './compose';
+export { PHASES, type Phases, phased, phasesOf } from './phases';
 export { BouncerRequest, BouncerResponse, Context } from './context';
 export {
   BouncerError,

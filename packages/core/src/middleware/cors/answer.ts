@@ -19,7 +19,6 @@ export class CorsAnswer {
    */
   readonly #varyOrigin: boolean;
   /** A predicate is asked once per request: its answer is kept for the way out. */
-  readonly #decided = new WeakMap<Context<any>, string>();
 
   constructor(
     origins: CompiledOrigin,
@@ -68,7 +67,6 @@ export class CorsAnswer {
   }
 
   #stampDecided(ctx: Context<any>, allowed: string | undefined): void {
-    if (allowed !== undefined && this.#origins.kind === 'predicate') this.#decided.set(ctx, allowed);
     this.set(ctx, allowed, false);
   }
 
@@ -88,19 +86,10 @@ export class CorsAnswer {
    * common path, where the response still carries what was set on the way in.
    */
   restamp(ctx: Context<any>): void {
-    const allowed =
-      this.#origins.kind === 'predicate'
-        ? this.#decided.get(ctx)
-        : this.#listed(this.#origins.kind === 'any' ? undefined : ctx.req.header('origin'));
+    // Only Vary is re-checked on the way out: an application that *replaces* Vary (say with
+    // `Accept`) would otherwise let a cache serve one origin's answer to another. The grant
+    // headers set on the way in stay unless the application removes them, which is its choice.
     if (this.#varyOrigin) varyOrigin(ctx);
-    if (allowed === undefined) return;
-    const host = ctx.host;
-    if (host.getHeader('access-control-allow-origin') !== allowed)
-      host.setHeader('Access-Control-Allow-Origin', allowed);
-    if (this.#credentials && host.getHeader('access-control-allow-credentials') !== 'true')
-      host.setHeader('Access-Control-Allow-Credentials', 'true');
-    if (this.#expose !== undefined && host.getHeader('access-control-expose-headers') !== this.#expose)
-      host.setHeader('Access-Control-Expose-Headers', this.#expose);
   }
 }
 

@@ -196,7 +196,7 @@ describe('cors: actual requests', () => {
     expect(r.headers['access-control-allow-credentials']).toBe('true');
   });
 
-  it('re-asserts its headers after the application removed them', async () => {
+  it('re-adds Origin to the Vary the application removed, and leaves its grant choices alone', async () => {
     const r = await runFake(
       cors({ origin: [APP] }),
       { headers: { origin: APP } },
@@ -207,7 +207,7 @@ describe('cors: actual requests', () => {
         },
       },
     );
-    expect(r.headers['access-control-allow-origin']).toBe(APP);
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
     expect(r.headers.vary).toBe('Origin');
   });
 });
@@ -360,7 +360,7 @@ describe('cors: per-request path', () => {
     expect([...none.host.resHeaders.keys()]).toEqual(['vary']);
   });
 
-  it('asks an origin predicate once and restores its answer after the application removed it', async () => {
+  it('asks an origin predicate once per request', async () => {
     let asked = 0;
     const mw = cors({
       origin: async (origin) => {
@@ -368,26 +368,20 @@ describe('cors: per-request path', () => {
         return origin === APP;
       },
     });
-    const r = await runFake(
-      mw,
-      { headers: { origin: APP } },
-      {
-        run: (host) => host.removeHeader('access-control-allow-origin'),
-      },
-    );
+    const r = await runFake(mw, { headers: { origin: APP } });
     expect(asked).toBe(1);
     expect(r.headers['access-control-allow-origin']).toBe(APP);
   });
 
-  it('puts back its own value when the application replaced Access-Control-Allow-Origin', async () => {
+  it('keeps an Access-Control-Allow-Origin the application set itself (the application wins)', async () => {
     const r = await runFake(
       cors({ origin: [APP] }),
       { headers: { origin: APP } },
       {
-        headers: { 'Access-Control-Allow-Origin': '*' },
+        headers: { 'Access-Control-Allow-Origin': 'https://other.example' },
       },
     );
-    expect(r.headers['access-control-allow-origin']).toBe(APP);
+    expect(r.headers['access-control-allow-origin']).toBe('https://other.example');
   });
 
   it('re-adds Origin to a Vary the application replaced, keeping its value', async () => {
@@ -397,14 +391,8 @@ describe('cors: per-request path', () => {
     expect(star.headers.vary).toBe('*');
   });
 
-  it("re-adds Access-Control-Allow-Origin '*' and Expose-Headers after the application removed them", async () => {
-    const r = await runFake(
-      cors({ exposeHeaders: ['x-total'] }),
-      { headers: { origin: APP } },
-      {
-        run: (host) => host.resHeaders.clear(),
-      },
-    );
+  it("sends Access-Control-Allow-Origin '*' and Expose-Headers, with no Vary, for origin '*'", async () => {
+    const r = await runFake(cors({ exposeHeaders: ['x-total'] }), { headers: { origin: APP } });
     expect(r.headers['access-control-allow-origin']).toBe('*');
     expect(r.headers['access-control-expose-headers']).toBe('x-total');
     expect(r.headers.vary).toBeUndefined();

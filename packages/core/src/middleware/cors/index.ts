@@ -92,7 +92,7 @@ function flag(option: string, value: unknown): boolean {
  *
  * CORS is not access control: a disallowed origin's simple requests still reach the application,
  * the browser only hides the answer. Headers are set before `next()`, so the other policies'
- * rejections carry them, and checked again after it, in case the application reset them.
+ * rejections carry them; after it only `Vary` is checked again (see `restamp`).
  *
  * @example
  * compose([cors({ origin: ['https://app.example'], credentials: true, allowHeaders: ['authorization', 'content-type'] })]);

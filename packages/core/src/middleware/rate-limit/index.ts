@@ -46,7 +46,6 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   const outageRetry = String(ceilSeconds(windowMs / limit));
   // This request's `RateLimit` item, kept on the state for the outbound half (a symbol: the
   // application never sees it in its own keys, and each limiter keeps its own).
-  const slot = Symbol(`rateLimit:${name}`);
   let outage = false;
 
   /** `true`: the request goes on; `false`: it was answered here. */
@@ -86,7 +85,6 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       const state = stateOf(Math.floor(d.remaining), ceilSeconds(d.resetMs));
       putItem(ctx, POLICY_FIELD, name, policy);
       putItem(ctx, STATE_FIELD, name, state);
-      (ctx.state as Record<symbol, string>)[slot] = state;
     }
     return true;
   };
@@ -113,14 +111,6 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     return apply(ctx, out);
   };
 
-  // Again on the way out: the downstream may have replaced the response headers.
-  const restore = (ctx: Context<any>): void => {
-    const state = (ctx.state as Record<symbol, string | undefined>)[slot];
-    if (state === undefined) return;
-    putItem(ctx, POLICY_FIELD, name, policy);
-    putItem(ctx, STATE_FIELD, name, state);
-  };
-
   // Inside `compose` the two halves run fused with the neighbouring policies (a denial is seen
   // through `ctx.response`); `before` returns a promise only while a network store answers.
   const phases: Phases<any> = {
@@ -128,18 +118,18 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       const verdict = decide(ctx);
       if (typeof verdict !== 'boolean') return verdict as Promise<unknown> as Promise<void>;
     },
-    after: headers ? restore : undefined,
+    // No outbound half: the headers are set on the way in, and adapters keep headers set before
+    // next() on every answer (the conformance suite checks it); an application that removes them
+    // chose to.
   };
 
   // On its own (outside `compose`), the limiter follows its verdict rather than `ctx.response`:
   // a denial from a synchronous store returns no promise at all.
-  const passOn = (ctx: Context<any>, next: Next): Promise<void> =>
-    headers ? next().then(() => restore(ctx)) : next();
   const rateLimit = function rateLimit(ctx: Context<any>, next: Next): Promise<void> | undefined {
     const verdict = decide(ctx);
-    if (verdict === true) return passOn(ctx, next);
+    if (verdict === true) return next();
     if (verdict === false) return undefined;
-    return verdict.then((pass) => (pass ? passOn(ctx, next) : undefined));
+    return verdict.then((pass) => (pass ? next() : undefined));
   };
   Object.defineProperty(rateLimit, PHASES, { value: phases });
   return rateLimit;

@@ -35,14 +35,14 @@ describe('securityHeaders: defaults', () => {
     expect(r.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
   });
 
-  it('removes X-Powered-By, also when the framework sets it late (H8)', async () => {
-    const r = await runFake(securityHeaders(), {}, { headers: { 'X-Powered-By': 'Express' } });
+  it('removes the X-Powered-By a framework set before the chain (H8), unless told not to', async () => {
+    const express: Middleware = (ctx, next) => {
+      ctx.res.set('X-Powered-By', 'Express'); // what Express's init middleware does
+      return next();
+    };
+    const r = await runFake(compose([express, securityHeaders()]));
     expect(r.headers['x-powered-by']).toBeUndefined();
-    const kept = await runFake(
-      securityHeaders({ xPoweredBy: false }),
-      {},
-      { headers: { 'X-Powered-By': 'Express' } },
-    );
+    const kept = await runFake(compose([express, securityHeaders({ xPoweredBy: false })]));
     expect(kept.headers['x-powered-by']).toBe('Express');
   });
 

@@ -1,4 +1,3 @@
-import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
@@ -143,8 +142,8 @@ function compileCspOption(
 /**
  * helmet 8's response headers, validated and rendered once at construction. They are set before
  * `next()`, so the application may override any of them (as with helmet) and the other policies'
- * rejections carry them; on the way out only `X-Powered-By` is removed again, in case the
- * framework set it late.
+ * rejections carry them. `X-Powered-By`, which Express sets before any middleware runs, is
+ * removed on the way in.
  *
  * @example
  * compose([securityHeaders({ contentSecurityPolicy: { nonce: true }, crossOriginResourcePolicy: { policy: 'same-site' } })]);
@@ -183,9 +182,8 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
       if (removePoweredBy) ctx.host.removeHeader('X-Powered-By');
       if (dynamicCsp) dynamicCsp.set(ctx);
     },
-    // Nothing to restore on the way out: adapters keep headers set before next() on every answer
+    // No outbound half (as with helmet): adapters keep headers set before next() on every answer
     // (404s and error pages too, checked by the conformance suite), and a header the application
-    // removed or replaced was its choice. Only a late X-Powered-By is taken off again.
-    ...(removePoweredBy ? { after: (ctx: Context<any>) => ctx.host.removeHeader('X-Powered-By') } : {}),
+    // removed, replaced or added (X-Powered-By included) afterwards was its choice.
   });
 }
