@@ -5,41 +5,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { POLICY_HEADERS } from '@bouncer/conformance';
 import { mintTokens, type Reply, type Send, steps } from './demo-steps';
 
 const STACKS = ['express', 'koa', 'hono', 'raw'] as const;
 type Stack = (typeof STACKS)[number];
 
-/** Headers the bouncer sets: these must be identical across stacks (volatile values masked). */
-const BOUNCER_HEADERS = [
-  'content-security-policy',
-  'cross-origin-opener-policy',
-  'cross-origin-resource-policy',
-  'origin-agent-cluster',
-  'referrer-policy',
-  'strict-transport-security',
-  'x-content-type-options',
-  'x-dns-prefetch-control',
-  'x-download-options',
-  'x-frame-options',
-  'x-permitted-cross-domain-policies',
-  'x-xss-protection',
-  'x-powered-by',
-  'access-control-allow-origin',
-  'access-control-allow-credentials',
-  'access-control-allow-methods',
-  'access-control-allow-headers',
-  'access-control-expose-headers',
-  'access-control-max-age',
-  'vary',
-  'ratelimit',
-  'ratelimit-policy',
-  'retry-after',
-  'www-authenticate',
-  'x-request-id',
-  'server-timing',
-  'x-echo',
-];
+/** Headers the bouncer sets (the conformance kit's list): identical across stacks, volatile values masked. */
+const BOUNCER_HEADERS = [...POLICY_HEADERS, 'server-timing', 'x-echo'];
 
 const tty = process.stdout.isTTY === true;
 const red = (s: string) => (tty ? `\x1b[31m${s}\x1b[0m` : s);

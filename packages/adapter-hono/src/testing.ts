@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ExpectGuardedOptions, expectGuarded, type RouteReport } from '@bouncer/core/audit';
+import { type LoopbackServer, listenLoopback } from '@bouncer/node-http';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { auditRoutes } from './audit';
@@ -24,20 +24,6 @@ export async function expectAllRoutesGuarded(
   return expectGuarded(auditRoutes(app, options), () => serve(app), options);
 }
 
-function serve(app: Hono<any, any, any>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(getRequestListener(app.fetch));
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+function serve(app: Hono<any, any, any>): Promise<LoopbackServer> {
+  return listenLoopback(createServer(getRequestListener(app.fetch)));
 }

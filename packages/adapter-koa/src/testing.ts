@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ExpectGuardedOptions, expectGuarded, type RouteReport } from '@bouncer/core/audit';
+import { type LoopbackServer, listenLoopback } from '@bouncer/node-http';
 import type Koa from 'koa';
 import { auditRoutes } from './audit';
 
@@ -23,20 +23,6 @@ export async function expectAllRoutesGuarded(
   return expectGuarded(auditRoutes(app, options), () => serve(app), options);
 }
 
-function serve(app: Koa<any, any>): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(app.callback());
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+function serve(app: Koa<any, any>): Promise<LoopbackServer> {
+  return listenLoopback(createServer(app.callback()));
 }

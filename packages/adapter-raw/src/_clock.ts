@@ -51,7 +51,9 @@ export class ConnectionClock {
     // A zero timeout disables that clock, as in node:http.
     const disabled =
       clock === Clock.None ||
-      (clock === Clock.KeepAlive ? o.keepAliveTimeout === 0 : clock === Clock.Headers && o.headersTimeout === 0);
+      (clock === Clock.KeepAlive
+        ? o.keepAliveTimeout === 0
+        : clock === Clock.Headers && o.headersTimeout === 0);
     this.#deadline = disabled ? 0 : at;
     if (disabled) return;
     // A timer due at or before the new deadline will find it and sleep on when it fires.

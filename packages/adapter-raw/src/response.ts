@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { checkFieldValue, fieldKey, lookupKey } from './_field-cache';
+import { FieldTable } from './_field-table';
 import { BodyFraming, byteLength, checkFramingField } from './_framing';
 import type { Chunk, ResponseTransport } from './_transport';
-import { checkFieldValue, fieldKey, lookupKey } from './_field-cache';
 import { bodyless, type HeaderMap, serializeHead } from './serialize';
 
 export type { Chunk, ResponseTransport } from './_transport';
@@ -9,7 +10,7 @@ export type { Chunk, ResponseTransport } from './_transport';
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the class gets EventEmitter's prototype below.
+// The class below gets EventEmitter's prototype (see the end of this file).
 export interface RawResponse extends EventEmitter {}
 
 /**
@@ -23,7 +24,7 @@ export interface RawResponse extends EventEmitter {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class RawResponse {
   statusCode = 200;
-  readonly #headers: HeaderMap = new Map();
+  readonly #headers: HeaderMap = new FieldTable();
   readonly #t: ResponseTransport;
   #committed = false;
   #flushed = false;
@@ -84,7 +85,7 @@ export class RawResponse {
   }
 
   getHeaderNames(): string[] {
-    return [...this.#headers.keys()];
+    return [...this.#headers.keys];
   }
 
   setHeader(name: string, value: string | number | readonly string[]): this {

@@ -1,14 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import { checkFieldValue, fieldKey } from './_field-cache';
+import type { FieldTable } from './_field-table';
 
-/** One response field: the name as the app spelled it, one value or several field lines. */
-export interface HeaderEntry {
-  name: string;
-  value: string | string[];
-}
+export type { HeaderEntry } from './_field-table';
 
 /** Response fields keyed by lower-case name. */
-export type HeaderMap = Map<string, HeaderEntry>;
+export type HeaderMap = FieldTable;
 
 const statusLines = new Map<number, string>();
 
@@ -54,9 +51,10 @@ export function validateHeader(name: string, value: string | readonly string[]):
 export function serializeHead(status: number, headers: HeaderMap, extra: string): string {
   let head = statusLine(status);
   let hasDate = false;
-  for (const [lower, entry] of headers) {
-    if (lower === 'date') hasDate = true;
-    const { name, value } = entry;
+  const { keys, entries } = headers;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === 'date') hasDate = true;
+    const { name, value } = entries[i];
     if (typeof value === 'string') head += name + ': ' + value + '\r\n';
     else for (const v of value) head += name + ': ' + v + '\r\n';
   }

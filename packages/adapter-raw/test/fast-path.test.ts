@@ -66,10 +66,7 @@ describe('one write per complete answer', () => {
   });
 
   it('writes a HEAD answer as its head alone, keeping the Content-Length of the body', () => {
-    const socket = converse(
-      { handler: (_q, res) => res.end('hello') },
-      'HEAD / HTTP/1.1\r\nHost: a\r\n\r\n',
-    );
+    const socket = converse({ handler: (_q, res) => res.end('hello') }, 'HEAD / HTTP/1.1\r\nHost: a\r\n\r\n');
     expect(socket.writes).toHaveLength(1);
     const text = socket.writes[0].toString('latin1');
     expect(text).toMatch(/\r\nContent-Length: 5\r\n/);
@@ -122,6 +119,35 @@ describe('one write per complete answer', () => {
       GET(),
     );
     expect(socket.destroyed).toBe(true);
+  });
+});
+
+describe('response field order', () => {
+  it('keeps first-set order: a replaced field stays in place, a removed and re-set one moves last', () => {
+    const socket = converse(
+      {
+        handler(_q, res) {
+          res.setHeader('X-A', '1');
+          res.setHeader('X-B', '2');
+          res.setHeader('X-C', '3');
+          res.setHeader('x-a', '4');
+          res.removeHeader('X-B');
+          res.appendHeader('X-B', '5');
+          res.appendHeader('X-C', '6');
+          expect(res.getHeaderNames()).toEqual(['x-a', 'x-c', 'x-b']);
+          expect(res.getHeader('X-C')).toEqual(['3', '6']);
+          res.end();
+        },
+      },
+      GET(),
+    );
+    const lines = socket.writes[0].toString('latin1').split('\r\n');
+    expect(lines.filter((l) => l.startsWith('X-') || l.startsWith('x-'))).toEqual([
+      'x-a: 4',
+      'X-C: 3',
+      'X-C: 6',
+      'X-B: 5',
+    ]);
   });
 });
 

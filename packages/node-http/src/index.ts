@@ -1,4 +1,5 @@
 export { holdOf, ResponseHold } from './hold-response';
 export { lendBody } from './lend-body';
+export { type LoopbackServer, listenLoopback } from './listen-loopback';
 export { fieldLines, NodeHost, trackFinish } from './node-host';
 export { writeAnswer } from './write-answer';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLoopback } from '@bouncer/node-http';
 import type { AppProbe, RunningApp } from '../types';
 
 export function hit(probe: AppProbe, route: string): void {
@@ -17,20 +17,7 @@ export function pushTrace(state: Record<string, unknown> | undefined): void {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Listens on 127.0.0.1:0 and wraps the server's close so keep-alive sockets do not hold it open. */
+/** Listens on 127.0.0.1:0; closing also ends keep-alive sockets. */
 export function listen(server: Server): Promise<RunningApp> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listenLoopback(server);
 }

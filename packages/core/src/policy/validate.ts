@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors';
+import { closestName } from '../utils/policy-options';
 
 /** Throws on keys the policy does not know, suggesting the closest known one. */
 export function checkKeys(middleware: string, what: string, value: unknown, known: readonly string[]): void {
@@ -7,7 +8,7 @@ export function checkKeys(middleware: string, what: string, value: unknown, know
   }
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const hint = closest(key, known);
+    const hint = closestName(key, known);
     throw new ConfigError(
       middleware,
       `${what}.${key}`,
@@ -20,31 +21,4 @@ export function checkKeys(middleware: string, what: string, value: unknown, know
 export function section<T>(value: T | boolean | undefined, onByDefault: boolean): T | boolean {
   if (value === undefined) return onByDefault;
   return value;
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

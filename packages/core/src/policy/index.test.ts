@@ -1,0 +1,105 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { runFake } from '../_testing';
+import { ConfigError } from '../errors';
+import { bouncer, parseDuration } from './index';
+
+const SECRET = 'policy-test-secret-0123456789abcdef-0123456789';
+const token = (sub: string) =>
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer('me')
+    .setAudience('api')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(SECRET));
+
+const JWT = { algorithms: ['HS256'], issuer: 'me', audience: 'api' } as const;
+
+describe('bouncer(policy)', () => {
+  it('should refuse an unknown section, naming it and suggesting the right one', () => {
+    expect(() => bouncer({ rateLimt: { limit: 1 } } as never)).toThrow(ConfigError);
+    expect(() => bouncer({ rateLimt: { limit: 1 } } as never)).toThrow(
+      /policy\.rateLimt.*Did you mean `rateLimit`/,
+    );
+  });
+
+  it('should refuse sections that need settings given as `true`, and secrets without a jwt section', () => {
+    expect(() => bouncer({ rateLimit: true as never })).toThrow(/rateLimit.*needs `\{ limit, window \}`/);
+    expect(() => bouncer({ jwt: true as never })).toThrow(/jwt.*needs `\{ algorithms/);
+    expect(() => bouncer({}, { jwtSecret: SECRET })).toThrow(/extras\.jwtSecret/);
+  });
+
+  it('should pass the sections on to their factories, whose errors name the option', () => {
+    expect(() => bouncer({ ipFilter: { deny: ['not-an-ip'] } })).toThrow(/ipFilter.*not-an-ip/);
+    expect(() => bouncer({ cors: { origin: '*' as never, credentials: true } })).toThrow(/credentials/);
+    expect(() => bouncer({ rateLimit: { limit: 5, window: 'soon' } })).toThrow(/rateLimit\.window/);
+  });
+
+  it('should parse windows given as durations', () => {
+    expect(parseDuration('60s', 'w')).toBe(60_000);
+    expect(parseDuration('1m', 'w')).toBe(60_000);
+    expect(parseDuration('250ms', 'w')).toBe(250);
+    expect(parseDuration(1500, 'w')).toBe(1500);
+    expect(() => parseDuration(-1, 'w')).toThrow(ConfigError);
+  });
+
+  it('should turn sections on by default where that is safe, off otherwise', async () => {
+    const r = await runFake(bouncer({ timing: { log: false } }));
+    expect(r.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    expect(r.headers.ratelimit).toBeUndefined();
+  });
+
+  it('should stamp the policy headers and CORS on its own rejections (outer layers see inner answers)', async () => {
+    const chain = bouncer({
+      timing: { log: false },
+      cors: { origin: ['https://app.example'] },
+      ipFilter: { deny: ['203.0.113.0/24'] },
+    });
+    const r = await runFake(chain, { peer: '203.0.113.9', headers: { origin: 'https://app.example' } });
+    expect(r.status).toBe(403);
+    expect(r.reached).toBe(false);
+    expect(r.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(r.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(r.headers['x-request-id']).toBeDefined();
+  });
+
+  it('should resolve the client IP before the IP filter (trustProxy)', async () => {
+    const chain = bouncer({
+      timing: { log: false },
+      trustProxy: 'loopback',
+      ipFilter: { deny: ['203.0.113.0/24'] },
+    });
+    const banned = await runFake(chain, { headers: { 'x-forwarded-for': '203.0.113.7' } });
+    expect(banned.status).toBe(403);
+    const spoofed = await runFake(chain, { headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.1' } });
+    expect(spoofed.status).toBe(200);
+  });
+
+  it('should check the rate limit before authentication, so floods never reach signature checks', async () => {
+    const chain = bouncer(
+      { timing: { log: false }, rateLimit: { limit: 1, window: '60s' }, jwt: JWT },
+      { jwtSecret: SECRET },
+    );
+    const first = await runFake(chain, { peer: '198.51.100.1' });
+    expect(first.status).toBe(401);
+    const second = await runFake(chain, { peer: '198.51.100.1' });
+    expect(second.status).toBe(429);
+  });
+
+  it("should move the rate limit behind authentication when it is keyed by 'subject'", async () => {
+    const chain = bouncer(
+      { timing: { log: false }, rateLimit: { limit: 1, window: '60s', key: 'subject' }, jwt: JWT },
+      { jwtSecret: SECRET },
+    );
+    const headers = (sub: string) => token(sub).then((t) => ({ authorization: `Bearer ${t}` }));
+    expect((await runFake(chain, { headers: await headers('alice') })).status).toBe(200);
+    expect((await runFake(chain, { headers: await headers('alice') })).status).toBe(429);
+    // Another subject from the same address has its own quota.
+    const bob = await runFake(chain, { headers: await headers('bob') });
+    expect(bob.status).toBe(200);
+    expect((bob.state.auth as { sub: string }).sub).toBe('bob');
+  });
+});
