@@ -14,7 +14,10 @@ const client = `198.18.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.
 let servers: ExampleServer[] = [];
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}/health`, { headers, agent }, (res) => {
       res.resume();
@@ -36,7 +39,9 @@ describe('one Redis, four stacks', () => {
     // process compiling its first requests can stall its event loop past the store's 50 ms timeout.
     const warm = `198.19.${Math.floor(Math.random() * 256)}.1`;
     for (let round = 0; round < 3; round++) {
-      await Promise.all(servers.flatMap((s) => Array.from({ length: 10 }, () => get(s.url, { 'x-forwarded-for': warm }))));
+      await Promise.all(
+        servers.flatMap((s) => Array.from({ length: 10 }, () => get(s.url, { 'x-forwarded-for': warm }))),
+      );
     }
   }, 60_000);
 
@@ -44,7 +49,10 @@ describe('one Redis, four stacks', () => {
     agent.destroy();
     await stopAll(servers);
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    const keys = [...(await redis.keys(`bouncer:rl:{*${client}*}`)), ...(await redis.keys('bouncer:rl:{*198.19.*}'))];
+    const keys = [
+      ...(await redis.keys(`bouncer:rl:{*${client}*}`)),
+      ...(await redis.keys('bouncer:rl:{*198.19.*}')),
+    ];
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   });
@@ -52,15 +60,22 @@ describe('one Redis, four stacks', () => {
   it(`admits exactly ${N} of ${TOTAL} concurrent requests spread over express, koa, hono and raw`, async () => {
     const started = Date.now();
     const replies = await Promise.all(
-      Array.from({ length: TOTAL }, (_, i) => get(servers[i % servers.length].url, { 'x-forwarded-for': client })),
+      Array.from({ length: TOTAL }, (_, i) =>
+        get(servers[i % servers.length].url, { 'x-forwarded-for': client }),
+      ),
     );
     const elapsed = Date.now() - started;
     const ok = replies.filter((r) => r.status === 200);
     const limited = replies.filter((r) => r.status === 429);
     const perStack = Object.fromEntries(
-      STACKS.map((s, i) => [s, replies.filter((_, j) => j % servers.length === i && replies[j].status === 200).length]),
+      STACKS.map((s, i) => [
+        s,
+        replies.filter((_, j) => j % servers.length === i && replies[j].status === 200).length,
+      ]),
     );
-    console.log(`shared limit: ${ok.length} × 200, ${limited.length} × 429 of ${TOTAL} in ${elapsed} ms; 200s per stack ${JSON.stringify(perStack)}`);
+    console.log(
+      `shared limit: ${ok.length} × 200, ${limited.length} × 429 of ${TOTAL} in ${elapsed} ms; 200s per stack ${JSON.stringify(perStack)}`,
+    );
     expect(ok.length + limited.length).toBe(TOTAL);
     // GCRA refills one request every 60 s / N = 3 s: allow for refills during a slow burst.
     const refilled = Math.floor(elapsed / (60_000 / N));

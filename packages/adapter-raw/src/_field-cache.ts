@@ -1,9 +1,12 @@
 // Response fields are mostly the same few names and values on every answer (a policy's security
 // headers, a content type). Their checks (RFC 9110 §5.1 token names, §5.5 field values) run once
-// per distinct string and are remembered, bounded, so that per-request values cannot grow it.
+// per distinct string and are remembered, bounded, so that per-request values cannot grow them.
 import { FieldValue, fieldValueKind, isToken } from './_chars';
 
-/** Distinct names, and distinct values, remembered; past it every check simply runs again. */
+/**
+ * Distinct names, and distinct values, remembered. When one is full it starts over: per-request
+ * values (request ids) fill it now and then, and the constant ones are back after one request.
+ */
 const LIMIT = 1024;
 /** Values longer than this are checked every time rather than kept. */
 const MAX_KEPT_VALUE = 4096;
@@ -19,11 +22,10 @@ export function fieldKey(name: string): string {
   if (lower === undefined) {
     if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
     lower = name.toLowerCase();
-    if (names.size < LIMIT) {
-      names.set(name, lower);
-      // Readers (the chain's `getHeader`) ask by the lower-case name.
-      names.set(lower, lower);
-    }
+    if (names.size >= LIMIT) names.clear();
+    names.set(name, lower);
+    // Readers (the chain's `getHeader`) ask by the lower-case name.
+    names.set(lower, lower);
   }
   return lower;
 }
@@ -49,7 +51,8 @@ function checkOne(name: string, value: unknown): boolean {
   if (typeof value === 'string' && asciiValues.has(value)) return false;
   const kind = typeof value === 'string' ? fieldValueKind(value) : FieldValue.Invalid;
   if (kind === FieldValue.Invalid) throw new TypeError(`Invalid value for header ${name}`);
-  if (kind === FieldValue.Ascii && asciiValues.size < LIMIT && (value as string).length <= MAX_KEPT_VALUE) {
+  if (kind === FieldValue.Ascii && (value as string).length <= MAX_KEPT_VALUE) {
+    if (asciiValues.size >= LIMIT) asciiValues.clear();
     asciiValues.add(value as string);
   }
   return kind === FieldValue.ObsText;

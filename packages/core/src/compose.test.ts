@@ -258,7 +258,11 @@ describe('finish hook', () => {
 });
 
 describe('phased middleware', () => {
-  const phasedTrace = (log: string[], name: string, opts: { stop?: boolean; throwIn?: boolean; async?: boolean } = {}) =>
+  const phasedTrace = (
+    log: string[],
+    name: string,
+    opts: { stop?: boolean; throwIn?: boolean; async?: boolean } = {},
+  ) =>
     phased(name, {
       before(ctx) {
         log.push(`${name}-in`);
@@ -274,7 +278,12 @@ describe('phased middleware', () => {
   it('should keep the onion order when fused, mixed with plain middleware', async () => {
     const log: string[] = [];
     await runFake(
-      compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { async: true }), trace(log, 'c'), phasedTrace(log, 'd')]),
+      compose([
+        phasedTrace(log, 'a'),
+        phasedTrace(log, 'b', { async: true }),
+        trace(log, 'c'),
+        phasedTrace(log, 'd'),
+      ]),
       {},
       { run: () => void log.push('app') },
     );
@@ -283,7 +292,9 @@ describe('phased middleware', () => {
 
   it('should skip the answering layer and everything inside it, but run the outer afters', async () => {
     const log: string[] = [];
-    const r = await runFake(compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { stop: true }), phasedTrace(log, 'c')]));
+    const r = await runFake(
+      compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { stop: true }), phasedTrace(log, 'c')]),
+    );
     expect(log).toEqual(['a-in', 'b-in', 'a-out']);
     expect(r.status).toBe(403);
     expect(r.reached).toBe(false);

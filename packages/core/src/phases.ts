@@ -60,7 +60,6 @@ export function runPhases<S extends object>(
   return beforeFrom(ctx, list, 0, next);
 }
 
-
 function beforeFrom<S extends object>(
   ctx: Context<S>,
   list: readonly Phases<S>[],

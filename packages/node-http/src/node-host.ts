@@ -19,8 +19,9 @@ export function fieldLines(raw: readonly string[], name: string): readonly strin
   let out: string[] | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i];
-    if (key.length === name.length && (key === name || key.toLowerCase() === name))
-      (out ??= []).push(raw[i + 1]);
+    if (key.length !== name.length || (key !== name && key.toLowerCase() !== name)) continue;
+    if (out === undefined) out = [];
+    out.push(raw[i + 1]);
   }
   return out ?? NONE;
 }

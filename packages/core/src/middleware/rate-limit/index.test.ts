@@ -55,7 +55,15 @@ describe('rateLimit', () => {
   it('sets its headers before the application runs, so the application sees (and may drop) them', async () => {
     const mw = rateLimit({ limit: 5, windowMs: 60_000 });
     let seen: string | undefined;
-    const res = await runFake(mw, {}, { run: (host) => void (seen = host.getHeader('ratelimit-policy')) });
+    const res = await runFake(
+      mw,
+      {},
+      {
+        run: (host) => {
+          seen = host.getHeader('ratelimit-policy');
+        },
+      },
+    );
     expect(seen).toBe('"default";q=5;w=60');
     expect(res.headers.ratelimit).toMatch(/^"default";r=4;t=\d+$/);
     const cleared = await runFake(mw, {}, { run: (host) => host.resHeaders.clear() });
