@@ -1,7 +1,7 @@
 import type { Middleware, State } from '@bouncer/core';
 import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
-import { NodeHost, type ResponseHold, writeAnswer } from '@bouncer/node-http';
+import { NodeHost, ResponseHold, writeAnswer } from '@bouncer/node-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { auditRoutes, rootApp } from './audit';
 
@@ -45,7 +45,7 @@ export function bouncer<S extends object = State>(
         return;
       }
       const host = new NodeHost(req, res, (error) => onError(error, req));
-      const hold = host.hold;
+      const hold = new ResponseHold(res);
       runChain(chain, host, res.locals as S, () => enterExpress(res, hold, next)).then(
         (ctx) => {
           if (ctx.response) {
@@ -66,7 +66,9 @@ export function bouncer<S extends object = State>(
 /** Hands the request to the rest of the Express stack; resolves once it commits a head (or the client leaves). */
 function enterExpress(res: Response, hold: ResponseHold, next: NextFunction): Promise<void> {
   return new Promise<void>((resolve) => {
-    hold.hold(resolve);
+    // Without a framework prototype to intercept on, the outbound phase runs once the answer is
+    // out (too late to edit headers, but never a hang).
+    if (!hold.hold(resolve)) res.once('finish', resolve);
     res.once('close', resolve);
     next();
   });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host, HostFinish } from '@bouncer/core';
 import { HttpError } from '@bouncer/core';
-import { fieldLines, ResponseHold, trackFinish } from '@bouncer/node-http';
+import { fieldLines, trackFinish } from '@bouncer/node-http';
 import type { Context } from 'hono';
 
 /** What @hono/node-server puts on `c.env`; absent on other runtimes. */
@@ -183,7 +183,7 @@ export class HonoHost implements Host {
 
   onFinish(listener: (info: HostFinish) => void): void {
     if (this.#in && this.#out) {
-      trackFinish(this.#in, this.#out, new ResponseHold(this.#out), listener);
+      trackFinish(this.#in, this.#out, listener);
       return;
     }
     // Other runtimes give no socket-level signal: report when the Response is handed over.

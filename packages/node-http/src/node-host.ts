@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
-import { ResponseHold } from './hold-response';
 import { lendBody } from './lend-body';
 
 /**
@@ -31,8 +30,6 @@ export class NodeHost implements Host {
   readonly res: ServerResponse;
   readonly method: string;
   readonly target: string;
-  /** The response's interceptor: holds the head for the outbound phase, counts body bytes. */
-  readonly hold: ResponseHold;
   readonly #report: (error: unknown) => void;
 
   constructor(req: IncomingMessage, res: ServerResponse, report: (error: unknown) => void) {
@@ -42,7 +39,6 @@ export class NodeHost implements Host {
     // Express rewrites req.url under mounted routers; originalUrl is what came off the wire.
     this.target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     this.#report = report;
-    this.hold = new ResponseHold(res);
   }
 
   get scheme(): 'http' | 'https' {
@@ -87,7 +83,7 @@ export class NodeHost implements Host {
   }
 
   onFinish(listener: (info: HostFinish) => void): void {
-    trackFinish(this.req, this.res, this.hold, listener);
+    trackFinish(this.req, this.res, listener);
   }
 
   reportError(error: unknown): void {
@@ -99,22 +95,28 @@ const NO_BODY = new Set([204, 304]);
 
 /**
  * Fires `listener` once: on 'finish' (last byte handed to the OS) or on 'close' without finish
- * (the client went away). Body bytes are counted by the response's hold, which sees every write.
+ * (the client went away). Body bytes are read off the socket's counter (what it wrote while this
+ * response was current, less the head), so no method of the response has to be wrapped.
+ * Chunked framing counts as body; a pipelined response written at the same time would be mixed in.
  */
 export function trackFinish(
   req: IncomingMessage,
   res: ServerResponse,
-  hold: ResponseHold,
   listener: (info: HostFinish) => void,
 ): void {
-  hold.install();
-  hold.counting = true;
+  const socket = res.socket ?? req.socket;
+  const start = socket?.bytesWritten ?? 0;
   let done = false;
   const fire = (aborted: boolean) => {
     if (done) return;
     done = true;
-    const noBody = req.method === 'HEAD' || NO_BODY.has(res.statusCode);
-    listener({ bytes: noBody ? 0 : hold.bytes, aborted });
+    let bytes = 0;
+    if (req.method !== 'HEAD' && !NO_BODY.has(res.statusCode) && socket) {
+      const head = (res as { _header?: unknown })._header;
+      const headBytes = typeof head === 'string' ? Buffer.byteLength(head, 'latin1') : 0;
+      bytes = Math.max(0, socket.bytesWritten - start - headBytes);
+    }
+    listener({ bytes, aborted });
   };
   res.once('finish', () => fire(false));
   res.once('close', () => fire(!res.writableFinished));
