@@ -64,7 +64,7 @@ export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
   const limit = options.limit === undefined ? DEFAULT_BODY_LIMIT : parseByteSize(options.limit);
   const tooLarge = `Body exceeds ${limit} bytes`;
 
-  return phased('bodyLimitMiddleware', {
+  return phased('bodyLimit', {
     before(ctx) {
       const body = ctx.req.body as MarkedBody;
       body.limit = body[LIMITED] === true ? Math.min(body.limit, limit) : limit;
