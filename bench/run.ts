@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     env: { ...process.env, BOUNCER_NO_DTS: '1' },
   });
   if (build.code !== 0) throw new Error(`bench: the build failed:\n${build.stderr.slice(-2000)}`);
+  process.env.BOUNCER_BENCH_BUILT = '1';
 
   const hadWrk = which('wrk') !== null;
   if (!hadWrk) console.log('bench: wrk not found, installing it with apt-get');

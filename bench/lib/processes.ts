@@ -48,9 +48,16 @@ export async function startServer(
   const child = track(
     spawn(
       process.execPath,
-      // Bouncer's packages resolve to their built `dist/` (as users run them), not to `src/`
-      // through tsx: tsx's transpile adds a `__name()` call to every per-request closure.
-      ['--import', 'tsx', SERVERS_DIR + script, ...args],
+      // After `run.ts` has built the packages, Bouncer resolves to its `dist/` (as users run it),
+      // not to `src/` through tsx, whose transpile adds a `__name()` call to every per-request
+      // closure. Tests of the harness itself run from source.
+      [
+        ...(process.env.BOUNCER_BENCH_BUILT === '1' ? [] : ['--conditions=@bouncer/source']),
+        '--import',
+        'tsx',
+        SERVERS_DIR + script,
+        ...args,
+      ],
       {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, NODE_ENV: 'production' },
