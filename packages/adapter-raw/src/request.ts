@@ -1,3 +1,4 @@
+import { HttpError } from '@bouncer/core';
 import { type BodyOwner, BodyReader } from './_body';
 import type { RequestHead } from './_head';
 
@@ -98,12 +99,23 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
     return this.body.collect(Number.POSITIVE_INFINITY);
   }
 
-  /** The body as UTF-8 text; invalid UTF-8 rejects. */
+  /** The body as UTF-8 text; invalid UTF-8 rejects with a 400 `HttpError` (the client's mistake). */
   async text(): Promise<string> {
-    return decoder.decode(await this.bytes());
+    const bytes = await this.bytes();
+    try {
+      return decoder.decode(bytes);
+    } catch (cause) {
+      throw new HttpError(400, { detail: 'Body is not valid UTF-8', cause });
+    }
   }
 
+  /** The body parsed as JSON; malformed JSON rejects with a 400 `HttpError`, as in the core. */
   async json<T = unknown>(): Promise<T> {
-    return JSON.parse(await this.text()) as T;
+    const text = await this.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new HttpError(400, { detail: 'Body is not valid JSON', cause });
+    }
   }
 }
