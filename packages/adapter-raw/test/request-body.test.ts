@@ -7,7 +7,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function post(body: string | Uint8Array) {
+async function post(body: string | Uint8Array<ArrayBuffer>) {
   const router = new Router();
   router.post('/orders', async (req, res) => res.json({ order: await req.json() }, 201));
   server = createServer({ handler: router.handle });
