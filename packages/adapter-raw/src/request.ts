@@ -1,8 +1,6 @@
-import { HttpError } from '@bouncer/core';
+import { decodeBody, parseJsonBody, targetPath } from '@bouncer/core';
 import { type BodyOwner, BodyReader } from './_body';
 import type { RequestHead } from './_head';
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** The app-facing request: the parsed head plus the body as a stream or as bytes. */
 export class RawRequest implements AsyncIterable<Uint8Array> {
@@ -41,18 +39,7 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
 
   /** The path part of the target, still percent-encoded (absolute-form reduced to its path). */
   get path(): string {
-    if (this.#path === undefined) {
-      let t = this.target;
-      if (t.charCodeAt(0) !== 47 /* / */) {
-        const scheme = t.indexOf('://');
-        if (scheme > 0) {
-          const slash = t.indexOf('/', scheme + 3);
-          t = slash === -1 ? '/' : t.slice(slash);
-        }
-      }
-      const q = t.indexOf('?');
-      this.#path = q === -1 ? t : t.slice(0, q);
-    }
+    if (this.#path === undefined) this.#path = targetPath(this.target);
     return this.#path;
   }
 
@@ -101,21 +88,11 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
 
   /** The body as UTF-8 text; invalid UTF-8 rejects with a 400 `HttpError` (the client's mistake). */
   async text(): Promise<string> {
-    const bytes = await this.bytes();
-    try {
-      return decoder.decode(bytes);
-    } catch (cause) {
-      throw new HttpError(400, { detail: 'Body is not valid UTF-8', cause });
-    }
+    return decodeBody(await this.bytes());
   }
 
   /** The body parsed as JSON; malformed JSON rejects with a 400 `HttpError`, as in the core. */
   async json<T = unknown>(): Promise<T> {
-    const text = await this.text();
-    try {
-      return JSON.parse(text) as T;
-    } catch (cause) {
-      throw new HttpError(400, { detail: 'Body is not valid JSON', cause });
-    }
+    return parseJsonBody<T>(await this.text());
   }
 }

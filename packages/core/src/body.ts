@@ -54,20 +54,28 @@ export class RequestBody {
   }
 
   async text(): Promise<string> {
-    const bytes = await this.bytes();
-    try {
-      return decoder.decode(bytes);
-    } catch (cause) {
-      throw new HttpError(400, { detail: 'Body is not valid UTF-8', cause });
-    }
+    return decodeBody(await this.bytes());
   }
 
   async json<T = unknown>(): Promise<T> {
-    const text = await this.text();
-    try {
-      return JSON.parse(text) as T;
-    } catch (cause) {
-      throw new HttpError(400, { detail: 'Body is not valid JSON', cause });
-    }
+    return parseJsonBody<T>(await this.text());
+  }
+}
+
+/** Body bytes as UTF-8 text; invalid UTF-8 is the client's mistake: a 400 `HttpError`. */
+export function decodeBody(bytes: Uint8Array): string {
+  try {
+    return decoder.decode(bytes);
+  } catch (cause) {
+    throw new HttpError(400, { detail: 'Body is not valid UTF-8', cause });
+  }
+}
+
+/** A body's text parsed as JSON; malformed JSON is a 400 `HttpError`. */
+export function parseJsonBody<T = unknown>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new HttpError(400, { detail: 'Body is not valid JSON', cause });
   }
 }

@@ -16,6 +16,22 @@ function lower(name: string): string {
   return l;
 }
 
+/** The path of a request-target, still percent-encoded: origin-form as is, absolute-form reduced. */
+export function targetPath(target: string): string {
+  let t = target;
+  if (t.charCodeAt(0) !== 47 /* / */) {
+    const scheme = t.indexOf('://');
+    if (scheme > 0) {
+      const slash = t.indexOf('/', scheme + 3);
+      t = slash === -1 ? '/' : t.slice(slash);
+    }
+  }
+  const q = t.indexOf('?');
+  const h = t.indexOf('#');
+  const end = q === -1 ? (h === -1 ? t.length : h) : q;
+  return t.slice(0, end);
+}
+
 /** `::ffff:192.0.2.1` → `192.0.2.1`; everything else as given. */
 function normalisePeer(address: string): string {
   if (
@@ -54,20 +70,7 @@ export class BouncerRequest {
 
   /** The path part of the target, still percent-encoded (absolute-form targets reduced to their path). */
   get path(): string {
-    if (this.#path === undefined) {
-      let t = this.target;
-      if (t.charCodeAt(0) !== 47 /* / */) {
-        const scheme = t.indexOf('://');
-        if (scheme > 0) {
-          const slash = t.indexOf('/', scheme + 3);
-          t = slash === -1 ? '/' : t.slice(slash);
-        }
-      }
-      const q = t.indexOf('?');
-      const h = t.indexOf('#');
-      const end = q === -1 ? (h === -1 ? t.length : h) : q;
-      this.#path = t.slice(0, end);
-    }
+    if (this.#path === undefined) this.#path = targetPath(this.target);
     return this.#path;
   }
 

@@ -1,8 +1,8 @@
 // The core: an abstract request/response (`Host`), the onion chain, and the policies.
 
-export { DEFAULT_BODY_LIMIT, RequestBody } from './body';
+export { DEFAULT_BODY_LIMIT, decodeBody, parseJsonBody, RequestBody } from './body';
 export { type Chain, compose } from './compose';
-export { BouncerRequest, BouncerResponse, Context } from './context';
+export { BouncerRequest, BouncerResponse, Context, targetPath } from './context';
 export {
   BouncerError,
   ConfigError,
