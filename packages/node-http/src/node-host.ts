@@ -94,8 +94,8 @@ export class NodeHost implements Host {
 const NO_BODY = new Set([204, 304]);
 
 /**
- * Fires `listener` once: on 'finish' (last byte handed to the OS) or on 'close' without finish
- * (the client went away). Body bytes are read off the socket's counter (what it wrote while this
+ * Fires `listener` once the response is over: completed (`writableFinished`) or cut short (the
+ * client went away). Body bytes are read off the socket's counter (what it wrote while this
  * response was current, less the head), so no method of the response has to be wrapped.
  * Chunked framing counts as body; a pipelined response written at the same time would be mixed in.
  */
@@ -118,6 +118,6 @@ export function trackFinish(
     }
     listener({ bytes, aborted });
   };
-  res.once('finish', () => fire(false));
+  // One listener: a ServerResponse always emits 'close', after 'finish' when it completed.
   res.once('close', () => fire(!res.writableFinished));
 }
