@@ -13,11 +13,16 @@ const stamp = compose([
   },
 ]);
 
-async function get(app: express.Express, path: string) {
+async function get(app: express.Express, path: string, init?: RequestInit) {
   const server = await listenLoopback(createServer(app));
   try {
-    const res = await fetch(server.url + path);
-    return { status: res.status, outbound: res.headers.get('x-outbound'), body: await res.text() };
+    const res = await fetch(server.url + path, init);
+    return {
+      status: res.status,
+      outbound: res.headers.get('x-outbound'),
+      body: await res.text(),
+      cookies: res.headers.getSetCookie(),
+    };
   } finally {
     await server.close();
   }
@@ -33,7 +38,7 @@ describe('@bouncer/express', () => {
     app.use(bouncer(stamp));
     app.use('/sub', sub);
     const r = await get(app, '/sub/hello');
-    expect(r).toEqual({ status: 202, outbound: '202', body: 'from the sub-app' });
+    expect(r).toMatchObject({ status: 202, outbound: '202', body: 'from the sub-app' });
   });
 
   it('should hold a head given to writeHead() with its own headers', async () => {
@@ -44,7 +49,7 @@ describe('@bouncer/express', () => {
       res.end('made');
     });
     const r = await get(app, '/raw');
-    expect(r).toEqual({ status: 201, outbound: '201', body: 'made' });
+    expect(r).toMatchObject({ status: 201, outbound: '201', body: 'made' });
   });
 
   it('should leave responses of an app without the bouncer untouched', async () => {
@@ -53,6 +58,95 @@ describe('@bouncer/express', () => {
       res.send('plain');
     });
     const r = await get(app, '/plain');
-    expect(r).toEqual({ status: 200, outbound: null, body: 'plain' });
+    expect(r).toMatchObject({ status: 200, outbound: null, body: 'plain' });
+  });
+
+  it('should report a held head as sent, so an error after send() cannot answer twice', async () => {
+    const app = express();
+    app.set('env', 'production');
+    app.use(bouncer(stamp));
+    app.get('/twice', (_req, res, next) => {
+      res.send('ok');
+      next(new Error('after the answer'));
+    });
+    const r = await get(app, '/twice');
+    expect(r).toMatchObject({ status: 200, outbound: '200', body: 'ok' });
+  });
+
+  it('should report, not leak, an error the replay of a bad write throws', async () => {
+    const errors: unknown[] = [];
+    const app = express();
+    app.use(bouncer(stamp, { onError: (error) => errors.push(error) }));
+    app.get('/bad', (_req, res) => {
+      res.end(123 as never);
+    });
+    await expect(get(app, '/bad')).rejects.toThrow();
+    expect(errors).toHaveLength(1);
+  });
+
+  it('should keep every value of a header given twice to writeHead()', async () => {
+    const app = express();
+    app.use(bouncer(stamp));
+    app.get('/cookies', (_req, res) => {
+      res.writeHead(200, ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']);
+      res.end();
+    });
+    const r = await get(app, '/cookies');
+    expect(r.cookies).toEqual(['a=1', 'b=2']);
+  });
+
+  it("should drop the application's cookies and encoding when the chain replaces its answer", async () => {
+    const deny = compose([
+      async (ctx, next) => {
+        await next();
+        ctx.reject(403, 'no', 'test');
+      },
+    ]);
+    const app = express();
+    app.use(bouncer(deny));
+    app.get('/secret', (_req, res) => {
+      res.setHeader('Set-Cookie', 'sess=secret');
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send('payload');
+    });
+    const r = await get(app, '/secret');
+    expect(r.status).toBe(403);
+    expect(r.cookies).toEqual([]);
+    expect(JSON.parse(r.body).status).toBe(403);
+  });
+
+  it('should read an empty chunked body even when the chain asks for it late', async () => {
+    const late = compose([
+      async (ctx, next) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        ctx.res.set('X-Length', String((await ctx.req.body.bytes()).byteLength));
+        await next();
+      },
+    ]);
+    const app = express();
+    app.use(bouncer(late));
+    app.post('/empty', (_req, res) => {
+      res.send('done');
+    });
+    const server = await listenLoopback(createServer(app));
+    try {
+      const { request } = await import('node:http');
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${server.url}/empty`,
+          { method: 'POST', headers: { 'transfer-encoding': 'chunked' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.setTimeout(3000, () => req.destroy(new Error('no answer')));
+        req.end();
+      });
+      expect(status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });

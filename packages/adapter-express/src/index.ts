@@ -46,18 +46,21 @@ export function bouncer<S extends object = State>(
       }
       const host = new NodeHost(req, res, (error) => onError(error, req));
       const hold = new ResponseHold(res);
-      runChain(chain, host, res.locals as S, () => enterExpress(res, hold, next)).then(
-        (ctx) => {
+      runChain(chain, host, res.locals as S, () => enterExpress(res, hold, next))
+        .then((ctx) => {
           if (ctx.response) {
             const answer = ctx.response;
             hold.replace(() => writeAnswer(res, host.method, answer));
           } else {
             hold.release();
           }
-        },
-        // runChain never rejects; this guards the host against a bug all the same.
-        (error) => next(error),
-      );
+        })
+        // runChain never rejects, but replaying the downstream's calls can throw (a chunk of the
+        // wrong type, say): what would have thrown in the route. Report it and end the connection.
+        .catch((error: unknown) => {
+          onError(error, req);
+          res.destroy();
+        });
     },
     { chain, options },
   );

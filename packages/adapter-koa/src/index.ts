@@ -43,7 +43,7 @@ export function bouncer<S extends object = State>(
         return;
       }
       const host = new NodeHost(koa.req, koa.res, (error) => koa.app.emit('error', error, koa));
-      const ctx = await runChain(chain, host, koa.state as S, () => enterKoa(next));
+      const ctx = await runChain(chain, host, koa.state as S, () => enterKoa(koa, next));
       const answer = ctx.response;
       if (!answer) return;
       // Koa writes after the middleware stack unwinds; hand it the chain's answer. Body first:
@@ -63,25 +63,36 @@ export function bouncer<S extends object = State>(
 
 export { auditRoutes } from './audit';
 
-/** Runs the rest of the Koa stack; a thrown error (with Koa's `status`/`expose` conventions) becomes the answer. */
-async function enterKoa(next: Next): Promise<void> {
+/**
+ * Runs the rest of the Koa stack. A thrown error with Koa's conventions (`status`, `expose`,
+ * `headers`: `ctx.throw(401, 'login', { headers })`) becomes that answer with its headers; a
+ * server error is also reported through `app.emit('error')`, as Koa would.
+ */
+async function enterKoa(koa: KoaContext, next: Next): Promise<void> {
   try {
     await next();
   } catch (error) {
-    throw toBouncerError(error);
-  }
-}
-
-function toBouncerError(error: unknown): unknown {
-  const e = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown };
-  const status =
-    typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
-  if (status >= 400 && status < 500) {
-    // ctx.throw(404, 'msg') and friends: client errors Koa would have exposed.
-    return new HttpError(status, {
+    const e = error as {
+      status?: unknown;
+      statusCode?: unknown;
+      expose?: unknown;
+      message?: unknown;
+      headers?: unknown;
+    };
+    const status =
+      typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
+    if (!Number.isInteger(status) || status < 400 || status > 599 || status === 500) throw error;
+    if (status >= 500) koa.app.emit('error', error, koa);
+    const headers: Record<string, string> = {};
+    if (e.headers && typeof e.headers === 'object') {
+      for (const [k, v] of Object.entries(e.headers as Record<string, unknown>)) {
+        if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
+      }
+    }
+    throw new HttpError(status, {
       detail: e.expose && typeof e.message === 'string' ? e.message : undefined,
+      headers,
       cause: error,
     });
   }
-  return error;
 }

@@ -1,8 +1,20 @@
-import { ServerResponse } from 'node:http';
+import { OutgoingMessage, ServerResponse } from 'node:http';
 
 type Method = (this: ServerResponse, a?: unknown, b?: unknown, c?: unknown) => unknown;
 type Patched = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 const PATCHED: readonly Patched[] = ['writeHead', 'write', 'end', 'flushHeaders'];
+/** Headers that describe a downstream answer the chain replaced (RFC 9110 §8, §8.8, and cookies). */
+const REPRESENTATION = [
+  'content-encoding',
+  'content-language',
+  'content-location',
+  'content-range',
+  'content-disposition',
+  'etag',
+  'last-modified',
+  'set-cookie',
+  'transfer-encoding',
+];
 
 /** The hold of each response being held; a response not in it passes straight through. */
 const holds = new WeakMap<ServerResponse, ResponseHold>();
@@ -27,6 +39,19 @@ function patchPrototypeOf(res: ServerResponse): boolean {
   if (!proto || proto === ServerResponse.prototype) return false;
   if (patched.has(proto)) return true;
   patched.add(proto);
+  // While a held response's head is committed but not yet written, it counts as sent: code that
+  // checks `headersSent` (Express's final handler, error handlers) must not answer a second time.
+  const sent = Object.getOwnPropertyDescriptor(OutgoingMessage.prototype, 'headersSent');
+  if (sent?.get) {
+    const get = sent.get;
+    Object.defineProperty(proto, 'headersSent', {
+      configurable: true,
+      get(this: ServerResponse) {
+        const hold = holds.get(this);
+        return hold?.committed === true || get.call(this);
+      },
+    });
+  }
   const target = proto as Record<Patched, Method>;
   for (const name of PATCHED) {
     const original = target[name];
@@ -57,6 +82,8 @@ export class ResponseHold {
   #mode: 'open' | 'holding' | 'discarding' = 'open';
   /** True once the downstream has committed its head. */
   committed = false;
+  #status: number | undefined;
+  #ended = false;
 
   constructor(res: ServerResponse) {
     this.#res = res;
@@ -83,6 +110,10 @@ export class ResponseHold {
     if (!queue) return;
     this.#queue = undefined;
     const res = this.#res;
+    // The status the downstream committed with, even if something changed it afterwards.
+    if (this.#status !== undefined) res.statusCode = this.#status;
+    // A call that throws here (a bad chunk type, say) would have thrown in the downstream's own
+    // call: the caller reports it and ends the connection.
     for (const [fn, a, b, c, head] of queue) {
       if (head) fn.call(res, res.statusCode);
       else fn.call(res, a, b, c);
@@ -99,6 +130,11 @@ export class ResponseHold {
       write();
       return;
     }
+    if (this.committed) {
+      // The downstream's answer is dropped: so are the headers that described it (its encoding,
+      // its validators, a cookie it meant to set). The chain's answer brings its own.
+      for (const name of REPRESENTATION) this.#res.removeHeader(name);
+    }
     this.#mode = 'open';
     holds.delete(this.#res);
     try {
@@ -113,11 +149,15 @@ export class ResponseHold {
   call(name: Patched, original: Method, a: unknown, b: unknown, c: unknown): unknown {
     const res = this.#res;
     if (this.#mode === 'open') return original.call(res, a, b, c);
-    if (this.#mode === 'discarding') {
+    if (this.#mode === 'discarding' || this.#ended) {
+      // Swallowed: a replaced answer's later writes, or writes after the downstream's own end()
+      // (Node would refuse those; replaying them would corrupt the answer).
       const cb =
         typeof c === 'function' ? c : typeof b === 'function' ? b : typeof a === 'function' ? a : undefined;
       if (cb) queueMicrotask(cb as () => void);
-    } else if (name === 'writeHead') {
+      return name === 'write' ? false : name === 'flushHeaders' ? undefined : res;
+    }
+    if (name === 'writeHead') {
       // Fold writeHead's arguments into the header store, so outbound code can see and edit them.
       res.statusCode = a as number;
       if (typeof b === 'string') res.statusMessage = b;
@@ -126,8 +166,10 @@ export class ResponseHold {
     } else {
       this.#enqueue(original, a, b, c, false);
     }
+    if (name === 'end') this.#ended = true;
     if (!this.committed) {
       this.committed = true;
+      this.#status = res.statusCode;
       this.#onHead?.();
     }
     return name === 'write' ? true : name === 'flushHeaders' ? undefined : res;
@@ -143,11 +185,12 @@ function applyHeaders(res: ServerResponse, headers: unknown): void {
   if (!headers) return;
   if (Array.isArray(headers)) {
     // Either [[name, value], …] or a flat [name, value, name, value, …] list.
-    if (Array.isArray(headers[0])) {
-      for (const [k, v] of headers as [string, string][]) res.setHeader(k, v);
-    } else {
-      for (let i = 0; i + 1 < headers.length; i += 2) res.setHeader(headers[i], headers[i + 1]);
-    }
+    // As Node does: names given several times keep every value.
+    const pairs: [string, string][] = Array.isArray(headers[0])
+      ? (headers as [string, string][])
+      : Array.from({ length: headers.length >> 1 }, (_, i) => [headers[2 * i], headers[2 * i + 1]]);
+    for (const [k] of pairs) res.removeHeader(k);
+    for (const [k, v] of pairs) res.appendHeader(k, v);
     return;
   }
   for (const [k, v] of Object.entries(headers as Record<string, string | number | string[]>)) {

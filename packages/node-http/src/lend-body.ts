@@ -17,9 +17,16 @@ export function lendBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
       );
       return;
     }
+    if (req.complete && req.readableLength === 0) {
+      // Already at its end with nothing buffered: an empty body (a bare `0` chunk) whose EOF came
+      // before we asked. Listening now would see 'end' and no 'readable'.
+      resolve(new Uint8Array(0));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = () => {
+      req.removeListener('end', onEnd);
       req.removeListener('readable', onReadable);
       req.removeListener('error', onError);
       req.removeListener('aborted', onAborted);
@@ -57,6 +64,14 @@ export function lendBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
       if (size > 0) req.unshift(body);
       resolve(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
     };
+    // 'end' without our having read everything cannot happen with bytes left (they would have
+    // been ours); with none, it is the empty body's EOF.
+    const onEnd = () => {
+      cleanup();
+      if (size === 0) resolve(new Uint8Array(0));
+      else reject(new Error('The request body ended while it was being lent'));
+    };
+    req.on('end', onEnd);
     req.on('readable', onReadable);
     req.on('error', onError);
     req.on('aborted', onAborted);

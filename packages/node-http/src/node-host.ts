@@ -25,6 +25,10 @@ export function fieldLines(raw: readonly string[], name: string): readonly strin
   return out ?? NONE;
 }
 
+function headWritten(res: ServerResponse): boolean {
+  return Boolean((res as { _header?: unknown })._header);
+}
+
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
@@ -74,12 +78,15 @@ export class NodeHost implements Host {
     return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
 
+  // `_header` (the serialised head) rather than `headersSent`: while the Express adapter holds
+  // a committed head, `headersSent` already says true to the application, yet the chain's
+  // outbound code may still edit it.
   setHeader(name: string, value: string | readonly string[]): void {
-    if (!this.res.headersSent) this.res.setHeader(name, value as string | string[]);
+    if (!headWritten(this.res)) this.res.setHeader(name, value as string | string[]);
   }
 
   removeHeader(name: string): void {
-    if (!this.res.headersSent) this.res.removeHeader(name);
+    if (!headWritten(this.res)) this.res.removeHeader(name);
   }
 
   onFinish(listener: (info: HostFinish) => void): void {

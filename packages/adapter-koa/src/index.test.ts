@@ -1,0 +1,63 @@
+import { createServer } from 'node:http';
+import { compose } from '@bouncer/core';
+import { listenLoopback } from '@bouncer/node-http';
+import Koa from 'koa';
+import { describe, expect, it } from 'vitest';
+import { bouncer } from './index';
+
+const stamp = compose([
+  async (ctx, next) => {
+    await next();
+    ctx.res.set('X-Outbound', String(ctx.res.status));
+  },
+]);
+
+async function get(app: Koa) {
+  const server = await listenLoopback(createServer(app.callback()));
+  try {
+    const res = await fetch(`${server.url}/`);
+    return { status: res.status, headers: res.headers, body: await res.text() };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('@bouncer/koa', () => {
+  it('should answer ctx.throw() with its status and headers, stamped by the chain', async () => {
+    const app = new Koa();
+    app.silent = true;
+    app.use(bouncer(stamp));
+    app.use((ctx) => ctx.throw(401, 'login first', { headers: { 'WWW-Authenticate': 'Bearer' } }));
+    const r = await get(app);
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toBe('Bearer');
+    expect(r.headers.get('x-outbound')).toBe('401');
+    expect(JSON.parse(r.body).detail).toBe('login first');
+  });
+
+  it('should keep a thrown 503 (and its Retry-After), reporting it as Koa does', async () => {
+    const reported: unknown[] = [];
+    const app = new Koa();
+    app.on('error', (error) => reported.push(error));
+    app.use(bouncer(stamp));
+    app.use((ctx) => ctx.throw(503, 'maintenance', { headers: { 'Retry-After': '30' } }));
+    const r = await get(app);
+    expect(r.status).toBe(503);
+    expect(r.headers.get('retry-after')).toBe('30');
+    expect(reported).toHaveLength(1);
+  });
+
+  it('should answer a plain thrown error with the plain 500, reported once', async () => {
+    const reported: unknown[] = [];
+    const app = new Koa();
+    app.on('error', (error) => reported.push(error));
+    app.use(bouncer(stamp));
+    app.use(() => {
+      throw new Error('db password is hunter2');
+    });
+    const r = await get(app);
+    expect(r.status).toBe(500);
+    expect(r.body).not.toContain('hunter2');
+    expect(reported).toHaveLength(1);
+  });
+});
