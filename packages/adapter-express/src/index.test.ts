@@ -149,4 +149,42 @@ describe('@bouncer/express', () => {
       await server.close();
     }
   });
+
+  it('should apply backpressure to a stream written while the head is held, then deliver it whole', async () => {
+    let writes = 0;
+    let writesWhileHeld = -1;
+    const slowOutbound = compose([
+      async (ctx, next) => {
+        await next();
+        await new Promise((resolve) => setTimeout(resolve, 30)); // an outbound layer waiting on I/O
+        writesWhileHeld = writes;
+        ctx.res.set('X-Outbound', 'late');
+      },
+    ]);
+    const { Readable } = await import('node:stream');
+    const chunk = Buffer.alloc(64 * 1024, 120);
+    const app = express();
+    app.use(bouncer(slowOutbound));
+    app.get('/big', (_req, res) => {
+      res.setHeader('Content-Type', 'application/octet-stream');
+      Readable.from(
+        (function* () {
+          for (; writes < 32; writes++) yield chunk; // 2 MiB
+        })(),
+      ).pipe(res);
+    });
+    const server = await listenLoopback(createServer(app));
+    try {
+      const res = await fetch(`${server.url}/big`);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(res.headers.get('x-outbound')).toBe('late');
+      expect(body.length).toBe(32 * chunk.length);
+      expect(body.every((b) => b === 120)).toBe(true);
+      // The stream was paused while held instead of queueing all 2 MiB.
+      expect(writesWhileHeld).toBeGreaterThan(0);
+      expect(writesWhileHeld).toBeLessThan(8);
+    } finally {
+      await server.close();
+    }
+  });
 });

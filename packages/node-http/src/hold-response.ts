@@ -84,6 +84,9 @@ export class ResponseHold {
   committed = false;
   #status: number | undefined;
   #ended = false;
+  /** Body bytes queued while holding, and whether a write was told to wait for 'drain'. */
+  #queuedBytes = 0;
+  #owesDrain = false;
 
   constructor(res: ServerResponse) {
     this.#res = res;
@@ -118,6 +121,10 @@ export class ResponseHold {
       if (head) fn.call(res, res.statusCode);
       else fn.call(res, a, b, c);
     }
+    // A writer told to wait while we held its chunks is owed a 'drain': from the socket if it is
+    // now backed up, else from us.
+    if (this.#owesDrain && !res.writableNeedDrain && !res.destroyed)
+      process.nextTick(() => res.emit('drain'));
   }
 
   /**
@@ -142,6 +149,8 @@ export class ResponseHold {
     } finally {
       this.#mode = 'discarding';
       holds.set(this.#res, this);
+      // A writer waiting for 'drain' gets it, so it runs to its end into the discarded answer.
+      if (this.#owesDrain) process.nextTick(() => this.#res.emit('drain'));
     }
   }
 
@@ -155,7 +164,7 @@ export class ResponseHold {
       const cb =
         typeof c === 'function' ? c : typeof b === 'function' ? b : typeof a === 'function' ? a : undefined;
       if (cb) queueMicrotask(cb as () => void);
-      return name === 'write' ? false : name === 'flushHeaders' ? undefined : res;
+      return name === 'write' ? true : name === 'flushHeaders' ? undefined : res;
     }
     if (name === 'writeHead') {
       // Fold writeHead's arguments into the header store, so outbound code can see and edit them.
@@ -172,13 +181,26 @@ export class ResponseHold {
       this.#status = res.statusCode;
       this.#onHead?.();
     }
-    return name === 'write' ? true : name === 'flushHeaders' ? undefined : res;
+    if (name === 'write') {
+      // Backpressure while held: past the response's high-water mark, ask the writer to wait
+      // for 'drain' (sent after the replay) instead of queueing without bound.
+      this.#queuedBytes += chunkLength(a);
+      if (this.#queuedBytes < res.writableHighWaterMark) return true;
+      this.#owesDrain = true;
+      return false;
+    }
+    return name === 'flushHeaders' ? undefined : res;
   }
 
   #enqueue(fn: Method, a: unknown, b: unknown, c: unknown, head: boolean): void {
     if (this.#queue === undefined) this.#queue = [];
     this.#queue.push([fn, a, b, c, head]);
   }
+}
+
+function chunkLength(chunk: unknown): number {
+  if (typeof chunk === 'string') return chunk.length;
+  return chunk && typeof (chunk as Uint8Array).byteLength === 'number' ? (chunk as Uint8Array).byteLength : 0;
 }
 
 function applyHeaders(res: ServerResponse, headers: unknown): void {
