@@ -1,4 +1,4 @@
-import { type Context, HttpError, PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import { type Context, HttpError, PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core';
 import type { BodyOwner } from './_body';
 import type { RequestHead } from './_head';
 import { RequestHost } from './_host';
@@ -171,6 +171,12 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   start(): void {
     const chain = this.#server.chain;
     if (chain === undefined) {
+      // With a chain, the core refuses such a target (400); without one, the server does.
+      if (parseTarget(this.req.target) === undefined) {
+        this.res.setHeader('Content-Type', PROBLEM_TYPE);
+        this.sendFinal(400, encoder.encode(problemBody(400)));
+        return;
+      }
       this.#runHandler();
       return;
     }

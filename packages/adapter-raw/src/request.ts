@@ -1,4 +1,4 @@
-import { decodeBody, parseJsonBody, targetPath } from '@bouncer/core';
+import { decodeBody, type ParsedTarget, parseJsonBody, parseTarget } from '@bouncer/core';
 import { type BodyOwner, BodyReader } from './_body';
 import type { RequestHead } from './_head';
 
@@ -22,7 +22,7 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
   readonly fields: Map<string, string[]>;
   /** @internal */
   readonly body: BodyReader;
-  #path: string | undefined;
+  #parsed: ParsedTarget | undefined;
   #query: URLSearchParams | undefined;
   #headers: Record<string, string> | undefined;
 
@@ -37,19 +37,29 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
     this.body = new BodyReader(owner, !head.chunked && head.contentLength <= 0);
   }
 
-  /** The path part of the target, still percent-encoded (absolute-form reduced to its path). */
+  /**
+   * The path part of the target, still percent-encoded (absolute-form reduced to its path), read
+   * by the core's `parseTarget`, so it is the very path the chain judged. A target that reading
+   * refuses is answered 400 before any handler runs; reading `path` on one throws.
+   */
   get path(): string {
-    if (this.#path === undefined) this.#path = targetPath(this.target);
-    return this.#path;
+    return this.#target().path;
   }
 
   /** Query parameters, parsed on first use. */
   get query(): URLSearchParams {
-    if (this.#query === undefined) {
-      const q = this.target.indexOf('?');
-      this.#query = new URLSearchParams(q === -1 ? '' : this.target.slice(q + 1));
-    }
+    if (this.#query === undefined) this.#query = new URLSearchParams(this.#target().query);
     return this.#query;
+  }
+
+  #target(): ParsedTarget {
+    if (this.#parsed === undefined) {
+      const parsed = parseTarget(this.target);
+      if (parsed === undefined)
+        throw new TypeError(`Malformed request-target ${JSON.stringify(this.target)}`);
+      this.#parsed = parsed;
+    }
+    return this.#parsed;
   }
 
   /** Lower-case name → value; repeated fields joined with `, ` (see `headersDistinct`). */

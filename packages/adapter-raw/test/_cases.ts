@@ -11,6 +11,8 @@ export interface WireCase {
   error?: number;
   /** True when the connection must close even without an error (Connection: close, HTTP/1.0). */
   close?: boolean;
+  /** Parsed, but answered with this status instead of reaching the handler (the wire table). */
+  served?: number;
 }
 
 const H = 'Host: a\r\n';
@@ -57,7 +59,8 @@ export const CASES: WireCase[] = [
   { name: 'OWS around a value is stripped; obs-text allowed', input: get('X-A: \t v\xe9 \t\r\n'), ok: 1 },
   { name: 'empty field value', input: get('X-Empty:\r\n'), ok: 1 },
   { name: 'absolute-form target', input: 'GET http://a/x?y HTTP/1.1\r\nHost: a\r\n\r\n', ok: 1 },
-  { name: 'OPTIONS *', input: 'OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n', ok: 1 },
+  // Parsed, then refused: no other host routes asterisk-form alike (@hono/node-server refuses it).
+  { name: 'OPTIONS *', input: 'OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n', ok: 1, served: 400 },
   {
     name: 'Upgrade is served as a normal request',
     input: get('Connection: Upgrade\r\nUpgrade: websocket\r\n'),

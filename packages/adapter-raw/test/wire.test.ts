@@ -24,7 +24,7 @@ afterAll(() => server.close({ deadline: 100 }));
 
 describe('raw server wire table (real socket, whole input)', () => {
   for (const c of CASES) {
-    const statuses = [...Array(c.ok).fill(200), ...(c.error ? [c.error] : [])];
+    const statuses = c.served ? [c.served] : [...Array(c.ok).fill(200), ...(c.error ? [c.error] : [])];
     const closes = c.error !== undefined || c.close === true;
     it(`${c.name} → ${statuses.join(', ') || 'nothing'}${closes ? ' + close' : ''}`, async () => {
       const { data, closed } = await roundTrip(port, Buffer.from(c.input, 'latin1'), {

@@ -161,10 +161,41 @@ describe('request view', () => {
         q = ctx.req.query.get('x');
         return next();
       },
-      { target: 'http://example.com/a/b?x=1#frag' },
+      { target: 'http://example.com/a/b?x=1' },
     );
     expect(path).toBe('/a/b');
     expect(q).toBe('1');
+  });
+
+  it('should answer 400, without entering the application, to a target the hosts could read differently', async () => {
+    for (const target of ['http://x?/a', '/a#frag', '/a/../b', '*', 'HTTP://x/a']) {
+      let threw: unknown;
+      const r = await runFake(
+        (ctx, next) => {
+          try {
+            void ctx.req.path;
+          } catch (error) {
+            threw = error;
+          }
+          return next();
+        },
+        { target },
+      );
+      expect(r.status, target).toBe(400);
+      expect(r.reached, target).toBe(false);
+      expect(r.ctx.rejection?.policy, target).toBe('target');
+      expect((threw as { status?: number })?.status, target).toBe(400);
+    }
+  });
+
+  it('should answer 400 to a request with two Host lines or an invalid one (RFC 9112 §3.2)', async () => {
+    for (const host of [['a', 'b'], 'x?', 'a@b', 'x/y', '']) {
+      const r = await runFake((_ctx, next) => next(), { headers: { host } });
+      expect(r.status, String(host)).toBe(400);
+      expect(r.reached, String(host)).toBe(false);
+    }
+    const ok = await runFake((_ctx, next) => next(), { headers: { host: '[::1]:8080' } });
+    expect(ok.reached).toBe(true);
   });
 
   it('should read headers case-insensitively and keep field lines apart', async () => {

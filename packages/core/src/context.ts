@@ -1,5 +1,6 @@
 import { RequestBody } from './body';
 import { HttpError, PROBLEM_TYPE, problemBody } from './errors';
+import { hostOk, type ParsedTarget, parseTarget } from './target';
 import type { FinishInfo, Host, HostFinish, ResponseBody, ShortCircuit, State } from './types';
 
 const encoder = new TextEncoder();
@@ -16,20 +17,12 @@ function lower(name: string): string {
   return l;
 }
 
-/** The path of a request-target, still percent-encoded: origin-form as is, absolute-form reduced. */
-export function targetPath(target: string): string {
-  let t = target;
-  if (t.charCodeAt(0) !== 47 /* / */) {
-    const scheme = t.indexOf('://');
-    if (scheme > 0) {
-      const slash = t.indexOf('/', scheme + 3);
-      t = slash === -1 ? '/' : t.slice(slash);
-    }
-  }
-  const q = t.indexOf('?');
-  const h = t.indexOf('#');
-  const end = q === -1 ? (h === -1 ? t.length : h) : q;
-  return t.slice(0, end);
+/** The answer to a target `parseTarget` refuses; thrown where a policy first needs the path. */
+export function malformedTarget(): HttpError {
+  return new HttpError(400, {
+    detail: 'The request-target or Host is not one every reader parses alike',
+    policy: 'target',
+  });
 }
 
 /** `::ffff:192.0.2.1` → `192.0.2.1`; everything else as given. */
@@ -47,7 +40,8 @@ function normalisePeer(address: string): string {
 /** The request as every middleware sees it, whatever the host. */
 export class BouncerRequest {
   readonly #host: Host;
-  #path: string | undefined;
+  /** `undefined` when the target or the Host field is refused (see `parseTarget`, `hostOk`). */
+  readonly #target: ParsedTarget | undefined;
   #query: URLSearchParams | undefined;
   readonly method: string;
   readonly target: string;
@@ -62,23 +56,37 @@ export class BouncerRequest {
     this.#host = host;
     this.method = host.method;
     this.target = host.target;
+    const parsed = parseTarget(host.target);
+    this.#target = parsed !== undefined && hostOk(host.headerValues('host')) ? parsed : undefined;
     this.scheme = host.scheme;
     this.peer = normalisePeer(host.peer);
     this.ip = this.peer;
     this.body = new RequestBody(host);
   }
 
-  /** The path part of the target, still percent-encoded (absolute-form targets reduced to their path). */
+  /**
+   * The path part of the target, still percent-encoded (absolute-form reduced to its path): the
+   * string every host's router routes. Throws a 400 `HttpError` when the target is one the hosts
+   * could read differently, so no policy ever judges a path the application would not route.
+   */
   get path(): string {
-    if (this.#path === undefined) this.#path = targetPath(this.target);
-    return this.#path;
+    if (this.#target === undefined) throw malformedTarget();
+    return this.#target.path;
   }
 
-  /** Query parameters, parsed on first use. */
+  /**
+   * False when the target (or the Host field) was refused: `path` and `query` throw, and the
+   * request is answered 400 instead of reaching the application.
+   */
+  get targetOk(): boolean {
+    return this.#target !== undefined;
+  }
+
+  /** Query parameters, parsed on first use (throws like `path` on a refused target). */
   get query(): URLSearchParams {
     if (this.#query === undefined) {
-      const q = this.target.indexOf('?');
-      this.#query = new URLSearchParams(q === -1 ? '' : this.target.slice(q + 1).split('#', 1)[0]);
+      if (this.#target === undefined) throw malformedTarget();
+      this.#query = new URLSearchParams(this.#target.query);
     }
     return this.#query;
   }

@@ -2,7 +2,7 @@
 
 export { DEFAULT_BODY_LIMIT, decodeBody, parseJsonBody, RequestBody } from './body';
 export { type Chain, compose } from './compose';
-export { BouncerRequest, BouncerResponse, Context, targetPath } from './context';
+export { BouncerRequest, BouncerResponse, Context } from './context';
 export {
   BouncerError,
   ConfigError,
@@ -50,6 +50,7 @@ export { PHASES, type Phases, phased, phasesOf } from './phases';
 export { bouncer, parseDuration } from './policy';
 export type { BouncerExtras, BouncerPolicy, BouncerState, PublicRoute } from './policy/types';
 export { runChain } from './run';
+export { type ParsedTarget, parseTarget } from './target';
 export type * from './types';
 export { parseForwarded, parseXForwardedFor } from './utils/forwarded';
 // Address helpers shared by the policies and the logs.

@@ -1,4 +1,4 @@
-import { Context } from './context';
+import { Context, malformedTarget } from './context';
 import type { Host, Middleware, Next, State } from './types';
 
 /**
@@ -13,9 +13,17 @@ export async function runChain<S extends object = State>(
   downstream: Next,
 ): Promise<Context<S>> {
   const ctx = new Context<S>(host, state);
+  // A refused target never reaches the application, whatever the chain: the gates still run
+  // (a banned address is still 403, the rate limit still counts it), the outer layers stamp
+  // the 400, and a policy that reads the path gets the same 400 thrown at it.
+  const ok = ctx.req.targetOk;
   try {
     await chain(ctx, () => {
       if (ctx.response) return Promise.resolve();
+      if (!ok) {
+        ctx.fail(malformedTarget());
+        return Promise.resolve();
+      }
       ctx.reachedDownstream = true;
       // The host's own errors (a throwing handler) become the answer at the innermost layer,
       // so every middleware still runs its outbound code on it.

@@ -402,16 +402,21 @@ describe('jwtAuth: rejected tokens', () => {
 });
 
 describe('jwtAuth: public routes', () => {
-  const mw = () => hsAuth({ public: [{ method: 'GET', path: '/health' }, { path: '/docs/*' }] });
+  const mw = () =>
+    hsAuth({
+      public: [{ method: 'GET', path: '/health' }, { path: '/docs/*' }, { method: 'GET', path: '/files/*' }],
+    });
 
   it('lets listed routes through without a token', async () => {
     for (const [method, target] of [
       ['GET', '/health'],
       ['POST', '/docs'],
       ['GET', '/docs/a/b?x=1'],
+      ['GET', '/files'],
+      ['GET', '/files/a/b'],
     ]) {
       const r = await runFake(mw(), { method, target });
-      expect(r.reached).toBe(true);
+      expect(r.reached, `${method} ${target}`).toBe(true);
       expect(r.state.auth).toBeUndefined();
     }
   });
@@ -421,14 +426,33 @@ describe('jwtAuth: public routes', () => {
     ['HEAD', '/health'],
     ['GET', '/health/'],
     ['GET', '/documents'],
-    ['GET', '/docs/../admin'],
-    ['GET', '/docs/%2e%2e/admin'],
+    ['GET', '/docsecret'],
+    ['GET', '/docs-internal/x'],
     ['GET', '/docs/..%2fadmin'],
     ['GET', '/docs//admin'],
+    ['POST', '/files/a'],
+    ['DELETE', '/files'],
+    ['HEAD', '/files/a'],
+    ['GET', '/filesystem'],
+  ])(
+    'requires a token for %s %s (a prefix covers itself and what is below it, for its method)',
+    async (method, target) => {
+      const r = await runFake(mw(), { method, target });
+      expect(r.status).toBe(401);
+      expect(r.reached).toBe(false);
+    },
+  );
+
+  it.each([
+    ['GET', '/docs/../admin'],
+    ['GET', '/docs/%2e%2e/admin'],
     ['GET', '/docs/a\\..\\admin'],
-  ])('requires a token for %s %s (no traversal past a public prefix)', async (method, target) => {
+    ['GET', 'http://x?/docs/a'],
+  ])('answers 400 to %s %s: the target is refused before any rule judges it', async (method, target) => {
     const r = await runFake(mw(), { method, target });
-    expect(r.status).toBe(401);
+    expect(r.status).toBe(400);
+    expect(r.reached).toBe(false);
+    expect(r.ctx.rejection?.policy).toBe('target');
   });
 
   it('accepts a predicate', async () => {

@@ -102,7 +102,9 @@ describe('timing', () => {
     expect(line).not.toMatch(/[\n\r\x1b]/);
     const parsed = JSON.parse(line);
     expect(parsed.level).toBe('info');
-    expect(parsed.msg).toBe('request completed');
+    // Refused as a target (400), and logged as received, escaped.
+    expect(parsed.msg).toBe('request rejected');
+    expect(parsed.rejectedBy).toBe('target');
     expect(parsed.path).toContain('\x1b[31m\n127.0.0.1');
   });
 

@@ -64,7 +64,8 @@ function round3(ms: number): number {
 }
 
 function buildRecord(ctx: Context<any>, info: FinishInfo): AccessLogRecord {
-  const path = ctx.req.path;
+  // A refused target (answered 400 by `target`) is logged as received, JSON-escaped.
+  const path = ctx.req.targetOk ? ctx.req.path : ctx.req.target;
   const record: AccessLogRecord = {
     method: isToken(ctx.req.method) ? ctx.req.method : '-',
     path: path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path,

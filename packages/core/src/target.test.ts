@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { hostOk, parseTarget } from './target';
+
+describe('parseTarget', () => {
+  it.each([
+    ['/', '/', ''],
+    ['/a/b', '/a/b', ''],
+    ['/a/b?x=1&y', '/a/b', 'x=1&y'],
+    ['/a?', '/a', ''],
+    ['/a?b?c/../d', '/a', 'b?c/../d'],
+    ["/a;b,c=d:e@f!$&'()*+~_-.", "/a;b,c=d:e@f!$&'()*+~_-.", ''],
+    ['/caf%C3%A9/%2Fx', '/caf%C3%A9/%2Fx', ''],
+    ['/a..b/.c/d.', '/a..b/.c/d.', ''],
+    ['/a/...', '/a/...', ''],
+    ['//a', '//a', ''],
+    ['http://x/a?q', '/a', 'q'],
+    ['https://x:8443/', '/', ''],
+    ['http://[::1]:80/a', '/a', ''],
+    ['http://Example.COM/a', '/a', ''],
+  ])('reads %s as path %s, query %s', (target, path, query) => {
+    expect(parseTarget(target)).toEqual({ path, query });
+  });
+
+  it.each([
+    // absolute-form whose path two readers place differently (RFC 3986 §3.3: the path here is empty)
+    'http://x?/a',
+    'http://x#/a',
+    'http://x;y?/a',
+    'http://x',
+    'http:///a',
+    'http://u@x/a',
+    'http://x\\@y/a',
+    'http://x%2f/a',
+    'HTTP://x/a',
+    'Http://x/a',
+    'ftp://x/a',
+    'http:/a',
+    // not a target at all
+    '',
+    '*',
+    'a/b',
+    '\\a',
+    // characters outside RFC 3986, or a fragment (RFC 9112 §3.2)
+    '/a#b',
+    '/a?b#c',
+    '/a\\b',
+    '/a b',
+    '/a"b',
+    '/a<b>',
+    '/a{b}',
+    '/a|b',
+    '/a^b',
+    '/a`b',
+    '/a[b]',
+    '/\u00e9',
+    '/a?\u00e9',
+    '/a?b c',
+    // broken percent-encoding
+    '/%',
+    '/a%2',
+    '/%zz',
+    '/%2g',
+    // dot segments, spelt any way (RFC 3986 §5.2.4; WHATWG URL resolves %2e too)
+    '/.',
+    '/..',
+    '/./a',
+    '/a/.',
+    '/a/..',
+    '/a/../b',
+    '/a/%2e%2e/b',
+    '/a/%2E%2e/b',
+    '/a/.%2e/b',
+    '/a/%2e./b',
+    '/a/%2e/b',
+    '/a/%2e',
+    '/a/..?q',
+    'http://x/a/../b',
+  ])('refuses %s', (target) => {
+    expect(parseTarget(target)).toBeUndefined();
+  });
+
+  it('returns the origin-form target itself when it has no query (no copy on the fast path)', () => {
+    const target = `/${'a'.repeat(40)}`;
+    expect(parseTarget(target)?.path).toBe(target);
+  });
+});
+
+describe('hostOk', () => {
+  it.each([[[]], [['a']], [['example.com:8080']], [['[::1]']], [['[2001:db8::1]:443']], [['a-b.c_d~']]])(
+    'accepts %j',
+    (lines) => {
+      expect(hostOk(lines)).toBe(true);
+    },
+  );
+  it.each([
+    [['a', 'a']],
+    [['']],
+    [['x?']],
+    [['x#']],
+    [['x/y']],
+    [['a@b']],
+    [['a%41']],
+    [['a b']],
+    [['a:b']],
+    [['a:123456']],
+    [['[::1']],
+  ])('refuses %j', (lines) => {
+    expect(hostOk(lines)).toBe(false);
+  });
+});
