@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host, HostFinish } from '@bouncer/core';
 import { HttpError } from '@bouncer/core';
-import { fieldLines, trackFinish } from '@bouncer/node-http';
+import { fieldLines, headersCut, lendBody, trackFinish } from '@bouncer/node-http';
 import type { Context } from 'hono';
 
 /** What @hono/node-server puts on `c.env`; absent on other runtimes. */
@@ -59,6 +59,11 @@ export class HonoHost implements Host {
     this.#report = report;
   }
 
+  /** Node's silent field-line cap (see `headersCut`); other runtimes report no such cut. */
+  get headersCut(): boolean {
+    return this.#in !== undefined && headersCut(this.#in);
+  }
+
   /** True on @hono/node-server, where the Node response carries the chain's headers. */
   get onNode(): boolean {
     return this.#out !== undefined;
@@ -80,6 +85,12 @@ export class HonoHost implements Host {
 
   async readBody(limit: number): Promise<Uint8Array> {
     const raw = this.c.req.raw;
+    if (raw.method === 'GET' || raw.method === 'HEAD') {
+      // A Request cannot carry a body on GET/HEAD (`new Request(raw, { body })` throws), so the
+      // application never sees one; on Node the bytes are still there on the IncomingMessage:
+      // read and count them like the other stacks do, and lend them back to it.
+      return this.#in ? lendBody(this.#in, limit) : new Uint8Array(0);
+    }
     const body = await readLimited(raw.body, limit);
     // Replay: Hono's body cache serves c.req.json()/text()/arrayBuffer()/parseBody(); a fresh
     // Request serves anyone who reads c.req.raw directly.

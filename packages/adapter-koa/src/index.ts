@@ -71,6 +71,7 @@ export { auditRoutes } from './audit';
 async function enterKoa(koa: KoaContext, next: Next): Promise<void> {
   try {
     await next();
+    serialiseJsonBody(koa);
   } catch (error) {
     const e = error as {
       status?: unknown;
@@ -79,6 +80,11 @@ async function enterKoa(koa: KoaContext, next: Next): Promise<void> {
       message?: unknown;
       headers?: unknown;
     };
+    // A body whose Content-Encoding does not decode (zlib's `Z_DATA_ERROR`…, thrown by the body
+    // parser's inflate step) is the client's fault: 400, as Express's body-parser answers it.
+    if (typeof (e as { code?: unknown })?.code === 'string' && /^Z_/.test((e as { code: string }).code)) {
+      throw new HttpError(400, { detail: 'The request body could not be decoded', cause: error });
+    }
     const status =
       typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
     if (!Number.isInteger(status) || status < 400 || status > 599 || status === 500) throw error;
@@ -95,4 +101,22 @@ async function enterKoa(koa: KoaContext, next: Next): Promise<void> {
       cause: error,
     });
   }
+}
+
+const EMPTY_STATUS = new Set([204, 205, 304]);
+
+/**
+ * Serialises a JSON body now, while the chain still wraps the application. Koa would do it in
+ * its own `respond()`, after every middleware has returned: a body `JSON.stringify` cannot
+ * serialise (a cycle, a BigInt) would then fail outside the chain, as a bare 500 without any of
+ * the chain's headers. Here the error becomes the chain's 500 like any thrown error. The string
+ * keeps the Content-Type Koa set for the object; Koa computes the same length from it.
+ */
+function serialiseJsonBody(koa: KoaContext): void {
+  const body: unknown = koa.body;
+  if (body === null || typeof body !== 'object' || koa.respond === false) return;
+  if (EMPTY_STATUS.has(koa.status) || Buffer.isBuffer(body)) return;
+  if (typeof (body as { pipe?: unknown }).pipe === 'function') return;
+  if (body instanceof Blob || body instanceof ReadableStream || body instanceof Response) return;
+  koa.body = JSON.stringify(body);
 }

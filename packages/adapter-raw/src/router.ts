@@ -77,6 +77,9 @@ export class Router<S extends object = Record<string, unknown>> {
   delete(path: string, handler: RouteHandler<S>): this {
     return this.#add('DELETE', path, handler);
   }
+  options(path: string, handler: RouteHandler<S>): this {
+    return this.#add('OPTIONS', path, handler);
+  }
   /** Every method on `path`. */
   all(path: string, handler: RouteHandler<S>): this {
     return this.#add('*', path, handler);

@@ -13,6 +13,8 @@ export interface AppProbe {
  *
  * - `GET /hello` → 200 `{"hello":"world"}`, and sets `X-Remove-Me: 1` (a header the chain removes)
  * - `GET /stream` → 200, body `abc` written as three chunks, no Content-Length
+ * - `OPTIONS /hello` → 200 `{"options":true}` with `Allow` (a plain OPTIONS the application answers)
+ * - `GET /cyclic` → the handler answers a JSON body that cannot be serialised (a cycle)
  * - `GET /boom` → the handler throws
  * - `GET /state` → 200 `{"user": state.user, "trace": state.trace}` read the framework's way
  * - `POST /echo` → the JSON body parsed by the framework's own parser, echoed as `{"received": …}`

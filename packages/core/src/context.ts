@@ -25,6 +25,14 @@ export function malformedTarget(): HttpError {
   });
 }
 
+/** The answer to a request whose header section the host cut short (`Host.headersCut`). */
+export function cutHeaders(): HttpError {
+  return new HttpError(431, {
+    detail: 'Too many header field lines: the server kept only part of them',
+    policy: 'headers',
+  });
+}
+
 /** `::ffff:192.0.2.1` → `192.0.2.1`; everything else as given. */
 function normalisePeer(address: string): string {
   if (
@@ -175,6 +183,12 @@ export class Context<S extends object = State> {
   rejection: { policy: string; reason: string } | undefined;
   /** An unexpected error turned into a 500 on the way. */
   error: unknown;
+  /**
+   * Set when the request cannot be judged faithfully (a target the hosts would read differently,
+   * a header section the host cut short): the chain still runs, but the application is never
+   * entered and this becomes the answer.
+   */
+  readonly refusal: HttpError | undefined;
   /** True once the downstream application has been entered. */
   reachedDownstream = false;
   readonly #host: Host;
@@ -186,6 +200,7 @@ export class Context<S extends object = State> {
     this.startTime = performance.now();
     this.req = new BouncerRequest(host);
     this.res = new BouncerResponse(this, host);
+    this.refusal = host.headersCut ? cutHeaders() : this.req.targetOk ? undefined : malformedTarget();
   }
 
   /** The adapter's view of the host, for middleware that need it (rarely). */
@@ -200,6 +215,11 @@ export class Context<S extends object = State> {
    * possible because adapters hold the downstream's head until the chain has finished.
    */
   respond(status: number, body: ResponseBody = null, headers?: Record<string, string>): void {
+    // A refused request gets no success from anyone (a CORS preflight grant, say): the refusal.
+    if (status < 400 && this.refusal !== undefined) {
+      this.fail(this.refusal);
+      return;
+    }
     if (headers) for (const name in headers) this.#host.setHeader(name, headers[name]);
     if (status === 204 || status === 304) {
       // RFC 9110 §8.6: no Content-Length (and no content) on 204; Koa and Node strip them anyway.

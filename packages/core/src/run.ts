@@ -1,4 +1,4 @@
-import { Context, malformedTarget } from './context';
+import { Context } from './context';
 import type { Host, Middleware, Next, State } from './types';
 
 /**
@@ -13,15 +13,15 @@ export async function runChain<S extends object = State>(
   downstream: Next,
 ): Promise<Context<S>> {
   const ctx = new Context<S>(host, state);
-  // A refused target never reaches the application, whatever the chain: the gates still run
-  // (a banned address is still 403, the rate limit still counts it), the outer layers stamp
-  // the 400, and a policy that reads the path gets the same 400 thrown at it.
-  const ok = ctx.req.targetOk;
+  // A refused request (see `ctx.refusal`) never reaches the application, whatever the chain:
+  // the gates still run (a banned address is still 403, the rate limit still counts it), the
+  // outer layers stamp the refusal, and a policy that reads a refused path gets a 400 thrown.
+  const refusal = ctx.refusal;
   try {
     await chain(ctx, () => {
       if (ctx.response) return Promise.resolve();
-      if (!ok) {
-        ctx.fail(malformedTarget());
+      if (refusal) {
+        ctx.fail(refusal);
         return Promise.resolve();
       }
       ctx.reachedDownstream = true;

@@ -19,6 +19,12 @@ export interface Host {
   readonly scheme: 'http' | 'https';
   /** Socket peer address as the runtime reports it (the core normalises IPv4-mapped IPv6). */
   readonly peer: string;
+  /**
+   * True when the host dropped field lines of this request's header section (Node keeps only the
+   * first `maxHeadersCount` lines and silently ignores the rest): the chain answers 431, since a
+   * line a proxy appended last (`X-Forwarded-For`) may be among those dropped.
+   */
+  readonly headersCut?: boolean;
   /** A request header, `name` lower-case; several field lines joined with `, `. */
   header(name: string): string | undefined;
   /** A request header's field lines one by one (`name` lower-case); empty when absent. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
+import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
 
 /**
@@ -51,6 +52,10 @@ export class NodeHost implements Host {
 
   get peer(): string {
     return this.req.socket.remoteAddress ?? '';
+  }
+
+  get headersCut(): boolean {
+    return headersCut(this.req);
   }
 
   header(name: string): string | undefined {

@@ -21,3 +21,10 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export function listen(server: Server): Promise<RunningApp> {
   return listenLoopback(server);
 }
+
+/** A value `JSON.stringify` cannot serialise (a cycle): the framework fails while writing it. */
+export function cyclic(): Record<string, unknown> {
+  const value: Record<string, unknown> = { ok: true };
+  value.self = value;
+  return value;
+}

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { bouncer } from '@bouncer/express';
 import express from 'express';
 import type { AppFactory } from '../types';
-import { digest, hit, listen, pushTrace, sleep } from './_shared';
+import { cyclic, digest, hit, listen, pushTrace, sleep } from './_shared';
 
 export const expressApp: AppFactory = {
   name: 'express',
@@ -24,6 +24,15 @@ export const expressApp: AppFactory = {
         await sleep(5);
       }
       res.end();
+    });
+    app.options('/hello', (_req, res) => {
+      hit(probe, 'OPTIONS /hello');
+      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      res.json({ options: true });
+    });
+    app.get('/cyclic', (_req, res) => {
+      hit(probe, 'GET /cyclic');
+      res.json(cyclic());
     });
     app.get('/boom', () => {
       hit(probe, 'GET /boom');

@@ -5,7 +5,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import type { AppFactory } from '../types';
-import { digest, hit, listen, pushTrace, sleep } from './_shared';
+import { cyclic, digest, hit, listen, pushTrace, sleep } from './_shared';
 
 export const honoApp: AppFactory = {
   name: 'hono',
@@ -26,6 +26,15 @@ export const honoApp: AppFactory = {
           await sleep(5);
         }
       });
+    });
+    app.options('/hello', (c) => {
+      hit(probe, 'OPTIONS /hello');
+      c.header('Allow', 'GET, HEAD, OPTIONS');
+      return c.json({ options: true });
+    });
+    app.get('/cyclic', (c) => {
+      hit(probe, 'GET /cyclic');
+      return c.json(cyclic());
     });
     app.get('/boom', () => {
       hit(probe, 'GET /boom');

@@ -4,7 +4,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppFactory } from '../types';
-import { digest, hit, listen, pushTrace, sleep } from './_shared';
+import { cyclic, digest, hit, listen, pushTrace, sleep } from './_shared';
 
 export const koaApp: AppFactory = {
   name: 'koa',
@@ -32,6 +32,16 @@ export const koaApp: AppFactory = {
         }
         stream.end();
       })();
+    });
+    router.options('/hello', (ctx) => {
+      hit(probe, 'OPTIONS /hello');
+      ctx.set('Allow', 'GET, HEAD, OPTIONS');
+      ctx.body = { options: true };
+    });
+    router.get('/cyclic', (ctx) => {
+      hit(probe, 'GET /cyclic');
+      // Koa serialises the body after the middleware stack has unwound (its respond()).
+      ctx.body = cyclic();
     });
     router.get('/boom', () => {
       hit(probe, 'GET /boom');

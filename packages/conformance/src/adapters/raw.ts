@@ -1,5 +1,5 @@
 import type { AppFactory } from '../types';
-import { digest, hit, pushTrace, sleep } from './_shared';
+import { cyclic, digest, hit, pushTrace, sleep } from './_shared';
 
 export const rawApp: AppFactory = {
   name: 'raw',
@@ -20,6 +20,15 @@ export const rawApp: AppFactory = {
         await sleep(5);
       }
       res.end();
+    });
+    router.options('/hello', (_req, res) => {
+      hit(probe, 'OPTIONS /hello');
+      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      res.json({ options: true });
+    });
+    router.get('/cyclic', (_req, res) => {
+      hit(probe, 'GET /cyclic');
+      res.json(cyclic());
     });
     router.get('/boom', () => {
       hit(probe, 'GET /boom');

@@ -2,7 +2,7 @@ import { type Chain, compose } from '../compose';
 import { ConfigError } from '../errors';
 import { bodyLimit } from '../middleware/body-limit';
 import { clientIp } from '../middleware/client-ip';
-import { cors } from '../middleware/cors';
+import { corsLayers } from '../middleware/cors';
 import { ipFilter } from '../middleware/ip-filter';
 import { jwtAuth } from '../middleware/jwt-auth';
 import { rateLimit } from '../middleware/rate-limit';
@@ -72,9 +72,15 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   if (sh) chain.push(securityHeaders(sh === true ? {} : sh));
 
   const co = section(policy.cors, false);
+  let preflight: Middleware<any> | undefined;
   if (co) {
     const options = co === true ? {} : co;
-    chain.push(cors({ ...options, ...(extras.corsOrigin ? { origin: extras.corsOrigin } : {}) }));
+    const [headers, answer] = corsLayers({
+      ...options,
+      ...(extras.corsOrigin ? { origin: extras.corsOrigin } : {}),
+    });
+    chain.push(headers);
+    preflight = answer;
   }
 
   const ipf = section(policy.ipFilter, false);
@@ -99,6 +105,9 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
     });
   }
   if (limiter && !bySubject) chain.push(limiter);
+  // Preflights are answered only once the IP filter and the rate limit have let them through,
+  // and before authentication (a browser never sends credentials on a preflight).
+  if (preflight) chain.push(preflight);
 
   const jw = section(policy.jwt, false);
   if (jw) {

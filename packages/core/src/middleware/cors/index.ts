@@ -1,3 +1,4 @@
+import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
@@ -98,6 +99,53 @@ function flag(option: string, value: unknown): boolean {
  * compose([cors({ origin: ['https://app.example'], credentials: true, allowHeaders: ['authorization', 'content-type'] })]);
  */
 export function cors(options: CorsOptions = {}): Middleware {
+  const { answer, preflight } = compileCors(options);
+  return phased('cors', {
+    before(ctx) {
+      const origin = ctx.req.header('origin');
+      if (origin !== undefined && isPreflight(ctx)) return preflight.answer(ctx, origin);
+      return answer.stamp(ctx, origin);
+    },
+    after(ctx) {
+      answer.restamp(ctx);
+    },
+  });
+}
+
+/** A CORS-preflight request (Fetch standard): `OPTIONS` with `Access-Control-Request-Method`. */
+function isPreflight(ctx: Context<any>): boolean {
+  return ctx.req.method === 'OPTIONS' && ctx.req.header('access-control-request-method') !== undefined;
+}
+
+/**
+ * CORS split in two for the policy's chain: the headers of actual requests, set before the gates
+ * (so their rejections carry them), and the preflight answer, given only after the IP filter and
+ * the rate limit have let the request through — a denied or over-quota client gets no grant, and
+ * every preflight counts against its client's quota.
+ */
+export function corsLayers(options: CorsOptions = {}): [headers: Middleware, preflight: Middleware] {
+  const { answer, preflight } = compileCors(options);
+  return [
+    phased('cors', {
+      before(ctx) {
+        const origin = ctx.req.header('origin');
+        if (origin !== undefined && isPreflight(ctx)) return;
+        return answer.stamp(ctx, origin);
+      },
+      after(ctx) {
+        answer.restamp(ctx);
+      },
+    }),
+    phased('corsPreflight', {
+      before(ctx) {
+        const origin = ctx.req.header('origin');
+        if (origin !== undefined && isPreflight(ctx)) return preflight.answer(ctx, origin);
+      },
+    }),
+  ];
+}
+
+function compileCors(options: CorsOptions): { answer: CorsAnswer; preflight: PreflightAnswer } {
   assertKnownKeys('cors', options, KNOWN);
   const credentials = flag('credentials', options.credentials);
   const allowNull = flag('allowNullOrigin', options.allowNullOrigin);
@@ -138,22 +186,5 @@ export function cors(options: CorsOptions = {}): Middleware {
     credentials,
     expose === '' ? undefined : expose,
   );
-  const preflight = new PreflightAnswer(answer, methods, allowHeaders, maxAge);
-
-  return phased('cors', {
-    before(ctx) {
-      const origin = ctx.req.header('origin');
-      if (
-        origin !== undefined &&
-        ctx.req.method === 'OPTIONS' &&
-        ctx.req.header('access-control-request-method') !== undefined
-      ) {
-        return preflight.answer(ctx, origin);
-      }
-      return answer.stamp(ctx, origin);
-    },
-    after(ctx) {
-      answer.restamp(ctx);
-    },
-  });
+  return { answer, preflight: new PreflightAnswer(answer, methods, allowHeaders, maxAge) };
 }
