@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import type { HttpResult, RequestInit2 } from './types';
 
 /** A plain node:http request with a hard deadline, so a broken adapter fails a case instead of hanging it. */
@@ -63,4 +64,66 @@ export function request(
     if (init.body !== undefined) req.write(init.body);
     req.end();
   });
+}
+
+export interface RawResult {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** True when the server closed the connection. */
+  closed: boolean;
+}
+
+/**
+ * Writes `parts` as they are on one socket (each after `gap` ms) and reads one answer: for bytes
+ * no HTTP client would send. Resolves when an answer's head and declared body are in, the
+ * server closes, or `deadline` ms pass (status 0 if nothing came).
+ */
+export function rawRequest(
+  base: string,
+  parts: readonly (string | Buffer)[],
+  options: { gap?: number; deadline?: number } = {},
+): Promise<RawResult> {
+  const url = new URL(base);
+  return new Promise<RawResult>((resolve) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let data = Buffer.alloc(0);
+    let settled = false;
+    const finish = (closed: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ ...parseAnswer(data), closed });
+    };
+    const timer = setTimeout(() => finish(false), options.deadline ?? 5000);
+    socket.on('data', (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      const parsed = parseAnswer(data);
+      const length = Number(parsed.headers['content-length'] ?? Number.NaN);
+      if (parsed.status > 0 && Number.isFinite(length) && parsed.body.length >= length) finish(false);
+    });
+    socket.on('error', () => finish(true));
+    socket.on('close', () => finish(true));
+    (async () => {
+      for (const part of parts) {
+        if (settled || socket.destroyed) return;
+        socket.write(part);
+        if (options.gap) await new Promise((r) => setTimeout(r, options.gap));
+      }
+    })();
+  });
+}
+
+function parseAnswer(data: Buffer): Omit<RawResult, 'closed'> {
+  const split = data.indexOf('\r\n\r\n');
+  if (split === -1) return { status: 0, headers: {}, body: Buffer.alloc(0) };
+  const lines = data.subarray(0, split).toString('latin1').split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0])?.[1] ?? 0);
+  return { status, headers, body: data.subarray(split + 4) };
 }

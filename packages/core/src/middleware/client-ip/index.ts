@@ -1,4 +1,4 @@
-import type { Context } from '../../context';
+import { type Context, cutHeaders } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
@@ -96,6 +96,9 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
 
   return phased('clientIp', {
     before(ctx: Context) {
+      // The host dropped field lines: the forwarding line a proxy appended last may be among
+      // them, and the walk would stop at the proxy itself (its address, its rate-limit bucket).
+      if (ctx.host.headersCut) throw cutHeaders();
       const peer = ctx.req.peer;
       const first = lookupIp(peer);
       if (first === undefined) {
