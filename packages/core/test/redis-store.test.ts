@@ -9,6 +9,7 @@ import { runFake } from '../src/_testing';
 import { BouncerError, ConfigError } from '../src/errors';
 import { rateLimit } from '../src/middleware/rate-limit';
 import { gcraStep } from '../src/middleware/rate-limit/gcra';
+import { GCRA_SCRIPT } from '../src/middleware/rate-limit/redis-script';
 import {
   type RedisClientLike,
   RedisStore,
@@ -276,6 +277,27 @@ describe('RedisStore against Redis', () => {
   const store = (prefix = freshPrefix(), client: RedisClientLike = admin) =>
     new RedisStore({ client, prefix, timeoutMs: 5_000 });
 
+  it('admits a request up to 1 µs before its slot with remaining 0, never -1 (script on a fixed clock)', async () => {
+    // The script itself, with Redis's TIME replaced by a fixed clock (ARGV[4], ARGV[5]) so the
+    // stored backlog can be put a fraction of a microsecond-slack before the slot.
+    const fixed = GCRA_SCRIPT.replace("redis.call('TIME')", '{ ARGV[4], ARGV[5] }');
+    expect(fixed).not.toBe(GCRA_SCRIPT);
+    const key = `${freshPrefix()}edge`;
+    for (const early of ['0.0000001', '0.0005', '0.001']) {
+      // limit 1 per 1000 ms: a backlog of `early` ms means the slot opens `early` ms from now.
+      await admin.set(key, `5000000:${early}`);
+      const reply = (await admin.eval(fixed, 1, key, '1000', '1', '1', '5', '0')) as unknown[];
+      expect(reply.slice(0, 2), `early by ${early} ms`).toEqual([1, 0]);
+    }
+    await admin.set(key, '5000000:0.0011');
+    const denied = (await admin.eval(fixed, 1, key, '1000', '1', '1', '5', '0')) as unknown[];
+    expect(denied[0]).toBe(0);
+    // Through the store and the middleware: an on-time request is never a store failure.
+    const s = store();
+    const d = await s.consume('client', { limit: 1, windowMs: 1000 }, 1);
+    expect(d.remaining).toBe(0);
+  });
+
   it('admits exactly `limit` requests at once and tells the next one when to retry', async () => {
     const s = store();
     const decisions = [];
@@ -450,7 +472,7 @@ describe('RedisStore against Redis', () => {
     const clients = Array.from({ length: 5 }, () => new Redis({ host: '127.0.0.1', port: 6379 }));
     try {
       const stores = clients.map((c) => store(prefix, c));
-      const r = { limit: 100, windowMs: 60_000 };
+      const r = { limit: 100, windowMs: 3_600_000 }; // a slot every 36 s: the burst never outlasts one
       const decisions = await Promise.all(
         stores.flatMap((s) => Array.from({ length: 200 }, () => s.consume('hot', r, 1))),
       );

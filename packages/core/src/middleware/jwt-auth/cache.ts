@@ -2,7 +2,7 @@ import type { JWTPayload } from 'jose';
 
 interface Entry {
   payload: JWTPayload;
-  /** `Date.now()` after which the entry is dropped (token exp, or the cache's max age). */
+  /** `Date.now()` from which the entry is dropped (token exp, `iat` + maxTokenAge, or the cache's max age). */
   until: number;
   /** The cache's insertion count when this entry was last put at the back of the order. */
   seq: number;
@@ -21,11 +21,14 @@ export class VerifiedTokens {
   readonly #map = new Map<string, Entry>();
   readonly #size: number;
   readonly #maxAge: number;
+  /** `maxTokenAge` in seconds: a cached token leaves when its `iat` grows older than this. */
+  readonly #maxTokenAge: number | undefined;
   #inserted = 0;
 
-  constructor(size: number, maxAgeMs: number) {
+  constructor(size: number, maxAgeMs: number, maxTokenAge?: number) {
     this.#size = size;
     this.#maxAge = maxAgeMs;
+    this.#maxTokenAge = maxTokenAge;
   }
 
   /** The cached claims while `exp`/`nbf` still hold at `now` (with `tolerance` seconds), else undefined. */
@@ -55,6 +58,11 @@ export class VerifiedTokens {
     if (this.#size === 0) return;
     let until = now + this.#maxAge;
     if (payload.exp !== undefined) until = Math.min(until, (payload.exp + tolerance) * 1000);
+    // The verifier refused a token older than `maxTokenAge`; a cached one must age out the same.
+    if (this.#maxTokenAge !== undefined) {
+      if (typeof payload.iat !== 'number') return;
+      until = Math.min(until, (payload.iat + this.#maxTokenAge + tolerance) * 1000);
+    }
     if (until <= now) return;
     this.#map.delete(token);
     if (this.#map.size >= this.#size) this.#map.delete(this.#map.keys().next().value!);

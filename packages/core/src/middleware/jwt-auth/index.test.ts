@@ -488,6 +488,30 @@ describe('jwtAuth: verified-token cache', () => {
     expect(r.ctx.rejection?.reason).toBe('token expired');
   });
 
+  it('lets a cached token age out at maxTokenAge, as the verifier would', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
+    const mw = hsAuth({ maxTokenAge: 60 });
+    const token = await hs({ iat: now() });
+    expect((await runFake(mw, bearer(token))).status).toBe(200);
+    vi.setSystemTime(new Date('2026-01-01T00:00:59Z'));
+    expect((await runFake(mw, bearer(token))).status).toBe(200);
+    vi.setSystemTime(new Date('2026-01-01T00:01:01Z'));
+    const r = await runFake(mw, bearer(token));
+    expect(r.status).toBe(401);
+    // A fresh middleware (empty cache) refuses it as well: the cache adds nothing.
+    expect((await runFake(hsAuth({ maxTokenAge: 60 }), bearer(token))).status).toBe(401);
+  });
+
+  it('keeps clockTolerance on maxTokenAge in the cache too', () => {
+    const cache = new VerifiedTokens(10, 1e9, 60);
+    cache.set('t', { iat: 100, exp: 1e10 }, 100_000, 5);
+    expect(cache.get('t', 164_999, 5)).toBeDefined();
+    expect(cache.get('t', 165_000, 5)).toBeUndefined();
+    cache.set('no-iat', { exp: 1e10 }, 100_000, 0);
+    expect(cache.get('no-iat', 100_001, 0)).toBeUndefined();
+  });
+
   it('never keeps an entry beyond its max age', () => {
     const cache = new VerifiedTokens(10, 1000);
     cache.set('t', { exp: 1e10 }, 0, 0);

@@ -142,7 +142,9 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
       throw new ConfigError('jwtAuth', 'typ', `must be a string, got ${show(options.typ)}`);
     verify.typ = options.typ;
   }
-  if (options.maxTokenAge !== undefined) verify.maxTokenAge = seconds('maxTokenAge', options.maxTokenAge, 0);
+  const maxTokenAge =
+    options.maxTokenAge === undefined ? undefined : seconds('maxTokenAge', options.maxTokenAge, 0);
+  if (maxTokenAge !== undefined) verify.maxTokenAge = maxTokenAge;
   const verifier = buildVerifier(options, algorithms, verify);
 
   const realm = options.realm ?? 'api';
@@ -165,6 +167,7 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
   const cache = new VerifiedTokens(
     seconds('cacheSize', options.cacheSize, 1000, true),
     seconds('cacheMaxAge', options.cacheMaxAge, 300) * 1000,
+    maxTokenAge,
   );
   const recent = new RecentBearers();
   const cookie = options.cookie;

@@ -34,8 +34,9 @@ export function gcraStep(
   return {
     allowed: true,
     limit: rule.limit,
-    // The epsilon absorbs float error in `windowMs / limit` (e.g. 60000 / 7 * 7 ≠ 60000).
-    remaining: Math.floor((rule.windowMs - (newTat - now)) / interval + 1e-9),
+    // The epsilon absorbs float error in `windowMs / limit` (e.g. 60000 / 7 * 7 ≠ 60000). A request
+    // admitted within the slack, up to 1 µs before its slot, would otherwise count -1 remaining.
+    remaining: Math.max(0, Math.floor((rule.windowMs - (newTat - now)) / interval + 1e-9)),
     resetMs: newTat - now,
     retryAfterMs: 0,
   };

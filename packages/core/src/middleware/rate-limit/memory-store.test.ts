@@ -31,6 +31,15 @@ describe('gcraStep', () => {
     });
   });
 
+  it('admits a request up to 1 µs before its slot with remaining 0, never -1', () => {
+    const r = { limit: 1, windowMs: 1000 };
+    for (const early of [1e-7, 5e-4, 1e-3]) {
+      const d = gcraStep(early, 0, r, 1);
+      expect(d, `early by ${early} ms`).toMatchObject({ allowed: true, remaining: 0, retryAfterMs: 0 });
+    }
+    expect(gcraStep(1.1e-3, 0, r, 1).allowed).toBe(false);
+  });
+
   it('keeps remaining exact when windowMs / limit is not a whole number', () => {
     const r = { limit: 7, windowMs: 60_000 };
     let tat: number | undefined;

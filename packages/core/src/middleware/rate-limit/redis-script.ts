@@ -41,6 +41,7 @@ if retry_after > 0.001 then
 end
 local ttl = math.max(math.ceil(new_backlog), 1)
 redis.call('SET', KEYS[1], string.format('%.0f:%.17g', now_us, new_backlog), 'PX', ttl)
-local remaining = math.floor((window - new_backlog) / interval + 1e-9)
+-- Clamped: a request admitted within the slack would otherwise count -1 remaining.
+local remaining = math.max(math.floor((window - new_backlog) / interval + 1e-9), 0)
 return { 1, remaining, string.format('%.17g', new_backlog), '0' }
 `;
