@@ -73,6 +73,10 @@ export const HOSTILE: readonly Row[] = [
   { target: '/docs/..;/admin' },
   { target: '/docs/x?/../../admin' },
   { target: '/docsecret' },
+  { target: '/docs' },
+  { method: 'POST', target: '/docs/a' },
+  { method: 'HEAD', target: '/docs/a' },
+  { method: 'DELETE', target: '/health' },
   { target: '*' },
   { method: 'OPTIONS', target: '*' },
   {
@@ -116,7 +120,9 @@ function sameResource(stack: Stack, judged: string, routed: string): boolean {
   }
 }
 
-const PUBLIC = (path: string) => path === '/health' || path === '/docs' || path.startsWith('/docs/');
+/** The chain's public rules, method included: `GET /health` and `GET /docs/*`. */
+const PUBLIC = (method: string, path: string) =>
+  method === 'GET' && (path === '/health' || path === '/docs' || path.startsWith('/docs/'));
 
 function head(row: Row, bearer?: string): string {
   const lines = [`${row.method ?? 'GET'} ${row.target} HTTP/1.1`, `Host: ${row.host ?? '127.0.0.1'}`];
@@ -168,7 +174,7 @@ describe('hostile request-targets: the bouncer judges the path the router routes
           expect(c.status, where).toBeLessThan(300);
           expect(c.judged, where).toBeDefined();
           expect(sameResource(stack, c.judged!, c.routed), where).toBe(true);
-          if (who === 'anonymous') expect(PUBLIC(c.judged!), where).toBe(true);
+          if (who === 'anonymous') expect(PUBLIC(row.method ?? 'GET', c.judged!), where).toBe(true);
         }
       }
       // Every stack gives the same class of status: the refusal of a hostile target is not

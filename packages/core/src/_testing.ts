@@ -12,6 +12,8 @@ export interface FakeRequest {
   /** Header name → value; an array gives several field lines. */
   headers?: Record<string, string | string[]>;
   body?: string | Uint8Array;
+  /** As if the host dropped header lines (`Host.headersCut`). */
+  headersCut?: boolean;
 }
 
 export interface FakeResult {
@@ -40,6 +42,7 @@ export class FakeHost implements Host {
   target: string;
   scheme: 'http' | 'https';
   peer: string;
+  headersCut: boolean;
   reqHeaders = new Map<string, string[]>();
   resHeaders = new Map<string, { name: string; value: string | readonly string[] }>();
   statusCode = 0;
@@ -53,6 +56,7 @@ export class FakeHost implements Host {
     this.target = req.target ?? '/';
     this.scheme = req.scheme ?? 'http';
     this.peer = req.peer ?? '127.0.0.1';
+    this.headersCut = req.headersCut ?? false;
     for (const [k, v] of Object.entries(req.headers ?? {}))
       this.reqHeaders.set(k.toLowerCase(), Array.isArray(v) ? v : [v]);
     this.body =

@@ -413,7 +413,13 @@ export const policyCases: ConformanceCase[] = [
         headers: { ...from('198.51.100.60'), 'x-request-id': 'req-42.abc' },
       });
       equal(a.headers['x-request-id'], 'req-42.abc', 'reused');
-      for (const hostile of ['<script>alert(1)</script>', 'a'.repeat(300), 'id with spaces', 'é']) {
+      // maxLength (128 by default) at its boundary: 128 characters kept, 129 replaced.
+      const longest = 'r'.repeat(128);
+      const kept = await t.request('GET', '/hello', {
+        headers: { ...from('198.51.100.60'), 'x-request-id': longest },
+      });
+      equal(kept.headers['x-request-id'], longest, 'an id of exactly maxLength');
+      for (const hostile of ['<script>alert(1)</script>', 'r'.repeat(129), 'id with spaces', 'é']) {
         const r = await t.request('GET', '/hello', {
           headers: { ...from('198.51.100.60'), 'x-request-id': hostile },
         });

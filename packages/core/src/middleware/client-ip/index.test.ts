@@ -122,6 +122,31 @@ describe('clientIp', () => {
     );
   });
 
+  it('reads every field line once the memo is warm: a line a proxy appended is never ignored', async () => {
+    // One middleware for every request, as in a server: the first request warms the memo for
+    // the client's own line, the second arrives with the proxy's line appended after it.
+    const mw = clientIp({ trustProxy: 'loopback' });
+    const ip = async (lines: string[]) => {
+      const r = await runFake(mw, { peer: '127.0.0.1', headers: { 'x-forwarded-for': lines } });
+      return r.ctx.req.ip;
+    };
+    expect(await ip(['198.51.100.7'])).toBe('198.51.100.7');
+    expect(await ip(['198.51.100.7'])).toBe('198.51.100.7');
+    expect(await ip(['198.51.100.7', '203.0.113.9'])).toBe('203.0.113.9');
+    expect(await ip(['198.51.100.7, 127.0.0.1', '203.0.113.9'])).toBe('203.0.113.9');
+  });
+
+  it('answers 431 when the host dropped header lines (Node past maxHeadersCount)', async () => {
+    const r = await runFake(compose([clientIp({ trustProxy: 'loopback' })]), {
+      peer: '127.0.0.1',
+      headers: { 'x-forwarded-for': '198.51.100.7' },
+      headersCut: true,
+    });
+    expect(r.status).toBe(431);
+    expect(r.reached).toBe(false);
+    expect(r.ctx.rejection?.policy).toBe('headers');
+  });
+
   it('reads only Forwarded when configured so, and only X-Forwarded-For otherwise', async () => {
     const headers = {
       forwarded: 'for="[2001:db8::1]:4711";proto=https, for=192.0.2.1',

@@ -46,6 +46,26 @@ describe('requestId', () => {
     expect(twice.headers['x-request-id']).toMatch(UUID);
   });
 
+  it('accepts an id of exactly maxLength characters and replaces one a character longer', async () => {
+    for (const maxLength of [1, 3, 128, 1024]) {
+      const mw = requestId({ maxLength });
+      const fits = 'a'.repeat(maxLength);
+      const over = 'a'.repeat(maxLength + 1);
+      expect((await runFake(mw, { headers: { 'x-request-id': fits } })).headers['x-request-id']).toBe(fits);
+      expect((await runFake(mw, { headers: { 'x-request-id': over } })).headers['x-request-id']).toMatch(
+        UUID,
+      );
+    }
+    // The default is 128.
+    const id128 = 'b'.repeat(128);
+    expect((await runFake(requestId(), { headers: { 'x-request-id': id128 } })).headers['x-request-id']).toBe(
+      id128,
+    );
+    expect(
+      (await runFake(requestId(), { headers: { 'x-request-id': `${id128}b` } })).headers['x-request-id'],
+    ).toMatch(UUID);
+  });
+
   it('honours maxLength, header, generate and reuseIncoming', async () => {
     expect(
       (await runFake(requestId({ maxLength: 3 }), { headers: { 'x-request-id': 'abcd' } })).headers[

@@ -45,8 +45,25 @@ describe('timing', () => {
       requestId: 'req-1',
       aborted: false,
     });
-    expect(obj.durationMs).toBeGreaterThanOrEqual(0);
     expect(obj.rejectedBy).toBeUndefined();
+  });
+
+  it('measures durationMs from the chain start to the finish, in ms rounded to µs', async () => {
+    const logger = memoryLogger();
+    const slow: Middleware = async (_ctx, next) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await next();
+    };
+    const started = performance.now();
+    const r = await runFake(compose([timing({ logger }), slow]));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    r.finish();
+    const upper = performance.now() - started;
+    const { durationMs } = logger.lines[0].obj;
+    // 30 ms in the chain and 20 ms until the last byte: both inside, nothing after counted.
+    expect(durationMs).toBeGreaterThanOrEqual(49);
+    expect(durationMs).toBeLessThanOrEqual(upper + 0.001);
+    expect(Math.abs(durationMs * 1000 - Math.round(durationMs * 1000))).toBeLessThan(1e-6);
   });
 
   it('never logs the query string, Authorization or Cookie values (T6)', async () => {
