@@ -20,7 +20,8 @@ export type * from './types';
  * request id and timing outermost (they see every answer), the client-IP resolver, security
  * headers and CORS (stamped on every answer, rejections included), then the gates from cheapest
  * to dearest — IP filter, body limit, rate limit, authentication — so an attacker is turned
- * away before anything costly runs. With `rateLimit.key: 'subject'` the limiter moves behind
+ * away before anything costly runs. CORS preflights are answered after the rate limit (a denied
+ * or over-quota client gets no grant; every preflight is counted) and before authentication. With `rateLimit.key: 'subject'` the limiter moves behind
  * authentication, since it needs the verified subject.
  *
  * The policy is plain JSON (it can live in a config file); secrets, stores, loggers and
