@@ -31,8 +31,10 @@ function isHex(c: number): boolean {
 }
 
 /** A `.` or `..` segment, also spelt `%2e` (WHATWG URL resolves both; RFC 3986 §5.2.4). */
-function isDotSegment(segment: string): boolean {
-  const s = segment.length <= 6 ? segment.toLowerCase().replaceAll('%2e', '.') : '';
+function isDotSegment(target: string, from: number, to: number): boolean {
+  const length = to - from;
+  if (length === 0 || length > 6) return false;
+  const s = target.slice(from, to).toLowerCase().replaceAll('%2e', '.');
   return s === '.' || s === '..';
 }
 
@@ -66,7 +68,7 @@ export function parseTarget(target: string): ParsedTarget | undefined {
   for (let i = start + 1; i <= target.length; i++) {
     const c = i === target.length ? 63 : target.charCodeAt(i);
     if (c === 47 /* / */ || c === 63 /* ? */) {
-      if (dotty && isDotSegment(target.slice(segment, i))) return undefined;
+      if (dotty && isDotSegment(target, segment, i)) return undefined;
       if (c === 63) {
         end = i;
         break;
