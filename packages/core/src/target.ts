@@ -32,10 +32,18 @@ function isHex(c: number): boolean {
 
 /** A `.` or `..` segment, also spelt `%2e` (WHATWG URL resolves both; RFC 3986 §5.2.4). */
 function isDotSegment(target: string, from: number, to: number): boolean {
-  const length = to - from;
-  if (length === 0 || length > 6) return false;
-  const s = target.slice(from, to).toLowerCase().replaceAll('%2e', '.');
-  return s === '.' || s === '..';
+  let dots = 0;
+  for (let i = from; i < to; dots++) {
+    if (target.charCodeAt(i) === 46 /* . */) i += 1;
+    else if (
+      target.charCodeAt(i) === 37 &&
+      target.charCodeAt(i + 1) === 50 &&
+      (target.charCodeAt(i + 2) | 32) === 101
+    )
+      i += 3;
+    else return false;
+  }
+  return dots === 1 || dots === 2;
 }
 
 function pathStart(target: string): number {
