@@ -43,7 +43,7 @@ describe('one Redis, four stacks', () => {
         servers.flatMap((s) => Array.from({ length: 10 }, () => get(s.url, { 'x-forwarded-for': warm }))),
       );
     }
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     agent.destroy();
