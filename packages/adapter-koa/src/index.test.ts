@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { bouncer } from './index';
 
 const stamp = compose([
-  async (ctx, next) => {
-    await next();
-    ctx.res.set('X-Outbound', String(ctx.res.status));
+  (ctx, next) => {
+    ctx.onHead((c) => c.res.set('X-Outbound', String(c.res.status)));
+    return next();
   },
 ]);
 

@@ -1,4 +1,3 @@
-export { ResponseHold } from './hold-response';
 export { lendBody } from './lend-body';
 export { type LoopbackServer, listenLoopback } from './listen-loopback';
 export { fieldLines, NodeHost, trackFinish } from './node-host';

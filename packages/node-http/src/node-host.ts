@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
+import onHeaders from 'on-headers';
 import { lendBody } from './lend-body';
 
 /**
@@ -25,16 +26,15 @@ export function fieldLines(raw: readonly string[], name: string): readonly strin
   return out ?? NONE;
 }
 
-function headWritten(res: ServerResponse): boolean {
-  return Boolean((res as { _header?: unknown })._header);
-}
-
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly method: string;
   readonly target: string;
   readonly #report: (error: unknown) => void;
+  #headListener: (() => void) | undefined;
+  #committed: (() => void) | undefined;
+  #watching = false;
 
   constructor(req: IncomingMessage, res: ServerResponse, report: (error: unknown) => void) {
     this.req = req;
@@ -78,15 +78,41 @@ export class NodeHost implements Host {
     return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
 
-  // `_header` (the serialised head) rather than `headersSent`: while the Express adapter holds
-  // a committed head, `headersSent` already says true to the application, yet the chain's
-  // outbound code may still edit it.
+  // Once the head is out a write can change nothing: it is dropped rather than thrown (the core
+  // already refuses writes outside the head hooks once the downstream has answered).
   setHeader(name: string, value: string | readonly string[]): void {
-    if (!headWritten(this.res)) this.res.setHeader(name, value as string | string[]);
+    if (!this.res.headersSent) this.res.setHeader(name, value as string | string[]);
   }
 
   removeHeader(name: string): void {
-    if (!headWritten(this.res)) this.res.removeHeader(name);
+    if (!this.res.headersSent) this.res.removeHeader(name);
+  }
+
+  /**
+   * The chain's head hooks, run inside `writeHead` — explicit, or the implicit one of the first
+   * `write()`/`end()` — through `on-headers`, the per-response hook morgan, compression and
+   * express-session use: `res.writeHead` of this one response is wrapped, no prototype is
+   * touched, and nothing else about the response changes. `on-headers` folds `writeHead`'s own
+   * status and headers into the response first, so the hooks see the final head.
+   */
+  onHead(listener: () => void): void {
+    this.#headListener = listener;
+    this.#watch();
+  }
+
+  /** The adapter's own notice of the head, run after the chain's head hooks. */
+  whenHead(committed: () => void): void {
+    this.#committed = committed;
+    this.#watch();
+  }
+
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    onHeaders(this.res, () => {
+      this.#headListener?.();
+      this.#committed?.();
+    });
   }
 
   onFinish(listener: (info: HostFinish) => void): void {

@@ -150,10 +150,10 @@ export function cors(options: CorsOptions = {}): Middleware {
       ) {
         return preflight.answer(ctx, origin);
       }
-      return answer.stamp(ctx, origin);
+      return answer.decide(ctx, origin);
     },
-    after(ctx) {
-      answer.restamp(ctx);
+    head(ctx) {
+      answer.head(ctx);
     },
   });
 }
