@@ -1,0 +1,155 @@
+// One harness for every case: serve the same app twice, unguarded and behind Bouncer, play the same
+// requests against each, and diff what a client and the application's own code could observe.
+import type { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { Client, type Exchange } from './_client';
+import { MERGED, REMOVED, STAMPED } from './_policy';
+
+/** What one run of a case hands the application it builds. */
+export class Side {
+  /** What the application recorded (`headersSent`, `write()`'s result, event order): compared across runs. */
+  readonly log: unknown[] = [];
+
+  constructor(readonly guarded: boolean) {}
+
+  note(label: string, value?: unknown): void {
+    this.log.push(value === undefined ? label : [label, value]);
+  }
+
+  /** Records the response's 'finish' and 'close' events, in the order they come. */
+  watch(res: EventEmitter, label = 'res'): void {
+    res.once('finish', () => this.note(`${label} finish`));
+    res.once('close', () => this.note(`${label} close`));
+  }
+}
+
+export interface Served {
+  url: string;
+  /** Resolves once every response the server started has closed, so late events are in the log. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Rewrites a header value that legitimately differs between two runs (a session id, a timestamp). */
+export type Normalise = (name: string, value: string) => string;
+
+export interface Case {
+  /** Builds and starts the application; mounts Bouncer only when `side.guarded`. */
+  serve(side: Side): Promise<Served>;
+  /** The requests, in order; later ones may use earlier answers (cookies, validators). */
+  script(client: Client, side: Side): Promise<void>;
+  normalise?: Normalise;
+}
+
+export interface Run {
+  exchanges: Exchange[];
+  log: unknown[];
+}
+
+/**
+ * Runs `c` unguarded, then guarded, and asserts: the same status, body bytes, transport outcome and
+ * connection reuse per exchange; the same fields apart from Bouncer's own (after `normalise`); the
+ * same application log; and Bouncer's fields on every guarded answer. Returns both runs for the
+ * case's own checks (timing, content).
+ */
+export async function compare(c: Case): Promise<{ plain: Run; guarded: Run }> {
+  const plain = await play(c, new Side(false));
+  const guarded = await play(c, new Side(true));
+  const view = (run: Run) => ({ exchanges: run.exchanges.map((e) => visible(e, c.normalise)), log: run.log });
+  expect(view(guarded), 'with Bouncer vs without').toEqual(view(plain));
+  const missing = guarded.exchanges.flatMap((e, i) => stampProblems(e, plain.exchanges[i]));
+  expect(missing, "Bouncer's own fields on the guarded answers").toEqual([]);
+  return { plain, guarded };
+}
+
+async function play(c: Case, side: Side): Promise<Run> {
+  const served = await c.serve(side);
+  const client = new Client(served.url);
+  try {
+    await c.script(client, side);
+    await served.settle();
+  } finally {
+    client.close();
+    await served.close();
+  }
+  return { exchanges: client.exchanges, log: side.log };
+}
+
+const OWN = new Set<string>([...STAMPED, ...REMOVED, ...Object.keys(MERGED), 'date']);
+
+/** Everything about an exchange that must not depend on Bouncer being there. */
+function visible(e: Exchange, normalise: Normalise = (_n, v) => v) {
+  const headers: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(e.headers).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!OWN.has(name)) headers[name] = values.map((v) => normalise(name, v));
+  }
+  const text = e.body.toString('utf8');
+  return {
+    label: e.label,
+    status: e.status,
+    error: e.error,
+    connection: e.connection,
+    headers,
+    body: Buffer.from(text, 'utf8').equals(e.body) ? text : `base64:${e.body.toString('base64')}`,
+  };
+}
+
+/** What is wrong with Bouncer's part of a guarded answer, given the unguarded answer to the same request. */
+function stampProblems(guarded: Exchange, plain: Exchange | undefined): string[] {
+  if (guarded.status === undefined || !plain) return []; // no answer: the diff above already fails
+  const problems: string[] = [];
+  const at = `${guarded.label}:`;
+  for (const name of STAMPED) {
+    const mine = guarded.headers[name];
+    const theirs = plain.headers[name];
+    if (theirs && JSON.stringify(mine) !== JSON.stringify(theirs))
+      problems.push(`${at} ${name} is ${mine}, the application's ${theirs} should win`);
+    if (!theirs && !mine?.[0]) problems.push(`${at} ${name} missing`);
+  }
+  for (const name of REMOVED) if (guarded.headers[name]) problems.push(`${at} ${name} not removed`);
+  for (const [name, added] of Object.entries(MERGED)) {
+    const tokens = (e: Exchange) =>
+      (e.headers[name] ?? []).flatMap((v) => v.split(',').map((t) => t.trim().toLowerCase())).filter(Boolean);
+    const want = [...new Set([...tokens(plain), ...added])].sort();
+    const got = [...new Set(tokens(guarded))].sort();
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      problems.push(`${at} ${name} is [${got}], want [${want}]`);
+  }
+  return problems;
+}
+
+/** Starts a node:http server (Express, Koa, @hono/node-server) on 127.0.0.1 and tracks its responses. */
+export async function listen(server: Server): Promise<Served> {
+  const open = new Set<EventEmitter>();
+  server.on('request', (_req, res: EventEmitter) => {
+    open.add(res);
+    res.once('close', () => open.delete(res));
+  });
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    settle: () => until(() => open.size === 0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Polls `ready` every few milliseconds, for at most `ms`. */
+export async function until(ready: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** Replaces the value of the named cookies in Set-Cookie fields (session ids differ per run). */
+export function cookieValues(...names: string[]): Normalise {
+  const pattern = new RegExp(`^(${names.join('|')})=[^;]*`);
+  return (name, value) => (name === 'set-cookie' ? value.replace(pattern, '$1=<value>') : value);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
