@@ -35,6 +35,7 @@ export class NodeHost implements Host {
   #headListener: (() => void) | undefined;
   #committed: (() => void) | undefined;
   #watching = false;
+  #expected: number | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, report: (error: unknown) => void) {
     this.req = req;
@@ -69,7 +70,15 @@ export class NodeHost implements Host {
   }
 
   status(): number {
-    return this.res.statusCode;
+    return this.#expected !== undefined && !this.res.headersSent ? this.#expected : this.res.statusCode;
+  }
+
+  /**
+   * The status the host will answer with, when it decided it but has not set it yet (Koa's
+   * `onerror`, which runs after the middleware stack unwound); the response is not touched.
+   */
+  expectStatus(status: number): void {
+    this.#expected = status;
   }
 
   getHeader(name: string): string | undefined {
