@@ -58,9 +58,12 @@ export async function compare(c: Case): Promise<{ plain: Run; guarded: Run }> {
   const plain = await play(c, new Side(false));
   const guarded = await play(c, new Side(true));
   const view = (run: Run) => ({ exchanges: run.exchanges.map((e) => visible(e, c.normalise)), log: run.log });
-  expect(view(guarded), 'with Bouncer vs without').toEqual(view(plain));
+  // Failures are spelt out as lines in the message itself, which every reporter keeps.
+  const differ = differences(view(plain), view(guarded));
+  if (differ.length > 0) expect.fail(`with Bouncer vs without (${differ.length}):\n${differ.join('\n')}`);
+  expect(view(guarded)).toEqual(view(plain));
   const missing = guarded.exchanges.flatMap((e, i) => stampProblems(e, plain.exchanges[i]));
-  expect(missing, "Bouncer's own fields on the guarded answers").toEqual([]);
+  if (missing.length > 0) expect.fail(`Bouncer's own fields on the guarded answers:\n${missing.join('\n')}`);
   return { plain, guarded };
 }
 
@@ -94,6 +97,41 @@ function visible(e: Exchange, normalise: Normalise = (_n, v) => v) {
     headers,
     body: Buffer.from(text, 'utf8').equals(e.body) ? text : `base64:${e.body.toString('base64')}`,
   };
+}
+
+type View = { exchanges: ReturnType<typeof visible>[]; log: unknown[] };
+
+/** `where: without → with` for every leaf that differs; the log from its first divergence. */
+function differences(plain: View, guarded: View): string[] {
+  const out: string[] = [];
+  const show = (v: unknown) => {
+    const text = JSON.stringify(v) ?? 'undefined';
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  };
+  const walk = (where: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a)) {
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+        walk(`${where}.${key}`, (a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
+    } else out.push(`${where}: ${show(a)} → ${show(b)}`);
+  };
+  const count = Math.max(plain.exchanges.length, guarded.exchanges.length);
+  for (let i = 0; i < count; i++) {
+    const label = plain.exchanges[i]?.label ?? guarded.exchanges[i]?.label;
+    const [a, b] = [plain.exchanges[i], guarded.exchanges[i]];
+    // One side got no answer: its missing fields say nothing more than that.
+    const lost = a?.status === undefined || b?.status === undefined;
+    const brief = (e: typeof a) =>
+      e && { status: e.status, error: e.error, connection: e.connection, body: e.body };
+    walk(`#${i + 1} ${label}`, lost ? brief(a) : a, lost ? brief(b) : b);
+  }
+  const first = plain.log.findIndex((entry, i) => JSON.stringify(entry) !== JSON.stringify(guarded.log[i]));
+  const diverges = first === -1 && guarded.log.length > plain.log.length ? plain.log.length : first;
+  if (diverges !== -1)
+    out.push(
+      `log from entry ${diverges}: ${show(plain.log.slice(diverges, diverges + 4))} → ${show(guarded.log.slice(diverges, diverges + 4))}`,
+    );
+  return out;
 }
 
 /** What is wrong with Bouncer's part of a guarded answer, given the unguarded answer to the same request. */
