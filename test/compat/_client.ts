@@ -36,15 +36,25 @@ export class Client {
   readonly exchanges: Exchange[] = [];
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 1 });
   readonly #sockets = new WeakMap<Socket, number>();
+  readonly #open = new Set<Socket>();
   #opened = 0;
 
-  constructor(readonly base: string) {}
+  /**
+   * @param before runs before each request with the connections still open on this side; the
+   *   harness waits there until a connection the server already closed is closed here too, so
+   *   whether the next request reuses it does not depend on how fast the close was read.
+   */
+  constructor(
+    readonly base: string,
+    private readonly before: (open: Socket[]) => Promise<void> = async () => {},
+  ) {}
 
   get(path: string, headers: Record<string, string | string[]> = {}): Promise<Exchange> {
     return this.send(path, { headers });
   }
 
-  send(path: string, { method = 'GET', headers = {}, body }: Send = {}): Promise<Exchange> {
+  async send(path: string, { method = 'GET', headers = {}, body }: Send = {}): Promise<Exchange> {
+    await this.before([...this.#open]);
     const started = performance.now();
     const since = () => Math.round(performance.now() - started);
     const exchange: Exchange = {
@@ -78,6 +88,8 @@ export class Client {
         if (id === undefined) {
           id = this.#opened++;
           this.#sockets.set(socket, id);
+          this.#open.add(socket);
+          socket.once('close', () => this.#open.delete(socket));
         }
         exchange.connection = id;
       });

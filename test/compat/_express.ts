@@ -16,6 +16,11 @@ export function serveExpress(app: Express): Promise<Served> {
 
 /** What a library that branches on the response's state would read at this point. */
 export function state(side: Side, res: Response, label: string): void {
-  // Not `writableFinished`: it also depends on how much the socket took, which varies run to run.
-  side.note(label, { headersSent: res.headersSent, writableEnded: res.writableEnded });
+  // `_header` is internal, but on-headers, finalhandler and older agents read it. Not
+  // `writableFinished`: it also depends on how much the socket took, which varies run to run.
+  side.note(label, {
+    headersSent: res.headersSent,
+    header: (res as { _header?: unknown })._header != null,
+    writableEnded: res.writableEnded,
+  });
 }

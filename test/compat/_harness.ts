@@ -2,7 +2,7 @@
 // requests against each, and diff what a client and the application's own code could observe.
 import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { expect } from 'vitest';
 import { Client, type Exchange } from './_client';
 import { MERGED, REMOVED, STAMPED } from './_policy';
@@ -29,6 +29,8 @@ export interface Served {
   url: string;
   /** Resolves once every response the server started has closed, so late events are in the log. */
   settle(): Promise<void>;
+  /** Whether the server has closed its end of the connection from this client port. */
+  closed?(clientPort: number): boolean;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export interface Case {
   /** The requests, in order; later ones may use earlier answers (cookies, validators). */
   script(client: Client, side: Side): Promise<void>;
   normalise?: Normalise;
+  /** Exchanges answered by an app that never mounts Bouncer: every field must equal, Bouncer's too. */
+  unguarded?: (exchange: Exchange) => boolean;
 }
 
 export interface Run {
@@ -57,16 +61,28 @@ export interface Run {
 export async function compare(c: Case): Promise<{ plain: Run; guarded: Run }> {
   const plain = await play(c, new Side(false));
   const guarded = await play(c, new Side(true));
-  const view = (run: Run) => ({ exchanges: run.exchanges.map((e) => visible(e, c.normalise)), log: run.log });
-  expect(view(guarded), 'with Bouncer vs without').toEqual(view(plain));
-  const missing = guarded.exchanges.flatMap((e, i) => stampProblems(e, plain.exchanges[i]));
-  expect(missing, "Bouncer's own fields on the guarded answers").toEqual([]);
+  const own = (e: Exchange) => (c.unguarded?.(e) ? DATE : OWN);
+  const view = (run: Run) => ({
+    exchanges: run.exchanges.map((e) => visible(e, own(e), c.normalise)),
+    log: run.log,
+  });
+  // Failures are spelt out as lines in the message itself, which every reporter keeps.
+  const differ = differences(view(plain), view(guarded));
+  if (differ.length > 0) expect.fail(`with Bouncer vs without (${differ.length}):\n${differ.join('\n')}`);
+  expect(view(guarded)).toEqual(view(plain));
+  const missing = guarded.exchanges
+    .filter((e) => !c.unguarded?.(e))
+    .flatMap((e) => stampProblems(e, plain.exchanges[guarded.exchanges.indexOf(e)]));
+  if (missing.length > 0) expect.fail(`Bouncer's own fields on the guarded answers:\n${missing.join('\n')}`);
   return { plain, guarded };
 }
 
 async function play(c: Case, side: Side): Promise<Run> {
   const served = await c.serve(side);
-  const client = new Client(served.url);
+  const client = new Client(served.url, async (open) => {
+    await served.settle();
+    await until(() => open.every((socket) => socket.destroyed || !served.closed?.(socket.localPort!)));
+  });
   try {
     await c.script(client, side);
     await served.settle();
@@ -77,13 +93,14 @@ async function play(c: Case, side: Side): Promise<Run> {
   return { exchanges: client.exchanges, log: side.log };
 }
 
+const DATE = new Set(['date']);
 const OWN = new Set<string>([...STAMPED, ...REMOVED, ...Object.keys(MERGED), 'date']);
 
-/** Everything about an exchange that must not depend on Bouncer being there. */
-function visible(e: Exchange, normalise: Normalise = (_n, v) => v) {
+/** Everything about an exchange that must not depend on Bouncer being there: all but the `skip` fields. */
+function visible(e: Exchange, skip: Set<string>, normalise: Normalise = (_n, v) => v) {
   const headers: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(e.headers).sort(([a], [b]) => a.localeCompare(b))) {
-    if (!OWN.has(name)) headers[name] = values.map((v) => normalise(name, v));
+    if (!skip.has(name)) headers[name] = values.map((v) => normalise(name, v));
   }
   const text = e.body.toString('utf8');
   return {
@@ -94,6 +111,41 @@ function visible(e: Exchange, normalise: Normalise = (_n, v) => v) {
     headers,
     body: Buffer.from(text, 'utf8').equals(e.body) ? text : `base64:${e.body.toString('base64')}`,
   };
+}
+
+type View = { exchanges: ReturnType<typeof visible>[]; log: unknown[] };
+
+/** `where: without → with` for every leaf that differs; the log from its first divergence. */
+function differences(plain: View, guarded: View): string[] {
+  const out: string[] = [];
+  const show = (v: unknown) => {
+    const text = JSON.stringify(v) ?? 'undefined';
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  };
+  const walk = (where: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a)) {
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+        walk(`${where}.${key}`, (a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
+    } else out.push(`${where}: ${show(a)} → ${show(b)}`);
+  };
+  const count = Math.max(plain.exchanges.length, guarded.exchanges.length);
+  for (let i = 0; i < count; i++) {
+    const label = plain.exchanges[i]?.label ?? guarded.exchanges[i]?.label;
+    const [a, b] = [plain.exchanges[i], guarded.exchanges[i]];
+    // One side got no answer: its missing fields say nothing more than that.
+    const lost = a?.status === undefined || b?.status === undefined;
+    const brief = (e: typeof a) =>
+      e && { status: e.status, error: e.error, connection: e.connection, body: e.body };
+    walk(`#${i + 1} ${label}`, lost ? brief(a) : a, lost ? brief(b) : b);
+  }
+  const first = plain.log.findIndex((entry, i) => JSON.stringify(entry) !== JSON.stringify(guarded.log[i]));
+  const diverges = first === -1 && guarded.log.length > plain.log.length ? plain.log.length : first;
+  if (diverges !== -1)
+    out.push(
+      `log from entry ${diverges}: ${show(plain.log.slice(diverges, diverges + 4))} → ${show(guarded.log.slice(diverges, diverges + 4))}`,
+    );
+  return out;
 }
 
 /** What is wrong with Bouncer's part of a guarded answer, given the unguarded answer to the same request. */
@@ -127,11 +179,19 @@ export async function listen(server: Server): Promise<Served> {
     open.add(res);
     res.once('close', () => open.delete(res));
   });
+  const connections = new Map<number, Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.set(socket.remotePort!, socket);
+  });
   if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     settle: () => until(() => open.size === 0),
+    closed: (port) => {
+      const socket = connections.get(port);
+      return socket !== undefined && (socket.destroyed || socket.writableEnded);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,5 +1,6 @@
 // Answers that go out in pieces: an event stream must reach the client as each event is written,
 // and res.flushHeaders() must put the head on the wire at once, guarded or not.
+import { once } from 'node:events';
 import express from 'express';
 import { expect, test } from 'vitest';
 import { guard, serveExpress, state } from './_express';
@@ -91,4 +92,35 @@ test('res.flushHeaders(): the head goes out before the body exists', async () =>
     const [e] = run.exchanges;
     expect(e.at.end! - e.at.head!, 'head arrived before the pause').toBeGreaterThan(PAUSE_MS / 2);
   }
+});
+
+test('backpressure: write() past the high-water mark returns false, then drain', async () => {
+  const chunk = Buffer.alloc(64 * 1024, 'x');
+  const { plain } = await compare({
+    serve: (side) => {
+      const app = express();
+      guard(app, side);
+      app.get('/large', async (_req, res) => {
+        side.watch(res);
+        res.setHeader('Content-Type', 'application/octet-stream');
+        for (let i = 0; i < 3; i++) {
+          const ok = res.write(chunk);
+          side.note('write returned', ok);
+          state(side, res, `after write ${i}`);
+          if (!ok) {
+            await once(res, 'drain');
+            side.note('drain');
+          }
+        }
+        res.end();
+      });
+      return serveExpress(app);
+    },
+    script: async (client) => {
+      await client.get('/large');
+      await client.get('/large');
+    },
+  });
+  expect(plain.exchanges.map((e) => e.body.length)).toEqual([3 * chunk.length, 3 * chunk.length]);
+  expect(plain.log).toContain('drain');
 });
