@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
-import onHeaders from 'on-headers';
+import { onResponseHead } from './head-hook';
 import { lendBody } from './lend-body';
 
 /**
@@ -99,10 +99,9 @@ export class NodeHost implements Host {
 
   /**
    * The chain's head hooks, run inside `writeHead` — explicit, or the implicit one of the first
-   * `write()`/`end()` — through `on-headers`, the per-response hook morgan, compression and
-   * express-session use: `res.writeHead` of this one response is wrapped, no prototype is
-   * touched, and nothing else about the response changes. `on-headers` folds `writeHead`'s own
-   * status and headers into the response first, so the hooks see the final head.
+   * `write()`/`end()` — through `onResponseHead`, the per-response hook of `on-headers` (what
+   * morgan, compression and express-session use): `res.writeHead` of this one response is
+   * wrapped, no prototype is touched, and nothing else about the response changes.
    */
   onHead(listener: () => void): void {
     this.#headListener = listener;
@@ -118,7 +117,7 @@ export class NodeHost implements Host {
   #watch(): void {
     if (this.#watching) return;
     this.#watching = true;
-    onHeaders(this.res, () => {
+    onResponseHead(this.res, () => {
       this.#headListener?.();
       this.#committed?.();
     });
