@@ -53,6 +53,19 @@ export class MemoryHost implements Host {
     this.#finish = listener;
   }
 
+  #head: (() => void) | undefined;
+
+  onHead(listener: () => void): void {
+    this.#head = listener;
+  }
+
+  /** What a real host does as it writes the head: the chain's head hooks run. */
+  writeHead(): void {
+    const head = this.#head;
+    this.#head = undefined;
+    head?.();
+  }
+
   /** Unexpected errors the chain reported; the benchmarks fail on any. */
   readonly errors: unknown[] = [];
 
@@ -70,12 +83,13 @@ export class MemoryHost implements Host {
   }
 }
 
-/** The downstream application: sets the answer a handler would. */
+/** The downstream application: sets the answer a handler would, and commits its head. */
 export function app(host: MemoryHost, body: string): () => Promise<void> {
   return () => {
     host.setHeader('Content-Type', 'application/json; charset=utf-8');
     host.setHeader('Content-Length', String(body.length));
     host.statusCode = 200;
+    host.writeHead();
     return Promise.resolve();
   };
 }

@@ -1,7 +1,7 @@
 import type { Middleware, State } from '@bouncer/core';
 import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
-import { NodeHost, ResponseHold, writeAnswer } from '@bouncer/node-http';
+import { NodeHost, writeAnswer } from '@bouncer/node-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { auditRoutes, rootApp } from './audit';
 
@@ -45,36 +45,33 @@ export function bouncer<S extends object = State>(
         return;
       }
       const host = new NodeHost(req, res, (error) => onError(error, req));
-      const hold = new ResponseHold(res);
-      runChain(chain, host, res.locals as S, () => enterExpress(res, hold, next))
+      runChain(chain, host, res.locals as S, () => enterExpress(host, next))
         .then((ctx) => {
-          if (ctx.response) {
-            const answer = ctx.response;
-            hold.replace(() => writeAnswer(res, host.method, answer));
-          } else {
-            hold.release();
-          }
+          // The chain's own answer: its head hooks run inside this write, like any other's.
+          if (ctx.response && !writeAnswer(res, host.method, ctx.response))
+            onError(
+              new Error('Bouncer answered after the response head was sent; that answer was kept'),
+              req,
+            );
         })
-        // runChain never rejects, but replaying the downstream's calls can throw (a chunk of the
-        // wrong type, say): what would have thrown in the route. Report it and end the connection.
-        .catch((error: unknown) => {
-          onError(error, req);
-          res.destroy();
-        });
+        // runChain never rejects; a write of the chain's own answer that throws is reported.
+        .catch((error: unknown) => onError(error, req));
     },
     { chain, options },
   );
 }
 
-/** Hands the request to the rest of the Express stack; resolves once it commits a head (or the client leaves). */
-function enterExpress(res: Response, hold: ResponseHold, next: NextFunction): Promise<void> {
+/**
+ * Hands the request to the rest of the Express stack (routes, error handlers, the final
+ * handler). Resolves when the head is committed — the moment Express has produced its answer;
+ * the chain's head hooks have just stamped it. Nothing of the response is held or replayed.
+ */
+function enterExpress(host: NodeHost, next: NextFunction): Promise<void> {
   return new Promise<void>((resolve) => {
-    // Without a framework prototype to intercept on, the outbound phase runs once the answer is
-    // out (too late to edit headers, but never a hang).
-    if (!hold.hold(resolve)) res.once('finish', resolve);
-    // No 'close' listener here: it costs ~15 µs per request on Express (measured). A client that
-    // leaves before the application answered leaves no answer to stamp; the finish hook still
-    // fires (it listens itself), and the pending chain is collected with the response.
+    host.whenHead(resolve);
+    // No 'close' listener here: a client that leaves before the application answered leaves no
+    // answer to stamp; the finish hook still fires (it listens itself), and the pending chain is
+    // collected with the response.
     next();
   });
 }

@@ -38,6 +38,7 @@ export class HonoHost implements Host {
   #live = false;
   /** `c.res` as last checked to have mutable headers. */
   #mutableRes: Response | undefined;
+  #headListener: (() => void) | undefined;
 
   constructor(c: Context, report: (error: unknown) => void, peer?: (c: Context) => string | undefined) {
     this.c = c;
@@ -110,6 +111,23 @@ export class HonoHost implements Host {
     for (const [lower, { name, value }] of staged) {
       if (!res.headers.has(lower)) setOn(res.headers, name, value);
     }
+  }
+
+  /**
+   * Hono has no head of its own to hook: the answer is `c.res`, and the adapter calls
+   * `writeHead()` once it exists — after the downstream (or the chain) produced it, before
+   * anything outside the bouncer turns it into bytes.
+   */
+  onHead(listener: () => void): void {
+    this.#headListener = listener;
+  }
+
+  /** Runs the chain's head hooks on `c.res` (called once by the adapter). */
+  writeHead(): void {
+    const listener = this.#headListener;
+    if (listener === undefined) return;
+    this.#headListener = undefined;
+    listener();
   }
 
   /** Headers for the chain's own answer (respond()) when there is no Node response to carry them. */

@@ -45,13 +45,17 @@ export function bouncer<S extends object = State>(
         host.goLive();
       });
       const answer = ctx.response;
-      if (!answer) return;
-      const headers = host.answerHeaders();
-      const body =
-        answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
-      // Clearing first stops Hono from merging the old response's headers over the new one.
-      c.res = undefined as unknown as Response;
-      c.res = new Response(body, { status: answer.status, headers });
+      if (answer) {
+        const headers = host.answerHeaders();
+        const body =
+          answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
+        // Clearing first stops Hono from merging the old response's headers over the new one.
+        c.res = undefined as unknown as Response;
+        c.res = new Response(body, { status: answer.status, headers });
+        host.goLive();
+      }
+      // The answer exists now: this is Hono's head moment, so the head hooks stamp it here.
+      host.writeHead();
     },
     { chain, options },
   ) as MiddlewareHandler<{ Variables: S }>;

@@ -1,5 +1,6 @@
+import { STATUS_CODES } from 'node:http';
 import type { Middleware, State } from '@bouncer/core';
-import { HttpError, PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
 import { NodeHost } from '@bouncer/node-http';
 import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'koa';
@@ -18,9 +19,10 @@ export interface KoaAdapterOptions {
  * Mounts a Bouncer chain as Koa 3 middleware. Register it first so it wraps every route,
  * the 404 and thrown errors. The chain's state is `ctx.state`.
  *
- * Errors thrown below Bouncer are answered here (with Bouncer's headers still on) instead of
- * by Koa's `ctx.onerror`, which would strip every header already set; they are still reported
- * through `app.emit('error')`, Koa's own error channel.
+ * Errors thrown below Bouncer are Koa's to answer, as without it: they are thrown on to Koa's
+ * `ctx.onerror` once the chain has run, which reports them (`app.emit('error')`), resets the
+ * headers and writes its own answer — and the chain's head hooks stamp that answer as it is
+ * written.
  *
  * @example
  * app.use(bouncer(policy));
@@ -43,9 +45,16 @@ export function bouncer<S extends object = State>(
         return;
       }
       const host = new NodeHost(koa.req, koa.res, (error) => koa.app.emit('error', error, koa));
-      const ctx = await runChain(chain, host, koa.state as S, () => enterKoa(koa, next));
+      const downstream = new KoaDownstream(koa, next, host);
+      const ctx = await runChain(chain, host, koa.state as S, downstream.run);
       const answer = ctx.response;
-      if (!answer) return;
+      if (!answer) {
+        if (downstream.threw) {
+          if (host.status() >= 500) ctx.error = downstream.error;
+          throw downstream.error;
+        }
+        return;
+      }
       // Koa writes after the middleware stack unwinds; hand it the chain's answer. Body first:
       // assigning a body resets the status to 200 when none was set explicitly.
       const type = koa.response.get('Content-Type');
@@ -64,59 +73,49 @@ export function bouncer<S extends object = State>(
 export { auditRoutes } from './audit';
 
 /**
- * Runs the rest of the Koa stack. A thrown error with Koa's conventions (`status`, `expose`,
- * `headers`: `ctx.throw(401, 'login', { headers })`) becomes that answer with its headers; a
- * server error is also reported through `app.emit('error')`, as Koa would.
+ * The rest of the Koa stack as the chain's downstream. A thrown error is kept for Koa's own
+ * `ctx.onerror` (see `bouncer`) and counts as the answer produced: until Koa writes it, the
+ * chain reads the status Koa will give it, and nothing of Koa's context is changed.
  */
-async function enterKoa(koa: KoaContext, next: Next): Promise<void> {
-  try {
-    await next();
-    serialiseJsonBody(koa);
-  } catch (error) {
-    const e = error as {
-      status?: unknown;
-      statusCode?: unknown;
-      expose?: unknown;
-      message?: unknown;
-      headers?: unknown;
-    };
-    // A body whose Content-Encoding does not decode (zlib's `Z_DATA_ERROR`…, thrown by the body
-    // parser's inflate step) is the client's fault: 400, as Express's body-parser answers it.
-    if (typeof (e as { code?: unknown })?.code === 'string' && /^Z_/.test((e as { code: string }).code)) {
-      throw new HttpError(400, { detail: 'The request body could not be decoded', cause: error });
-    }
-    const status =
-      typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : 500;
-    if (!Number.isInteger(status) || status < 400 || status > 599 || status === 500) throw error;
-    if (status >= 500) koa.app.emit('error', error, koa);
-    const headers: Record<string, string> = {};
-    if (e.headers && typeof e.headers === 'object') {
-      for (const [k, v] of Object.entries(e.headers as Record<string, unknown>)) {
-        if (typeof v === 'string' || typeof v === 'number') headers[k] = String(v);
-      }
-    }
-    throw new HttpError(status, {
-      detail: e.expose && typeof e.message === 'string' ? e.message : undefined,
-      headers,
-      cause: error,
-    });
+class KoaDownstream {
+  threw = false;
+  error: unknown;
+  readonly #koa: KoaContext;
+  readonly #next: Next;
+  readonly #host: NodeHost;
+
+  constructor(koa: KoaContext, next: Next, host: NodeHost) {
+    this.#koa = koa;
+    this.#next = next;
+    this.#host = host;
   }
+
+  readonly run = (): Promise<void> => this.#next().then(undefined, this.#caught);
+
+  readonly #caught = (error: unknown): void => {
+    this.threw = true;
+    this.error = undecodable(error) ?? error;
+    if (!this.#koa.headerSent) this.#host.expectStatus(koaErrorStatus(this.error));
+  };
 }
 
-const EMPTY_STATUS = new Set([204, 205, 304]);
-
 /**
- * Serialises a JSON body now, while the chain still wraps the application. Koa would do it in
- * its own `respond()`, after every middleware has returned: a body `JSON.stringify` cannot
- * serialise (a cycle, a BigInt) would then fail outside the chain, as a bare 500 without any of
- * the chain's headers. Here the error becomes the chain's 500 like any thrown error. The string
- * keeps the Content-Type Koa set for the object; Koa computes the same length from it.
+ * A body whose `Content-Encoding` does not decode (zlib's `Z_DATA_ERROR`…, thrown by the body
+ * parser's inflate step, with no status) is the client's fault: a 400, as Express's body-parser
+ * and the other stacks answer it, instead of the 500 Koa would give an error without a status.
  */
-function serialiseJsonBody(koa: KoaContext): void {
-  const body: unknown = koa.body;
-  if (body === null || typeof body !== 'object' || koa.respond === false) return;
-  if (EMPTY_STATUS.has(koa.status) || Buffer.isBuffer(body)) return;
-  if (typeof (body as { pipe?: unknown }).pipe === 'function') return;
-  if (body instanceof Blob || body instanceof ReadableStream || body instanceof Response) return;
-  koa.body = JSON.stringify(body);
+function undecodable(error: unknown): Error | undefined {
+  const e = error as { code?: unknown; status?: unknown; statusCode?: unknown } | null;
+  if (typeof e?.code !== 'string' || !e.code.startsWith('Z_') || e.status || e.statusCode) return undefined;
+  return Object.assign(new Error('The request body could not be decoded', { cause: error }), {
+    status: 400,
+    expose: true,
+  });
+}
+
+/** The status `ctx.onerror` answers a thrown error with (koa/lib/context.js). */
+function koaErrorStatus(error: unknown): number {
+  const e = error as { status?: unknown; statusCode?: unknown } | null;
+  const status = e?.status || e?.statusCode;
+  return typeof status === 'number' && STATUS_CODES[status] !== undefined ? status : 500;
 }

@@ -5,7 +5,7 @@ import type { RawResponse } from './response';
 /**
  * The core's view of one request (`Host` in @bouncer/core): reads come from the parsed request,
  * header writes go to the response until its head is serialised (later ones are dropped, as the
- * bytes are already on the wire).
+ * bytes are already on the wire), and the head hooks run just before it is.
  */
 export abstract class RequestHost implements Host {
   abstract readonly req: RawRequest;
@@ -13,6 +13,8 @@ export abstract class RequestHost implements Host {
   readonly scheme = 'http' as const;
   /** The chain's finish hook; the exchange fires it once. */
   protected finishListener: ((info: HostFinish) => void) | undefined;
+  /** The chain's head hooks, run once just before the head is serialised. */
+  #headListener: (() => void) | undefined;
 
   abstract reportError(error: unknown): void;
 
@@ -51,5 +53,15 @@ export abstract class RequestHost implements Host {
   }
   onFinish(listener: (info: HostFinish) => void): void {
     this.finishListener = listener;
+  }
+  onHead(listener: () => void): void {
+    this.#headListener = listener;
+  }
+  /** Called by the response just before it serialises its head. */
+  beforeHead(): void {
+    const listener = this.#headListener;
+    if (listener === undefined) return;
+    this.#headListener = undefined;
+    listener();
   }
 }

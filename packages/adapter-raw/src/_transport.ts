@@ -9,11 +9,11 @@ export interface ResponseTransport {
   readonly minor: number;
   /** Whether the connection may stay open after this response; the response may turn it off. */
   keepAlive: boolean;
-  /** True while the chain still runs its outbound code: the head must not be serialised yet. */
-  readonly holding: boolean;
   readonly highWaterMark: number;
   /** The app committed its head (first writeHead / write / end). */
   onCommit(): void;
+  /** The head is about to be serialised: the chain's head hooks may still change its fields. */
+  beforeHead(): void;
   /** Bytes for the wire, in order; returns false when the caller should wait for `'drain'`. */
   send(data: Chunk, latin1?: boolean): boolean;
   /** Batches the writes until `uncork()` (head + body in one syscall). */

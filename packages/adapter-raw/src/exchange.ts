@@ -44,7 +44,8 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   readonly isHead: boolean;
   readonly minor: number;
   readonly highWaterMark: number;
-  holding = false;
+  /** The chain has not settled yet: a body failure reaches it through its read. */
+  #inChain = false;
   /** The response's last byte has been produced (it may still wait in `out`). */
   ended = false;
   #finished = false;
@@ -59,7 +60,6 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   #out: Outbox | undefined;
   #bodyBytes = 0;
   #resolveCommit: (() => void) | undefined;
-  #failedWhileHeld = false;
   /** Nested cork() calls that reached the socket and still need their uncork(). */
   #corks = 0;
 
@@ -180,7 +180,7 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
       this.#runHandler();
       return;
     }
-    this.holding = true;
+    this.#inChain = true;
     runChain(chain as never, this, this.state, () => this.downstream()).then(
       (ctx) => this.#settle(ctx),
       (error: unknown) => this.#handlerFailed(error),
@@ -247,24 +247,19 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     const body = this.req.body;
     const started = body.started;
     body.fail(new HttpError(status, { detail: reason }));
-    if (!started && !this.res.headersSent && !this.holding) this.#problem(status);
+    if (!started && !this.res.headersSent && !this.#inChain) this.#problem(status);
   }
 
   #settle(ctx: Context<any>): void {
-    this.holding = false;
-    const res = this.res;
-    if (ctx.response) {
-      if (!res.flushed) this.sendFinal(ctx.response.status, ctx.response.body);
-      return;
-    }
-    if (this.#failedWhileHeld) this.#problem(500);
-    else if (res.headersSent) res.flushHead();
+    this.#inChain = false;
+    // The chain's own answer (the handler never committed: the core refuses an answer after it).
+    if (ctx.response && !this.res.flushed) this.sendFinal(ctx.response.status, ctx.response.body);
   }
 
+  /** The handler failed after its head went out: too late for an answer, the connection goes. */
   #afterCommitError(error: unknown): void {
     this.reportError(error);
-    if (this.holding) this.#failedWhileHeld = true;
-    else if (this.res.flushed) this.#owner.destroy();
+    if (this.res.flushed) this.#owner.destroy();
   }
 
   #handlerFailed(error: unknown): void {

@@ -112,7 +112,7 @@ export class RawResponse {
     return this;
   }
 
-  /** @internal Sets a field even after the app committed (the chain's outbound phase). */
+  /** @internal Sets a field even after the app committed (the chain's head hooks). */
   setHeaderInternal(name: string, value: string | readonly string[]): void {
     const lower = fieldKey(name);
     if (checkFieldValue(name, value)) this.#obsText = true;
@@ -209,14 +209,16 @@ export class RawResponse {
   #commit(): void {
     this.#committed = true;
     this.#t.onCommit();
-    if (!this.#t.holding && !this.#flushed && !this.#discard) this.flushHead();
+    if (!this.#flushed && !this.#discard) this.flushHead();
   }
 
   /**
-   * @internal Serialises the head (now that the chain is done) and everything written so far,
-   * framed as `BodyFraming` decides.
+   * @internal Serialises the head and everything written so far, framed as `BodyFraming`
+   * decides. The chain's head hooks run first, the last moment its fields can change.
    */
   flushHead(): void {
+    if (this.#flushed) return;
+    this.#t.beforeHead();
     if (this.#flushed) return;
     this.#flushed = true;
     const t = this.#t;

@@ -18,11 +18,13 @@ async function start<S extends object>(options: RawServerOptions<S>): Promise<nu
 
 const GET = (path = '/', method = 'GET') => `${method} ${path} HTTP/1.1\r\nHost: a\r\n\r\n`;
 
-/** Outermost layer: stamps every answer with the status it saw, after the downstream ran. */
-const stamp: Middleware = async (ctx, next) => {
-  await next();
-  ctx.res.set('X-Stamp', String(ctx.res.status));
-  ctx.res.delete('X-Powered-By');
+/** Outermost layer: stamps every answer's head with its status. */
+const stamp: Middleware = (ctx, next) => {
+  ctx.onHead((c) => {
+    c.res.set('X-Stamp', String(c.res.status));
+    c.res.delete('X-Powered-By');
+  });
+  return next();
 };
 
 describe('chain integration', () => {
@@ -48,7 +50,7 @@ describe('chain integration', () => {
     expect(ran).toBe(0);
   });
 
-  it('lets outbound code read the status and change headers on 200, 404, 500, streamed and HEAD answers', async () => {
+  it('lets a head hook read the status and change headers on 200, 404, 500, streamed and HEAD answers', async () => {
     const router = new Router();
     router.get('/ok', (_q, res) => {
       res.setHeader('X-Powered-By', 'raw');
@@ -79,40 +81,38 @@ describe('chain integration', () => {
     expect(rs[4].headers['content-length']).toBe('11');
   });
 
-  it("replaces the handler's answer when the chain responds after next()", async () => {
+  it('never replaces an answer after next(): the attempt is reported and the answer stands', async () => {
+    const errors: unknown[] = [];
     const veto: Middleware = async (ctx, next) => {
       await next();
       if (ctx.res.status === 200) ctx.respond(403, 'vetoed');
     };
-    let writesAfter = 0;
     const port = await start({
       chain: veto,
+      onError: (error) => errors.push(error),
       async handler(_q, res) {
-        res.write('secret-1');
+        res.write('part-1');
         await sleep(10);
-        writesAfter += res.write('secret-2') ? 1 : 0;
-        res.end('secret-3');
+        res.end('part-2');
       },
     });
-    const { data } = await roundTrip(port, GET() + GET(), { until: count(2) });
+    const { data } = await roundTrip(port, GET(), { until: count(1) });
     const rs = parseResponses(data);
-    expect(rs.map((r) => [r.status, r.body.toString()])).toEqual([
-      [403, 'vetoed'],
-      [403, 'vetoed'],
-    ]);
-    expect(data.toString()).not.toContain('secret');
-    expect(writesAfter).toBe(2);
+    expect(rs.map((r) => [r.status, r.body.toString()])).toEqual([[200, 'part-1part-2']]);
+    expect(String(errors[0])).toMatch(/ctx\.respond\(\): the downstream has already answered/);
   });
 
-  it('holds the head until the whole chain finished its outbound code', async () => {
+  it('sends the head as the handler commits it, without waiting for the chain to unwind', async () => {
+    let unwound = false;
     const slowOutbound: Middleware = async (ctx, next) => {
+      ctx.onHead((c) => c.res.set('X-Unwound', String(unwound)));
       await next();
       await sleep(30);
-      ctx.res.set('X-Late', 'yes');
+      unwound = true;
     };
     const port = await start({ chain: slowOutbound, handler: (_q, res) => res.end('body') });
     const { data } = await roundTrip(port, GET(), { until: count(1) });
-    expect(parseResponses(data)[0].headers['x-late']).toBe('yes');
+    expect(parseResponses(data)[0].headers['x-unwound']).toBe('false');
   });
 
   it('shares the state the chain wrote with the handler', async () => {

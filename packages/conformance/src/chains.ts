@@ -4,17 +4,21 @@ import type { ChainBuilder, FinishRecord } from './types';
 
 type S = { user?: string; trace?: string[] };
 
-/** Records the trace of layers on state, so the handler (and the header) can show the order. */
+/**
+ * Records the trace of layers on state, so the handler (and the header) can show the order:
+ * `-in` on the way in, `-head` from its head hook.
+ */
 const layer = (name: string): Middleware<S> =>
-  async function traceLayer(ctx, next) {
+  function traceLayer(ctx, next) {
     ctx.state.trace?.push(`${name}-in`);
-    await next();
-    ctx.state.trace?.push(`${name}-out`);
+    ctx.onHead((c) => c.state.trace?.push(`${name}-head`));
+    return next();
   };
 
 /**
  * The chain behind the core cases. Test-only switches ride on request headers:
  * `x-test-ban` short-circuits, `x-test-throw` throws, `x-test-double-next` calls next() twice,
+ * `x-test-late-write` sets a header after next() resolved (refused and reported),
  * `x-test-peek: json|bytes` reads the body in the chain before the handler does.
  */
 export const coreChain: ChainBuilder = {
@@ -24,11 +28,15 @@ export const coreChain: ChainBuilder = {
       async function stamp(ctx, next) {
         ctx.state.trace = [];
         ctx.onFinish((info) => finishes.push({ id: ctx.req.header('x-test-id'), ...info }));
+        ctx.onHead((c) => {
+          c.res.set('X-Bouncer', 'on');
+          c.res.set('X-Downstream-Status', String(c.res.status));
+          c.res.set('X-Layers', c.state.trace!.join(','));
+          c.res.delete('X-Remove-Me');
+        });
         await next();
-        ctx.res.set('X-Bouncer', 'on');
-        ctx.res.set('X-Downstream-Status', String(ctx.res.status));
-        ctx.res.set('X-Layers', ctx.state.trace.join(','));
-        ctx.res.delete('X-Remove-Me');
+        // Refused on every host alike (the head may already be on the wire): reported, no effect.
+        if (ctx.req.header('x-test-late-write')) ctx.res.set('X-Late', 'too late');
       },
       layer('a'),
       layer('b'),

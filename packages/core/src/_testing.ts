@@ -35,6 +35,11 @@ export interface FakeApp {
   headers?: Record<string, string>;
   /** Runs as the application; may read `bodySeen`. */
   run?: (host: FakeHost) => void | Promise<void>;
+  /**
+   * When the head is written: `'after'` the chain returns (Koa, Hono, the raw server's usual
+   * case — the default), or `'inside'` the application's answer, before `next()` resolves (Express).
+   */
+  head?: 'after' | 'inside';
 }
 
 export class FakeHost implements Host {
@@ -50,6 +55,9 @@ export class FakeHost implements Host {
   body: Uint8Array;
   bodyReads = 0;
   finishListener: ((info: HostFinish) => void) | undefined;
+  headListener: (() => void) | undefined;
+  /** True once `writeHead()` ran: later header writes are dropped, as on a real host. */
+  headWritten = false;
 
   constructor(req: FakeRequest) {
     this.method = req.method ?? 'GET';
@@ -91,10 +99,20 @@ export class FakeHost implements Host {
     return typeof h.value === 'string' ? h.value : h.value.join(', ');
   }
   setHeader(name: string, value: string | readonly string[]) {
-    this.resHeaders.set(name.toLowerCase(), { name, value });
+    if (!this.headWritten) this.resHeaders.set(name.toLowerCase(), { name, value });
   }
   removeHeader(name: string) {
-    this.resHeaders.delete(name.toLowerCase());
+    if (!this.headWritten) this.resHeaders.delete(name.toLowerCase());
+  }
+  onHead(listener: () => void) {
+    if (this.headListener) throw new Error('Host.onHead() registered twice');
+    this.headListener = listener;
+  }
+  /** Commits the head: runs the head listener once, then freezes the headers. */
+  writeHead() {
+    if (this.headWritten) return;
+    this.headListener?.();
+    this.headWritten = true;
   }
   onFinish(listener: (info: HostFinish) => void) {
     this.finishListener = listener;
@@ -118,7 +136,9 @@ export async function runFake<S extends object = State>(
     if (app.headers) for (const [k, v] of Object.entries(app.headers)) host.setHeader(k, v);
     await app.run?.(host);
     host.statusCode = app.status ?? 200;
+    if (app.head === 'inside') host.writeHead();
   });
+  host.writeHead();
   const headers: Record<string, string> = {};
   for (const [k, { value }] of host.resHeaders)
     headers[k] = typeof value === 'string' ? value : value.join(', ');

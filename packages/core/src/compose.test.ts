@@ -36,7 +36,22 @@ describe('compose', () => {
     expect(compose([inner, trace([], 'c')]).middleware).toHaveLength(3);
   });
 
-  it('should answer 500 if next() is called multiple times', async () => {
+  it('should answer 500 if next() is called twice before the downstream answered', async () => {
+    const r = await runFake(
+      compose([
+        (_ctx, next) => {
+          void next();
+          return next();
+        },
+      ]),
+      {},
+      { run: () => new Promise((resolve) => setTimeout(resolve, 5)) },
+    );
+    expect(r.status).toBe(500);
+    expect(r.errors).toEqual([new Error('next() called multiple times')]);
+  });
+
+  it('should report a second next() after the downstream answered, and keep the answer', async () => {
     const r = await runFake(
       compose([
         async (_ctx, next) => {
@@ -45,17 +60,22 @@ describe('compose', () => {
         },
       ]),
     );
-    expect(r.status).toBe(500);
+    expect(r.status).toBe(200);
+    expect(r.errors).toEqual([new Error('next() called multiple times')]);
   });
 
-  it('should short-circuit: the application never runs and outer layers see the answer', async () => {
+  it('should short-circuit: the application never runs and outer layers see and stamp the answer', async () => {
     let seen = 0;
+    let atHead = 0;
     const r = await runFake(
       compose([
         async (ctx, next) => {
+          ctx.onHead((c) => {
+            atHead = c.res.status;
+            c.res.set('X-Outer', 'yes');
+          });
           await next();
           seen = ctx.res.status;
-          ctx.res.set('X-Outer', 'yes');
         },
         (ctx) => ctx.reject(403, 'Banned', 'ban'),
       ]),
@@ -63,6 +83,7 @@ describe('compose', () => {
     expect(r.reached).toBe(false);
     expect(r.status).toBe(403);
     expect(seen).toBe(403);
+    expect(atHead).toBe(403);
     expect(r.headers['x-outer']).toBe('yes');
     expect(r.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(r.body!)).toEqual({
@@ -288,6 +309,111 @@ describe('finish hook', () => {
   });
 });
 
+describe('head hooks', () => {
+  const stamp = (log: string[], name: string): Middleware =>
+    function stamping(ctx, next) {
+      log.push(`${name}-in`);
+      ctx.onHead((c) => {
+        log.push(`${name}-head:${c.res.status}`);
+        c.res.append('X-Trail', name);
+      });
+      return next();
+    };
+
+  for (const head of ['after', 'inside'] as const) {
+    it(`should run innermost first, once, on the downstream's answer (head written ${head} next())`, async () => {
+      const log: string[] = [];
+      const r = await runFake(
+        compose([stamp(log, 'a'), trace(log, 't'), stamp(log, 'b')]),
+        {},
+        { status: 201, head, run: () => void log.push('app') },
+      );
+      const heads =
+        head === 'inside' ? ['b-head:201', 'a-head:201', 't-out'] : ['t-out', 'b-head:201', 'a-head:201'];
+      expect(log).toEqual(['a-in', 't-in', 'b-in', 'app', ...heads]);
+      expect(r.headers['x-trail']).toBe('b, a');
+    });
+  }
+
+  it("should stamp the chain's own answer with the hooks of the layers outside the one that answered", async () => {
+    const log: string[] = [];
+    const r = await runFake(compose([stamp(log, 'a'), (ctx) => ctx.reject(401), stamp(log, 'c')]));
+    expect(log).toEqual(['a-in', 'a-head:401']);
+    expect(r.headers['x-trail']).toBe('a');
+  });
+
+  it('should report a throwing hook, run the others and leave the answer as it is', async () => {
+    const log: string[] = [];
+    const r = await runFake(
+      compose([
+        stamp(log, 'a'),
+        (ctx, next) => {
+          ctx.onHead(() => {
+            throw new Error('hook');
+          });
+          return next();
+        },
+      ]),
+      {},
+      { status: 200 },
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toBeUndefined();
+    expect(r.headers['x-trail']).toBe('a');
+    expect(r.errors).toEqual([new Error('hook')]);
+    expect(r.ctx.error).toEqual(new Error('hook'));
+  });
+
+  for (const head of ['after', 'inside'] as const) {
+    it(`should refuse header writes and answers once next() resolved, reporting them (head ${head})`, async () => {
+      const caught: string[] = [];
+      const r = await runFake(
+        compose([
+          async (ctx, next) => {
+            await next();
+            for (const change of [
+              () => ctx.res.set('X-Late', '1'),
+              () => ctx.res.delete('X-App'),
+              () => ctx.onHead(() => {}),
+              () => ctx.respond(503),
+            ]) {
+              try {
+                change();
+              } catch (error) {
+                caught.push((error as Error).message.split(':')[0]);
+              }
+            }
+            throw new Error('late');
+          },
+        ]),
+        {},
+        { status: 200, head, headers: { 'X-App': 'kept' } },
+      );
+      expect(caught).toEqual(['ctx.res.set()', 'ctx.res.delete()', 'ctx.onHead()', 'ctx.respond()']);
+      expect(r.status).toBe(200);
+      expect(r.body).toBeUndefined();
+      expect(r.headers['x-late']).toBeUndefined();
+      expect(r.headers['x-app']).toBe('kept');
+      expect(r.errors).toEqual([new Error('late')]);
+    });
+  }
+
+  it('should still let a downstream error become the answer, stamped', async () => {
+    const log: string[] = [];
+    const r = await runFake(
+      compose([stamp(log, 'a')]),
+      {},
+      {
+        run: () => {
+          throw new Error('handler');
+        },
+      },
+    );
+    expect(r.status).toBe(500);
+    expect(log).toEqual(['a-in', 'a-head:500']);
+  });
+});
+
 describe('phased middleware', () => {
   const phasedTrace = (
     log: string[],
@@ -301,8 +427,8 @@ describe('phased middleware', () => {
         if (opts.stop) ctx.reject(403, 'stop', name);
         if (opts.async) return Promise.resolve();
       },
-      after() {
-        log.push(`${name}-out`);
+      head() {
+        log.push(`${name}-head`);
       },
     });
 
@@ -318,29 +444,29 @@ describe('phased middleware', () => {
       {},
       { run: () => void log.push('app') },
     );
-    expect(log).toEqual(['a-in', 'b-in', 'c-in', 'd-in', 'app', 'd-out', 'c-out', 'b-out', 'a-out']);
+    expect(log).toEqual(['a-in', 'b-in', 'c-in', 'd-in', 'app', 'c-out', 'd-head', 'b-head', 'a-head']);
   });
 
-  it('should skip the answering layer and everything inside it, but run the outer afters', async () => {
+  it('should skip the answering layer and everything inside it, but run the outer heads', async () => {
     const log: string[] = [];
     const r = await runFake(
       compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { stop: true }), phasedTrace(log, 'c')]),
     );
-    expect(log).toEqual(['a-in', 'b-in', 'a-out']);
+    expect(log).toEqual(['a-in', 'b-in', 'a-head']);
     expect(r.status).toBe(403);
     expect(r.reached).toBe(false);
   });
 
-  it('should turn a throwing before into a 500 and still run the outer afters', async () => {
+  it('should turn a throwing before into a 500 and still run the outer heads', async () => {
     const log: string[] = [];
     const r = await runFake(compose([phasedTrace(log, 'a'), phasedTrace(log, 'b', { throwIn: true })]));
-    expect(log).toEqual(['a-in', 'b-in', 'a-out']);
+    expect(log).toEqual(['a-in', 'b-in', 'a-head']);
     expect(r.status).toBe(500);
   });
 
   it('should work on its own, outside compose', async () => {
     const log: string[] = [];
     await runFake(phasedTrace(log, 'solo'), {}, { run: () => void log.push('app') });
-    expect(log).toEqual(['solo-in', 'app', 'solo-out']);
+    expect(log).toEqual(['solo-in', 'app', 'solo-head']);
   });
 });

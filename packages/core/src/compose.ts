@@ -11,9 +11,11 @@ export interface Chain<S extends object = State> extends Middleware<S> {
  * Folds middleware into one onion. The first listed is the outermost: it runs first on the way
  * in and last on the way out, so it sees (and can stamp) every answer given inside it.
  *
- * A middleware that throws does not unwind the onion: its error becomes the answer right there
- * (`HttpError` → its status; anything else → a 500 with no internals on the wire, reported to
- * the host), so the layers outside it still run their outbound code on that answer.
+ * A middleware that throws on the way in does not unwind the onion: its error becomes the answer
+ * right there (`HttpError` → its status; anything else → a 500 with no internals on the wire,
+ * reported to the host), and the head hooks of the layers outside it still stamp that answer.
+ * An error once the downstream has answered (code after `next()`, a head hook) is reported and
+ * changes nothing.
  *
  * @example
  * const chain = compose([requestId(), securityHeaders(), rateLimit({ limit: 100 })]);
@@ -30,8 +32,8 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
     if (nested) list.push(...nested);
     else list.push(fn);
   }
-  // Consecutive phased middleware are fused into one layer with a single `await next()`:
-  // the same onion, one promise instead of one per policy.
+  // Consecutive built-in policies are fused into one layer with a single `next()` and a single
+  // head hook: the same onion, one promise instead of one per policy.
   const layers: Middleware<any>[] = [];
   let run: Phases<any>[] = [];
   const flush = () => {
@@ -73,7 +75,7 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
   return chain;
 }
 
-function fusedLayer(phases: Phases<any>[]): Middleware<any> {
+function fusedLayer(phases: readonly Phases<any>[]): Middleware<any> {
   const list = phaseList(phases);
   return function fusedPolicies(ctx, next) {
     return runPhases(ctx, list, next);

@@ -1,7 +1,7 @@
 import { RequestBody } from './body';
 import { HttpError, PROBLEM_TYPE, problemBody } from './errors';
 import { hostOk, type ParsedTarget, parseTarget } from './target';
-import type { FinishInfo, Host, HostFinish, ResponseBody, ShortCircuit, State } from './types';
+import type { FinishInfo, HeadHook, Host, HostFinish, ResponseBody, ShortCircuit, State } from './types';
 
 const encoder = new TextEncoder();
 
@@ -110,7 +110,10 @@ export class BouncerRequest {
   }
 }
 
-/** The response head: staged before `next()`, the downstream's own after it. */
+/**
+ * The response head. Writable on the way in (before `next()`) and inside head hooks; once the
+ * downstream has answered, a write outside a head hook throws (see `Next`).
+ */
 export class BouncerResponse {
   readonly #ctx: Context<any>;
   readonly #host: Host;
@@ -134,11 +137,13 @@ export class BouncerResponse {
   }
 
   set(name: string, value: string | readonly string[]): void {
+    this.#ctx.assertWritable('ctx.res.set()');
     this.#host.setHeader(name, value);
   }
 
   /** Adds a value: a comma-separated list for most fields, a second field line for `Set-Cookie`. */
   append(name: string, value: string): void {
+    this.#ctx.assertWritable('ctx.res.append()');
     const lowerName = lower(name);
     const current = this.#host.getHeader(lowerName);
     if (current === undefined || current === '') this.#host.setHeader(name, value);
@@ -148,11 +153,13 @@ export class BouncerResponse {
   }
 
   delete(name: string): void {
+    this.#ctx.assertWritable('ctx.res.delete()');
     this.#host.removeHeader(name);
   }
 
   /** Adds `field` to `Vary` unless it (or `*`) is already listed. */
   vary(field: string): void {
+    this.#ctx.assertWritable('ctx.res.vary()');
     const current = this.#host.getHeader('vary');
     if (current === undefined || current === '') {
       this.#host.setHeader('Vary', field);
@@ -168,6 +175,13 @@ export class BouncerResponse {
 }
 
 type FinishListener = (info: FinishInfo) => void;
+
+/** Where a request is: the chain may answer and write headers only while `OPEN` (or in `HEAD`). */
+const OPEN = 0; // on the way in, or waiting for the downstream
+const ANSWERED = 1; // next() resolved: the downstream's answer stands
+const HEAD = 2; // the head hooks are running
+const SENT = 3; // the head is written
+type Stage = typeof OPEN | typeof ANSWERED | typeof HEAD | typeof SENT;
 
 /** One request travelling through the chain. */
 export class Context<S extends object = State> {
@@ -193,6 +207,8 @@ export class Context<S extends object = State> {
   reachedDownstream = false;
   readonly #host: Host;
   #finish: FinishListener[] | undefined;
+  #head: HeadHook<any>[] | undefined;
+  #stage: Stage = OPEN;
 
   constructor(host: Host, state: S) {
     this.#host = host;
@@ -209,12 +225,87 @@ export class Context<S extends object = State> {
   }
 
   /**
-   * Answers now, without the application: call it and return without `next()`.
-   * Headers already set on `ctx.res` are kept; outer middleware still see and stamp the answer.
-   * Called after `next()`, it replaces the downstream's answer (its body is discarded), which is
-   * possible because adapters hold the downstream's head until the chain has finished.
+   * True once the downstream's answer stands (`next()` resolved) or the head is being written:
+   * from then on only head hooks change the response.
+   */
+  get answered(): boolean {
+    return this.#stage !== OPEN;
+  }
+
+  /**
+   * Registers `hook` to run once, synchronously, just before the response head is written —
+   * whoever writes it (the application, the host's own 404/500, or the chain's answer). Register
+   * on the way in: after `next()` has resolved it throws. Hooks run innermost first.
+   *
+   * @example
+   * const poweredBy: Middleware = (ctx, next) => {
+   *   ctx.onHead((c) => c.res.delete('X-Powered-By'));
+   *   return next();
+   * };
+   */
+  onHead(hook: HeadHook<S>): void {
+    if (this.#stage !== OPEN)
+      throw new TypeError('ctx.onHead(): register head hooks on the way in, before `await next()` resolves');
+    if (this.#head) {
+      this.#head.push(hook);
+      return;
+    }
+    this.#head = [hook];
+    this.#host.onHead(() => this.#runHead());
+  }
+
+  #runHead(): void {
+    if (this.#stage >= HEAD) return;
+    this.#stage = HEAD;
+    const hooks = this.#head!;
+    for (let i = hooks.length - 1; i >= 0; i--) {
+      try {
+        hooks[i](this);
+      } catch (error) {
+        this.#outboundError(error);
+      }
+    }
+    this.#stage = SENT;
+  }
+
+  /** An error once the answer stands: reported, and the answer left exactly as it is. */
+  #outboundError(error: unknown): void {
+    if (this.error === undefined) this.error = error;
+    try {
+      this.#host.reportError(error);
+    } catch {
+      // A failing reporter must not break the answer being written.
+    }
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#stage !== OPEN)
+      throw new TypeError(
+        `${what}: the downstream has already answered; answer on the way in, before next()`,
+      );
+  }
+
+  /** Called by `runChain` when the downstream has produced its answer. */
+  downstreamAnswered(): void {
+    if (this.#stage === OPEN) this.#stage = ANSWERED;
+  }
+
+  /** Throws unless the response may still be changed here (on the way in, or in a head hook). */
+  assertWritable(what: string): void {
+    if (this.#stage === OPEN || this.#stage === HEAD) return;
+    throw new TypeError(
+      `${what}: the downstream has already answered; change the response head in a ctx.onHead() hook registered before next()`,
+    );
+  }
+
+  /**
+   * Answers now, without the application: call it on the way in and return without `next()`.
+   * Headers already set on `ctx.res` are kept; head hooks registered by outer middleware still
+   * stamp the answer. Once the downstream has answered it throws: an answer already produced
+   * (on Express, possibly already on the wire) is never replaced.
    */
   respond(status: number, body: ResponseBody = null, headers?: Record<string, string>): void {
+    this.#assertOpen('ctx.respond()');
     // A refused request gets no success from anyone (a CORS preflight grant, say): the refusal.
     if (status < 400 && this.refusal !== undefined) {
       this.fail(this.refusal);
@@ -237,13 +328,21 @@ export class Context<S extends object = State> {
 
   /** Answers with the shared problem+json body (RFC 9457) and records which policy said no. */
   reject(status: number, detail?: string, policy?: string, headers?: Record<string, string>): void {
+    this.#assertOpen('ctx.reject()');
     if (policy) this.rejection = { policy, reason: detail ?? '' };
     this.#host.setHeader('Content-Type', PROBLEM_TYPE);
     this.respond(status, problemBody(status, detail), headers);
   }
 
-  /** Turns anything a middleware threw into the chain's answer (called by `compose`). */
+  /**
+   * Turns anything a middleware threw into the chain's answer (called by `compose`). Once the
+   * downstream has answered, the error is only reported: the answer is left as it is.
+   */
   fail(error: unknown): void {
+    if (this.#stage !== OPEN) {
+      this.#outboundError(error);
+      return;
+    }
     if (error instanceof HttpError) {
       this.reject(error.status, error.detail, error.policy ?? this.rejection?.policy, error.headers);
       return;

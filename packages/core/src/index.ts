@@ -45,7 +45,6 @@ export {
 export { type RequestIdOptions, requestId } from './middleware/request-id';
 export { type SecurityHeadersOptions, securityHeaders } from './middleware/security-headers';
 export { type AccessLogger, type AccessLogRecord, type TimingOptions, timing } from './middleware/timing';
-export { PHASES, type Phases, phased, phasesOf } from './phases';
 // The one policy object.
 export { bouncer, parseDuration } from './policy';
 export type { BouncerExtras, BouncerPolicy, BouncerState, PublicRoute } from './policy/types';

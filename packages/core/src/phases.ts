@@ -1,10 +1,13 @@
+// Internal to the core: how the built-in policies are written so that `compose` can fuse them.
+// Not exported from the package; the public protocol is `(ctx, next)` plus `ctx.onHead()`.
 import type { Context } from './context';
-import type { Middleware, State } from './types';
+import type { HeadHook, Middleware, State } from './types';
 
 /**
- * A middleware split at its `await next()`: what it does on the way in, and on the way out.
- * `compose` fuses consecutive phased middleware into one onion layer that awaits `next()` once,
- * so a chain of synchronous policies costs one promise per request instead of one per policy.
+ * A policy split in two: what it does on the way in, and what it stamps on the head. `compose`
+ * fuses consecutive phased middleware into one onion layer that calls `next()` once and
+ * registers one head hook for all of them, so a chain of synchronous policies costs one promise
+ * and no allocation per request.
  */
 export interface Phases<S extends object = State> {
   /**
@@ -12,22 +15,26 @@ export interface Phases<S extends object = State> {
    * promise when it must wait (a network store, a body read); synchronous is the fast path.
    */
   before?(ctx: Context<S>): void | Promise<void>;
-  /** Outbound work, synchronous; skipped when this layer's own `before` answered or threw. */
-  after?(ctx: Context<S>): void;
+  /** Head-hook work, synchronous; skipped when this policy's own `before` answered or threw. */
+  head?(ctx: Context<S>): void;
 }
 
-export const PHASES = Symbol.for('bouncer.phases');
-const HAS_AFTER = Symbol('bouncer.hasAfter');
+export const PHASES = Symbol('bouncer.phases');
 
-/** A phase list with its "any outbound work?" answer computed once, where the list is built. */
-export function phaseList<S extends object>(phases: Phases<S>[]): readonly Phases<S>[] {
-  const list = phases.slice();
-  Object.defineProperty(list, HAS_AFTER, { value: list.some((p) => p.after !== undefined) });
-  return Object.freeze(list);
+/** Fused phases, with the head hook for "every policy ran its `before`" built once. */
+export interface PhaseList<S extends object = State> {
+  readonly items: readonly Phases<S>[];
+  /** Stamps the heads of every item (innermost first); undefined when none has a `head`. */
+  readonly headAll: HeadHook<S> | undefined;
 }
 
-function hasAfter(list: readonly Phases<any>[]): boolean {
-  return (list as { [HAS_AFTER]?: boolean })[HAS_AFTER] ?? true;
+export function phaseList<S extends object>(phases: readonly Phases<S>[]): PhaseList<S> {
+  const items = Object.freeze(phases.slice());
+  const last = items.length - 1;
+  const headAll = items.some((p) => p.head !== undefined)
+    ? (ctx: Context<S>) => headFrom(ctx, items, last)
+    : undefined;
+  return Object.freeze({ items, headAll });
 }
 
 /** The phases a middleware was built from, when it was built by `phased()`. */
@@ -36,11 +43,9 @@ export function phasesOf<S extends object>(fn: Middleware<S>): Phases<S> | undef
 }
 
 /**
- * Builds a middleware from its two phases. The result is an ordinary middleware (usable on its
- * own, in any composer), and `compose` recognises it and runs it fused with its neighbours.
- *
- * @example
- * export const poweredBy = () => phased('poweredBy', { after: (ctx) => ctx.res.delete('X-Powered-By') });
+ * Builds a middleware from its two phases. The result is an ordinary `(ctx, next)` middleware
+ * (usable on its own, in any composer), and `compose` recognises it and runs it fused with its
+ * neighbours.
  */
 export function phased<S extends object = State>(name: string, phases: Phases<S>): Middleware<S> {
   const list = phaseList([phases]);
@@ -51,10 +56,13 @@ export function phased<S extends object = State>(name: string, phases: Phases<S>
   return mw;
 }
 
-/** Runs fused phases as one onion layer: befores in order, `next()` once, afters in reverse. */
+/**
+ * Runs fused phases as one onion layer: befores in order, then one head hook for all of them,
+ * then `next()` once (its own promise is handed back, nothing is chained on it).
+ */
 export function runPhases<S extends object>(
   ctx: Context<S>,
-  list: readonly Phases<S>[],
+  list: PhaseList<S>,
   next: () => Promise<void>,
 ): Promise<void> | undefined {
   return beforeFrom(ctx, list, 0, next);
@@ -62,50 +70,61 @@ export function runPhases<S extends object>(
 
 function beforeFrom<S extends object>(
   ctx: Context<S>,
-  list: readonly Phases<S>[],
+  list: PhaseList<S>,
   start: number,
   next: () => Promise<void>,
 ): Promise<void> | undefined {
-  for (let i = start; i < list.length; i++) {
-    const before = list[i].before;
+  const items = list.items;
+  for (let i = start; i < items.length; i++) {
+    const before = items[i].before;
     if (before === undefined) continue;
     let out: void | Promise<void>;
     try {
       out = before(ctx);
     } catch (error) {
       ctx.fail(error);
-      afterFrom(ctx, list, i - 1);
+      stampUpTo(ctx, items, i - 1);
       return undefined;
     }
     if (out !== undefined && typeof (out as Promise<void>).then === 'function') {
       const at = i;
       return (out as Promise<void>).then(
-        () => (ctx.response ? afterFrom(ctx, list, at - 1) : beforeFrom(ctx, list, at + 1, next)),
+        () => (ctx.response ? stampUpTo(ctx, items, at - 1) : beforeFrom(ctx, list, at + 1, next)),
         (error: unknown) => {
           ctx.fail(error);
-          afterFrom(ctx, list, at - 1);
+          stampUpTo(ctx, items, at - 1);
         },
       );
     }
     if (ctx.response) {
-      afterFrom(ctx, list, i - 1);
+      stampUpTo(ctx, items, i - 1);
       return undefined;
     }
   }
-  // No outbound work anywhere in the list: hand back next()'s own promise, chain nothing.
-  if (!hasAfter(list)) return next();
-  return next().then(() => afterFrom(ctx, list, list.length - 1));
+  if (list.headAll !== undefined) ctx.onHead(list.headAll);
+  return next();
 }
 
-function afterFrom<S extends object>(ctx: Context<S>, list: readonly Phases<S>[], start: number): undefined {
-  for (let i = start; i >= 0; i--) {
-    const after = list[i].after;
-    if (after === undefined) continue;
-    try {
-      after(ctx);
-    } catch (error) {
-      ctx.fail(error);
+/** The chain answered at `upTo + 1`: the policies before it stamp that answer's head. */
+function stampUpTo<S extends object>(ctx: Context<S>, items: readonly Phases<S>[], upTo: number): undefined {
+  for (let i = upTo; i >= 0; i--) {
+    if (items[i].head !== undefined) {
+      ctx.onHead((c) => headFrom(c, items, upTo));
+      return undefined;
     }
   }
   return undefined;
+}
+
+function headFrom<S extends object>(ctx: Context<S>, items: readonly Phases<S>[], start: number): void {
+  for (let i = start; i >= 0; i--) {
+    const head = items[i].head;
+    if (head === undefined) continue;
+    try {
+      head(ctx);
+    } catch (error) {
+      // Reported like any head hook's error; the other policies still stamp the head.
+      ctx.fail(error);
+    }
+  }
 }

@@ -3,8 +3,10 @@ import type { Host, Middleware, Next, State } from './types';
 
 /**
  * What an adapter calls once per request: builds the context over `host` and runs `chain`, with
- * `downstream` standing for the host's own application. The returned promise never rejects:
- * every error has become an answer (`ctx.response`) by the time it resolves.
+ * `downstream` standing for the host's own application. `downstream` resolves once the
+ * application has produced its answer (see `Next`); the head hooks run when the host commits
+ * the head (`Host.onHead`). The returned promise never rejects: every error has become an
+ * answer (`ctx.response`), or, once the downstream had answered, been reported.
  */
 export async function runChain<S extends object = State>(
   chain: Middleware<S>,
@@ -17,6 +19,13 @@ export async function runChain<S extends object = State>(
   // the gates still run (a banned address is still 403, the rate limit still counts it), the
   // outer layers stamp the refusal, and a policy that reads a refused path gets a 400 thrown.
   const refusal = ctx.refusal;
+  const answered = () => ctx.downstreamAnswered();
+  // The host's own errors (a throwing handler) become the answer at the innermost layer, so
+  // every head hook still stamps it; from then on it stands, as an answer the host produced would.
+  const failed = (error: unknown) => {
+    ctx.fail(error);
+    ctx.downstreamAnswered();
+  };
   try {
     await chain(ctx, () => {
       if (ctx.response) return Promise.resolve();
@@ -25,9 +34,7 @@ export async function runChain<S extends object = State>(
         return Promise.resolve();
       }
       ctx.reachedDownstream = true;
-      // The host's own errors (a throwing handler) become the answer at the innermost layer,
-      // so every middleware still runs its outbound code on it.
-      return downstream().then(undefined, (error: unknown) => ctx.fail(error));
+      return downstream().then(answered, failed);
     });
   } catch (error) {
     ctx.fail(error);

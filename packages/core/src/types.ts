@@ -43,6 +43,14 @@ export interface Host {
   setHeader(name: string, value: string | readonly string[]): void;
   removeHeader(name: string): void;
 
+  /**
+   * Calls `listener` once, synchronously, at the moment the host commits the response head: the
+   * status is final, the downstream's headers are set, and nothing of the head is serialised yet,
+   * so the listener may still read the status and set or remove headers. On Node that is inside
+   * `writeHead` (explicit or implicit); elsewhere, wherever the host turns the answer into bytes.
+   * Called at most once per request by the core, on the first `ctx.onHead()` registration.
+   */
+  onHead(listener: () => void): void;
   /** Called once, on the first `onFinish` registration; `listener` must fire exactly once. */
   onFinish(listener: (info: HostFinish) => void): void;
   /** Hands an unexpected error to the framework's own error reporting. */
@@ -62,10 +70,28 @@ export interface FinishInfo extends HostFinish {
   duration: number;
 }
 
+/**
+ * Hands the request to the rest of the chain and the application. The promise resolves once the
+ * downstream has produced its answer (its status and headers are decided; on Express the head
+ * may already be on the wire). From then on the response can only be changed by head hooks
+ * (`ctx.onHead()`) registered before: `ctx.res.set()`/`append()`/`delete()`/`vary()` and
+ * `ctx.respond()` throw, on every host alike.
+ */
 export type Next = () => Promise<void>;
 
-/** A Bouncer middleware: inbound work, `await next()`, outbound work. */
+/**
+ * A Bouncer middleware: inbound work, then `await next()`. Outbound work (headers that depend on
+ * the final answer) is a head hook registered on the way in with `ctx.onHead()`.
+ */
 export type Middleware<S extends object = State> = (ctx: Context<S>, next: Next) => Awaitable<void>;
+
+/**
+ * Runs once, synchronously, just before the response head is written: `ctx.res.status` is final
+ * and `ctx.res` may set or remove headers. Hooks run innermost first (the reverse of their
+ * registration), so the onion order holds on the way out. A hook that throws is reported to the
+ * host; the other hooks still run and the answer goes out as it stands.
+ */
+export type HeadHook<S extends object = State> = (ctx: Context<S>) => void;
 
 /** Body given to `ctx.respond()`. Strings are sent as UTF-8. */
 export type ResponseBody = string | Uint8Array | null;

@@ -1,5 +1,4 @@
 export { headersCut } from './header-cap';
-export { ResponseHold } from './hold-response';
 export { lendBody } from './lend-body';
 export { type LoopbackServer, listenLoopback } from './listen-loopback';
 export { fieldLines, NodeHost, trackFinish } from './node-host';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
+import { onResponseHead } from './head-hook';
 import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
 
@@ -26,16 +27,16 @@ export function fieldLines(raw: readonly string[], name: string): readonly strin
   return out ?? NONE;
 }
 
-function headWritten(res: ServerResponse): boolean {
-  return Boolean((res as { _header?: unknown })._header);
-}
-
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly method: string;
   readonly target: string;
   readonly #report: (error: unknown) => void;
+  #headListener: (() => void) | undefined;
+  #committed: (() => void) | undefined;
+  #watching = false;
+  #expected: number | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, report: (error: unknown) => void) {
     this.req = req;
@@ -74,7 +75,15 @@ export class NodeHost implements Host {
   }
 
   status(): number {
-    return this.res.statusCode;
+    return this.#expected !== undefined && !this.res.headersSent ? this.#expected : this.res.statusCode;
+  }
+
+  /**
+   * The status the host will answer with, when it decided it but has not set it yet (Koa's
+   * `onerror`, which runs after the middleware stack unwound); the response is not touched.
+   */
+  expectStatus(status: number): void {
+    this.#expected = status;
   }
 
   getHeader(name: string): string | undefined {
@@ -83,15 +92,40 @@ export class NodeHost implements Host {
     return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
 
-  // `_header` (the serialised head) rather than `headersSent`: while the Express adapter holds
-  // a committed head, `headersSent` already says true to the application, yet the chain's
-  // outbound code may still edit it.
+  // Once the head is out a write can change nothing: it is dropped rather than thrown (the core
+  // already refuses writes outside the head hooks once the downstream has answered).
   setHeader(name: string, value: string | readonly string[]): void {
-    if (!headWritten(this.res)) this.res.setHeader(name, value as string | string[]);
+    if (!this.res.headersSent) this.res.setHeader(name, value as string | string[]);
   }
 
   removeHeader(name: string): void {
-    if (!headWritten(this.res)) this.res.removeHeader(name);
+    if (!this.res.headersSent) this.res.removeHeader(name);
+  }
+
+  /**
+   * The chain's head hooks, run inside `writeHead` — explicit, or the implicit one of the first
+   * `write()`/`end()` — through `onResponseHead`, the per-response hook of `on-headers` (what
+   * morgan, compression and express-session use): `res.writeHead` of this one response is
+   * wrapped, no prototype is touched, and nothing else about the response changes.
+   */
+  onHead(listener: () => void): void {
+    this.#headListener = listener;
+    this.#watch();
+  }
+
+  /** The adapter's own notice of the head, run after the chain's head hooks. */
+  whenHead(committed: () => void): void {
+    this.#committed = committed;
+    this.#watch();
+  }
+
+  #watch(): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    onResponseHead(this.res, () => {
+      this.#headListener?.();
+      this.#committed?.();
+    });
   }
 
   onFinish(listener: (info: HostFinish) => void): void {

@@ -1,14 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import type { ShortCircuit } from '@bouncer/core';
 
-/** Writes the chain's own answer on a Node response whose headers the chain already set. */
-export function writeAnswer(res: ServerResponse, method: string, answer: ShortCircuit): void {
-  if (res.headersSent) {
-    // Too late for a clean answer: the only honest signal left is a broken connection.
-    res.destroy();
-    return;
-  }
+/**
+ * Writes the chain's own answer on a Node response whose headers the chain already set. Returns
+ * false, writing nothing, when a head is already out (something answered while the chain ran):
+ * that answer is left exactly as it is.
+ */
+export function writeAnswer(res: ServerResponse, method: string, answer: ShortCircuit): boolean {
+  if (res.headersSent) return false;
   res.statusCode = answer.status;
   if (answer.body === null || method === 'HEAD') res.end();
   else res.end(answer.body);
+  return true;
 }

@@ -25,12 +25,12 @@ export const coreCases: ConformanceCase[] = [
         'body',
       );
       equal(r.headers['content-type'], 'application/problem+json', 'content-type');
-      equal(r.headers['x-layers'], 'a-in,b-in,b-out,a-out', 'outer layers still ran');
+      equal(r.headers['x-layers'], 'a-in,b-in,b-head,a-head', 'outer head hooks still ran');
       return { status: r.status, headers: pick(r.headers, PROBLEM) };
     },
   },
   {
-    name: 'outbound phase sees and edits a JSON 200',
+    name: 'a head hook sees and edits a JSON 200',
     group: 'core',
     chain: coreChain,
     async run(t) {
@@ -38,13 +38,13 @@ export const coreCases: ConformanceCase[] = [
       equal(r.status, 200, 'status');
       deepEqual(JSON.parse(r.body.toString()), { hello: 'world' }, 'body');
       equal(r.headers['x-bouncer'], 'on', 'x-bouncer');
-      equal(r.headers['x-downstream-status'], '200', 'downstream status seen after next()');
-      equal(r.headers['x-remove-me'], undefined, 'header removed after next()');
+      equal(r.headers['x-downstream-status'], '200', 'downstream status seen at the head');
+      equal(r.headers['x-remove-me'], undefined, 'header removed at the head');
       return { status: r.status, headers: pick(r.headers, STAMP) };
     },
   },
   {
-    name: "outbound phase stamps the framework's own 404",
+    name: "a head hook stamps the framework's own 404",
     group: 'core',
     chain: coreChain,
     async run(t) {
@@ -56,7 +56,7 @@ export const coreCases: ConformanceCase[] = [
     },
   },
   {
-    name: 'outbound phase stamps the 500 of a throwing handler, with no stack on the wire',
+    name: 'a head hook stamps the 500 of a throwing handler, with no stack on the wire',
     group: 'core',
     chain: coreChain,
     async run(t) {
@@ -72,7 +72,7 @@ export const coreCases: ConformanceCase[] = [
     },
   },
   {
-    name: 'outbound phase stamps a streamed (chunked) response without buffering it',
+    name: 'a head hook stamps a streamed (chunked) response without buffering it',
     group: 'core',
     chain: coreChain,
     async run(t) {
@@ -85,7 +85,7 @@ export const coreCases: ConformanceCase[] = [
     },
   },
   {
-    name: 'outbound phase stamps HEAD, which carries no body',
+    name: 'a head hook stamps HEAD, which carries no body',
     group: 'core',
     chain: coreChain,
     async run(t) {
@@ -108,7 +108,7 @@ export const coreCases: ConformanceCase[] = [
         { user: 'alice', trace: ['a-in', 'b-in', 'handler'] },
         'state seen by the handler',
       );
-      equal(r.headers['x-layers'], 'a-in,b-in,handler,b-out,a-out', 'layer order');
+      equal(r.headers['x-layers'], 'a-in,b-in,handler,b-head,a-head', 'layer order');
       return { status: r.status, headers: pick(r.headers, STAMP) };
     },
   },
@@ -181,13 +181,30 @@ export const coreCases: ConformanceCase[] = [
     },
   },
   {
-    name: 'calling next() twice is an error, answered 500',
+    name: 'calling next() twice is reported, and the answer already given stands',
     group: 'core',
     chain: coreChain,
     async run(t) {
+      const reported = t.probe.reported.length;
       const r = await t.request('GET', '/state', { headers: { 'x-test-double-next': '1' } });
-      equal(r.status, 500, 'status');
-      return { status: r.status, headers: pick(r.headers, PROBLEM) };
+      equal(r.status, 200, 'status');
+      await eventually(() => t.probe.reported.length === reported + 1, 'the second next() reported');
+      return { status: r.status, headers: pick(r.headers, STAMP) };
+    },
+  },
+  {
+    name: 'a header set after next() resolved is refused and reported; the answer is untouched',
+    group: 'core',
+    chain: coreChain,
+    async run(t) {
+      const reported = t.probe.reported.length;
+      const r = await t.request('GET', '/hello', { headers: { 'x-test-late-write': '1' } });
+      equal(r.status, 200, 'status');
+      deepEqual(JSON.parse(r.body.toString()), { hello: 'world' }, 'body');
+      equal(r.headers['x-late'], undefined, 'late header');
+      equal(r.headers['x-bouncer'], 'on', 'x-bouncer');
+      await eventually(() => t.probe.reported.length === reported + 1, 'the late write reported');
+      return { status: r.status, headers: pick(r.headers, [...STAMP, 'x-late']) };
     },
   },
   {

@@ -59,14 +59,36 @@ export class CorsAnswer {
     return origins.kind === 'list' && origins.allows(origin) ? origin : undefined;
   }
 
-  /** On the way in: decides and sets the headers of an actual (non-preflight) request. */
-  stamp(ctx: Context<any>, origin: string | undefined): void | Promise<void> {
+  /**
+   * On the way in, for an actual (non-preflight) request: only a predicate has anything to
+   * decide here (it may be asynchronous); its verdict is stamped at the head.
+   */
+  decide(ctx: Context<any>, origin: string | undefined): void | Promise<void> {
+    if (this.#origins.kind !== 'predicate') return;
     const allowed = this.allowed(ctx, origin);
-    if (allowed instanceof Promise) return allowed.then((a) => this.#stampDecided(ctx, a));
-    this.#stampDecided(ctx, allowed);
+    if (allowed instanceof Promise) return allowed.then((a) => this.#stampLater(ctx, a));
+    this.#stampLater(ctx, allowed);
   }
 
-  #stampDecided(ctx: Context<any>, allowed: string | undefined): void {
+  #stampLater(ctx: Context<any>, allowed: string | undefined): void {
+    ctx.onHead((c) => this.#stamp(c, allowed));
+  }
+
+  /**
+   * At the head of an actual request's answer. `'*'` and listed origins are decided here, from
+   * the request's `Origin` (a set lookup, no state kept between the two halves).
+   */
+  head(ctx: Context<any>): void {
+    if (this.#origins.kind !== 'predicate') this.#stamp(ctx, this.#listed(ctx.req.header('origin')));
+  }
+
+  #stamp(ctx: Context<any>, allowed: string | undefined): void {
+    // An answer that carries its own grant (the application handled CORS for this route) keeps
+    // it; `Vary: Origin` is still ensured, or a cache could serve one origin's answer to another.
+    if (allowed !== undefined && ctx.host.getHeader('access-control-allow-origin') !== undefined) {
+      if (this.#varyOrigin) varyOrigin(ctx);
+      return;
+    }
     this.set(ctx, allowed, false);
   }
 
@@ -79,17 +101,6 @@ export class CorsAnswer {
     if (this.#credentials) host.setHeader('Access-Control-Allow-Credentials', 'true');
     if (this.#expose !== undefined && !preflight)
       host.setHeader('Access-Control-Expose-Headers', this.#expose);
-  }
-
-  /**
-   * On the way out: puts back what the application removed or replaced. Only reads on the
-   * common path, where the response still carries what was set on the way in.
-   */
-  restamp(ctx: Context<any>): void {
-    // Only Vary is re-checked on the way out: an application that *replaces* Vary (say with
-    // `Accept`) would otherwise let a cache serve one origin's answer to another. The grant
-    // headers set on the way in stay unless the application removes them, which is its choice.
-    if (this.#varyOrigin) varyOrigin(ctx);
   }
 }
 

@@ -92,8 +92,8 @@ function flag(option: string, value: unknown): boolean {
  * is logged as a `cors` rejection). A plain `OPTIONS` passes through.
  *
  * CORS is not access control: a disallowed origin's simple requests still reach the application,
- * the browser only hides the answer. Headers are set before `next()`, so the other policies'
- * rejections carry them; after it only `Vary` is checked again (see `restamp`).
+ * the browser only hides the answer. The origin is decided on the way in and its headers are
+ * stamped at the head of every answer, the other policies' rejections included.
  *
  * @example
  * compose([cors({ origin: ['https://app.example'], credentials: true, allowHeaders: ['authorization', 'content-type'] })]);
@@ -104,10 +104,10 @@ export function cors(options: CorsOptions = {}): Middleware {
     before(ctx) {
       const origin = ctx.req.header('origin');
       if (origin !== undefined && isPreflight(ctx)) return preflight.answer(ctx, origin);
-      return answer.stamp(ctx, origin);
+      return answer.decide(ctx, origin);
     },
-    after(ctx) {
-      answer.restamp(ctx);
+    head(ctx) {
+      answer.head(ctx);
     },
   });
 }
@@ -130,10 +130,10 @@ export function corsLayers(options: CorsOptions = {}): [headers: Middleware, pre
       before(ctx) {
         const origin = ctx.req.header('origin');
         if (origin !== undefined && isPreflight(ctx)) return;
-        return answer.stamp(ctx, origin);
+        return answer.decide(ctx, origin);
       },
-      after(ctx) {
-        answer.restamp(ctx);
+      head(ctx) {
+        answer.head(ctx);
       },
     }),
     phased('corsPreflight', {

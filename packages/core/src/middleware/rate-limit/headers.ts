@@ -42,7 +42,8 @@ export function putItem(ctx: Context<any>, field: Field, name: string, item: str
     ctx.res.set(field.name, item);
     return;
   }
-  // Replaced in place, so the order of policies stays that of the chain.
+  // Replaced in place; a new item goes first: head hooks run innermost first, so prepending
+  // keeps the order of the policies that of the chain.
   const own = `"${name}";`;
   const parts: string[] = [];
   let placed = false;
@@ -55,7 +56,7 @@ export function putItem(ctx: Context<any>, field: Field, name: string, item: str
       placed = true;
     }
   }
-  if (!placed) parts.push(item);
+  if (!placed) parts.unshift(item);
   ctx.res.set(field.name, parts.join(', '));
 }
 

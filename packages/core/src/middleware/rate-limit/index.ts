@@ -44,8 +44,6 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   const detail = `Rate limit exceeded: ${limit} requests per ${windowMs / 1000 >= 1 ? `${windowMs / 1000} s` : `${windowMs} ms`}.`;
   // When the store is down and failing closed, ask clients back after one emission interval.
   const outageRetry = String(ceilSeconds(windowMs / limit));
-  // This request's `RateLimit` item, kept on the state for the outbound half (a symbol: the
-  // application never sees it in its own keys, and each limiter keeps its own).
   let outage = false;
 
   /** `true`: the request goes on; `false`: it was answered here. */
@@ -83,8 +81,11 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     }
     if (headers) {
       const state = stateOf(Math.floor(d.remaining), ceilSeconds(d.resetMs));
-      putItem(ctx, POLICY_FIELD, name, policy);
-      putItem(ctx, STATE_FIELD, name, state);
+      // At the head, so the application's answer and the host's own 404/500 carry them alike.
+      ctx.onHead((c) => {
+        putItem(c, POLICY_FIELD, name, policy);
+        putItem(c, STATE_FIELD, name, state);
+      });
     }
     return true;
   };
@@ -118,9 +119,8 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       const verdict = decide(ctx);
       if (typeof verdict !== 'boolean') return verdict as Promise<unknown> as Promise<void>;
     },
-    // No outbound half: the headers are set on the way in, and adapters keep headers set before
-    // next() on every answer (the conformance suite checks it); an application that removes them
-    // chose to.
+    // No `head` of its own: an admitted request's headers carry its decision, so `apply`
+    // registers them as a head hook of their own.
   };
 
   // On its own (outside `compose`), the limiter follows its verdict rather than `ctx.response`:

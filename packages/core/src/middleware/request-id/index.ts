@@ -79,7 +79,12 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
         }
       }
       (ctx.state as Record<string, unknown>).requestId = id;
-      ctx.res.set(header, id);
+    },
+    // At the head, so the host's own 404 and error pages carry it too; an id the application
+    // put on the response itself is left alone.
+    head(ctx: Context<any>) {
+      const id = (ctx.state as Record<string, unknown>).requestId;
+      if (typeof id === 'string' && ctx.host.getHeader(lower) === undefined) ctx.host.setHeader(header, id);
     },
   });
 }

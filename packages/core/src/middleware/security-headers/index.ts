@@ -1,3 +1,4 @@
+import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
@@ -176,14 +177,20 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   const plain = new FixedHeaders([...headers, ...staticCsp]);
   const secure = hsts ? new FixedHeaders([...headers, hsts, ...staticCsp]) : plain;
 
+  // Stamped at the head, so every answer carries them — the host's own 404 and error pages
+  // too, whatever they reset. As with helmet, a header the application set itself wins.
+  const stamp = (ctx: Context<any>) => {
+    (ctx.req.scheme === 'https' ? secure : plain).setMissing(ctx.host);
+    if (removePoweredBy) ctx.host.removeHeader('X-Powered-By');
+  };
+  if (!dynamicCsp) return phased('securityHeaders', { head: stamp });
   return phased('securityHeaders', {
+    // A nonce must exist before the application renders, so the CSP is decided on the way in;
+    // the fixed headers are registered first, so that a CSP function that throws still leaves
+    // them on its 500.
     before(ctx) {
-      (ctx.req.scheme === 'https' ? secure : plain).set(ctx.host);
-      if (removePoweredBy) ctx.host.removeHeader('X-Powered-By');
-      if (dynamicCsp) dynamicCsp.set(ctx);
+      ctx.onHead(stamp);
+      dynamicCsp.decide(ctx);
     },
-    // No outbound half (as with helmet): adapters keep headers set before next() on every answer
-    // (404s and error pages too, checked by the conformance suite), and a header the application
-    // removed, replaced or added (X-Powered-By included) afterwards was its choice.
   });
 }

@@ -116,7 +116,7 @@ export function timing(options: TimingOptions = {}): Middleware {
   // layer skips this policy and no finish listener is registered.
   return phased('timing', {
     before: log ? (ctx) => ctx.onFinish((info) => writeRecord(log, ctx, info)) : undefined,
-    after: serverTiming ? appendServerTiming : undefined,
+    head: serverTiming ? appendServerTiming : undefined,
   });
 }
 
@@ -128,10 +128,7 @@ function writeRecord(log: AccessLogger['info'], ctx: Context<any>, info: FinishI
   );
 }
 
-/**
- * Runs after `next()`: the application (or the rejecting policy) has produced the head, which the
- * adapters hold until the chain returns, so the header still reaches the wire.
- */
+/** A head hook: the duration up to the moment the head is written, whoever answered. */
 function appendServerTiming(ctx: Context<any>): void {
   ctx.res.append('Server-Timing', `bouncer;dur=${round3(performance.now() - ctx.startTime)}`);
 }
