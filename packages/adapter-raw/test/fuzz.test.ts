@@ -101,7 +101,11 @@ describe('property: server', () => {
   afterAll(() => Promise.all([server.close({ deadline: 100 }), aborting.close({ deadline: 100 })]));
 
   const check = (data: Buffer, wellFormed: number) => {
-    const statuses = parseResponses(data).map((r) => r.status);
+    // A mutated target the core's strict reading refuses is answered 400 on a connection that
+    // stays open (not a framing error): it is an answer, not the final error, so it is skipped.
+    const statuses = parseResponses(data)
+      .filter((r) => !(r.status === 400 && r.headers.connection !== 'close'))
+      .map((r) => r.status);
     const ok = statuses.filter((s) => s === 200).length;
     expect(ok).toBeLessThanOrEqual(wellFormed);
     // At most one error answer, and only as the last one.
