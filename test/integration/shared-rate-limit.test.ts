@@ -50,8 +50,8 @@ describe('one Redis, four stacks', () => {
     await stopAll(servers);
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     const keys = [
-      ...(await redis.keys(`bouncer:rl:{*${client}*}`)),
-      ...(await redis.keys('bouncer:rl:{*198.19.*}')),
+      ...(await redis.keys(`bouncer:rl:{*}*${client}*`)),
+      ...(await redis.keys('bouncer:rl:{*}*198.19.*')),
     ];
     if (keys.length) await redis.del(...keys);
     await redis.quit();
