@@ -10,7 +10,7 @@ export interface ExampleServer {
   child: ChildProcess;
 }
 
-/** Starts `examples/<stack>/server.ts` in its own process on a free port; resolves at its "listening on" line. */
+/** Starts `examples/<stack>/server.ts` in its own process on a free port; resolves at its "listening on" line (60 s at most: a busy machine starts a cold `tsx` process slowly). */
 export function startExample(stack: Stack, env: Record<string, string>): Promise<ExampleServer> {
   const entry = fileURLToPath(new URL(`../../examples/${stack}/server.ts`, import.meta.url));
   const child = spawn(process.execPath, ['--conditions=@bouncer/source', '--import', 'tsx', entry], {
@@ -22,8 +22,8 @@ export function startExample(stack: Stack, env: Record<string, string>): Promise
     let err = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${stack}: not listening within 30 s\n${err}`));
-    }, 30_000);
+      reject(new Error(`${stack}: not listening within 60 s\n${err}`));
+    }, 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
