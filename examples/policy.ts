@@ -40,6 +40,16 @@ function failMode(): 'open' | 'closed' {
   return mode === 'closed' ? 'closed' : 'open';
 }
 
+/** The store's per-call deadline (REDIS_TIMEOUT_MS, default 50 ms), past which Redis counts as failing. */
+function storeTimeoutMs(): number {
+  const ms = Number(process.env.REDIS_TIMEOUT_MS ?? 50);
+  if (!Number.isInteger(ms) || ms < 1)
+    throw new Error(
+      `REDIS_TIMEOUT_MS must be a whole number of milliseconds ≥ 1, got ${process.env.REDIS_TIMEOUT_MS}`,
+    );
+  return ms;
+}
+
 /** `host:port,host:port,…` (REDIS_CLUSTER) as ioredis Cluster start-up nodes. */
 function clusterNodes(list: string): { host: string; port: number }[] {
   return list.split(',').map((entry) => {
@@ -58,7 +68,8 @@ function clusterNodes(list: string): { host: string; port: number }[] {
  */
 async function redisClient() {
   const { Cluster, Redis } = await import('ioredis');
-  const fast = { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 } as const;
+  const commandTimeout = Math.max(500, storeTimeoutMs());
+  const fast = { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout } as const;
   if (process.env.REDIS_CLUSTER) {
     return {
       name: 'REDIS_CLUSTER',
@@ -86,14 +97,25 @@ async function rateLimitStore() {
   client.on('node error', () => {});
   // Connect before serving: with the offline queue off, a request before `ready` would be decided
   // by the local fallback, and the first few limits would not be shared.
-  await client
-    .connect()
-    .catch((error: unknown) =>
-      console.warn(`${name}: cannot connect yet (${String(error)}); deciding locally until it answers`),
-    );
+  // Bounded: a cluster that is down (or a startup node that never answers) must not keep the
+  // server from listening; the limiter then follows its fail mode until Redis answers.
   const local = (process.env.RATE_LIMIT_FAIL_MODE ?? 'local') === 'local';
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    client.connect(),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('not ready within 5 s')), 5000);
+    }),
+  ])
+    .catch((error: unknown) =>
+      console.warn(
+        `${name}: cannot connect yet (${String(error)}); ${local ? 'deciding locally' : `failing ${failMode()}`} until it answers`,
+      ),
+    )
+    .finally(() => clearTimeout(timer));
   const store = new RedisStore({
     client,
+    timeoutMs: storeTimeoutMs(),
     fallback: local ? new MemoryStore() : undefined,
     onError: (error) =>
       console.warn(

@@ -28,6 +28,8 @@ export interface TestCluster {
   kill(node: ClusterNode): Promise<number>;
   /** Waits until every live node reports `cluster_state:ok` and the same owner for every slot, and every replica is in sync. */
   waitOk(timeoutMs?: number): Promise<void>;
+  /** Starts a killed node again on its port and config: it rejoins as a replica of its successor. */
+  restart(node: ClusterNode): Promise<void>;
   admin(node: ClusterNode): Redis;
   stop(): Promise<void>;
 }
@@ -64,6 +66,17 @@ export async function startCluster(options: { nodeTimeoutMs?: number } = {}): Pr
   const ports = await freePorts(6);
   const nodes: ClusterNode[] = [];
   const admins = new Map<number, Redis>();
+  const launch = (port: number) =>
+    spawn(
+      'redis-server',
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--loglevel', 'warning'],
+        ...['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, `nodes-${port}.conf`)],
+        ...['--cluster-node-timeout', String(nodeTimeoutMs)],
+        ...['--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      ],
+      { stdio: 'ignore' },
+    );
   const stop = async () => {
     for (const r of admins.values()) r.disconnect();
     await Promise.all(
@@ -79,25 +92,7 @@ export async function startCluster(options: { nodeTimeoutMs?: number } = {}): Pr
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) {
-      const child = spawn(
-        'redis-server',
-        [
-          '--port', String(port),
-          '--bind', '127.0.0.1',
-          '--cluster-enabled', 'yes',
-          '--cluster-config-file', join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout', String(nodeTimeoutMs),
-          '--save', '',
-          '--appendonly', 'no',
-          '--daemonize', 'no',
-          '--dir', dir,
-          '--loglevel', 'warning',
-        ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      );
-      nodes.push({ port, child, id: '' });
-    }
+    for (const port of ports) nodes.push({ port, child: launch(port), id: '' });
     const admin = (node: ClusterNode) => {
       let r = admins.get(node.port);
       if (!r) {
@@ -120,7 +115,14 @@ export async function startCluster(options: { nodeTimeoutMs?: number } = {}): Pr
     }
     await run(
       'redis-cli',
-      ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'],
+      [
+        '--cluster',
+        'create',
+        ...ports.map((p) => `127.0.0.1:${p}`),
+        '--cluster-replicas',
+        '1',
+        '--cluster-yes',
+      ],
       { timeout: 30_000 },
     );
     const alive = () => nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
@@ -129,13 +131,22 @@ export async function startCluster(options: { nodeTimeoutMs?: number } = {}): Pr
       for (;;) {
         const states = await Promise.all(
           alive().map(async (n) => {
-            const info = String(await admin(n).call('CLUSTER', 'INFO').catch(() => ''));
+            const info = String(
+              await admin(n)
+                .call('CLUSTER', 'INFO')
+                .catch(() => ''),
+            );
             const slots = await admin(n)
               .call('CLUSTER', 'SLOTS')
               .catch(() => []);
             // A replica that never synced would refuse to take over (its data counts as too old).
-            const replication = String(await admin(n).info('replication').catch(() => ''));
-            const synced = !replication.includes('role:slave') || replication.includes('master_link_status:up');
+            const replication = String(
+              await admin(n)
+                .info('replication')
+                .catch(() => ''),
+            );
+            const synced =
+              !replication.includes('role:slave') || replication.includes('master_link_status:up');
             return { ok: info.includes('cluster_state:ok') && synced, slots: JSON.stringify(slots) };
           }),
         );
@@ -146,7 +157,11 @@ export async function startCluster(options: { nodeTimeoutMs?: number } = {}): Pr
     };
     await waitOk();
     const masterOf = async (slot: number) => {
-      const ranges = (await admin(alive()[0]).call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+      const ranges = (await admin(alive()[0]).call('CLUSTER', 'SLOTS')) as [
+        number,
+        number,
+        [string, number],
+      ][];
       const range = ranges.find(([from, to]) => slot >= from && slot <= to);
       const node = nodes.find((n) => n.port === Number(range?.[2][1]));
       if (!node) throw new Error(`no master for slot ${slot}`);
@@ -180,8 +195,13 @@ export async function startCluster(options: { nodeTimeoutMs?: number } = {}): Pr
       await waitOk();
       return Date.now() - started;
     };
+    const restart = async (node: ClusterNode) => {
+      node.child = launch(node.port);
+      await waitOk();
+    };
     return {
       nodes,
+      restart,
       spec: ports.map((p) => `127.0.0.1:${p}`).join(','),
       masterOf,
       kill,
