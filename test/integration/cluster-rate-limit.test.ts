@@ -5,7 +5,7 @@
 // compared with N for each fail mode.
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClusterNode, migrateSlot, startCluster, type TestCluster } from './_cluster';
+import { type ClusterNode, migrateSlot, startCluster, type TestCluster } from '../../scripts/redis-cluster';
 import { type ExampleServer, STACKS, startExample, stopAll } from './_servers';
 
 const N = 20;

@@ -107,11 +107,17 @@ export class RedisStore implements RateLimitStore {
 
   /**
    * Loads the script now (`SCRIPT LOAD`), so the first requests do not pay for it: call it before
-   * serving. Rejects when Redis cannot be reached; the store still works, deciding by `fallback`
-   * (or failing) until Redis answers.
+   * serving. On an ioredis `Cluster` it loads it on every master (a keyless command reaches only
+   * one; the others would first answer `NOSCRIPT`). Rejects when Redis cannot be reached; the
+   * store still works, deciding by `fallback` (or failing) until Redis answers.
    */
   async ready(): Promise<void> {
     await this.#withTimeout(this.#loadScript());
+    const nodes = (this.#client as { nodes?: (role: 'master') => RedisClientLike[] }).nodes;
+    if (typeof nodes === 'function') {
+      const masters = nodes.call(this.#client, 'master');
+      await this.#withTimeout(Promise.all(masters.map((node) => node.script('LOAD', GCRA_SCRIPT))));
+    }
   }
 
   /**
