@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterNode, migrateSlot, startCluster, type TestCluster } from '../../scripts/redis-cluster';
-import { type ExampleServer, STACKS, startExample, stopAll } from './_servers';
+import { type ExampleServer, STACKS, startExample, stopAll } from '../integration/_servers';
 
 const N = 20;
 const TOTAL = 10 * N;
