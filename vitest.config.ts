@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // Tests run from source: the `@bouncer/source` export condition points every workspace
 // package at its `src/index.ts`, so nothing has to be built first.
@@ -13,6 +13,9 @@ export default defineConfig({
       'bench/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // The Redis Cluster test starts its own cluster and twelve processes and takes minutes on a
+    // busy machine: its own command, `pnpm test:cluster` (vitest.cluster.config.ts).
+    exclude: [...configDefaults.exclude, 'test/cluster/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -2,12 +2,13 @@
 // then latest.json / latest.md / ratios.svg in bench/results/. See bench/README.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startCluster, type TestCluster } from '../scripts/redis-cluster';
 // @ts-expect-error: a plain .mjs helper shared with the test scripts, without type declarations.
 import { ensureSystemTools, which } from '../scripts/system-tools.mjs';
 import { parseArgs } from './lib/args';
 import { machine } from './lib/machine';
 import { probe } from './lib/probe';
-import { killChildrenOnExit, type RunningServer, runCommand, startServer } from './lib/processes';
+import { killChildrenOnExit, type RunningServer, runCommand, startServer, track } from './lib/processes';
 import { ceilingLine, type Results, throughputTable, toMarkdown } from './lib/report';
 import { ceiling, type Measurement, summarise, targetLine, targets } from './lib/results';
 import { roundOrder } from './lib/stats';
@@ -83,6 +84,15 @@ async function main(): Promise<void> {
   const problems = new Map<string, string[]>();
   const servers = new Map<string, RunningServer>();
   const measurements: Measurement[] = [];
+  // The cluster-backed variants get a Redis Cluster of their own (6 nodes on loopback ports),
+  // stopped by PID when the run ends, whatever happens.
+  let cluster: TestCluster | undefined;
+  if (variants.some((v) => v.kind === 'bouncer-cluster')) {
+    console.log('bench: starting a Redis Cluster (3 masters, 3 replicas) on loopback…');
+    cluster = await startCluster();
+    for (const node of cluster.nodes) track(node.child); // killed with the harness on a signal too
+    process.env.REDIS_CLUSTER = cluster.spec;
+  }
   try {
     for (const v of variants) {
       try {
@@ -132,6 +142,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()));
+    await cluster?.stop();
   }
 
   results.variants = summarise(variants, measurements, problems);

@@ -91,7 +91,12 @@ export function summarise(
   for (const s of summaries) {
     const bare = bareOf(s);
     if (bare && bare !== s.id) s.vsBare = ratio(s.requestsPerSec, rps.get(bare));
-    if (s.kind === 'bouncer' || s.kind === 'bouncer-jwt' || s.kind === 'bouncer-redis') {
+    if (
+      s.kind === 'bouncer' ||
+      s.kind === 'bouncer-jwt' ||
+      s.kind === 'bouncer-redis' ||
+      s.kind === 'bouncer-cluster'
+    ) {
       if (s.stack !== 'raw') s.vsNative = ratio(s.requestsPerSec, rps.get(`${s.stack}:native`));
     }
   }

@@ -1,7 +1,14 @@
 // The servers under test: which script, in which mode, compared against what.
 
 export type Stack = 'express' | 'koa' | 'hono' | 'raw' | 'node' | 'ceiling';
-export type Kind = 'bare' | 'native' | 'headers' | 'bouncer' | 'bouncer-jwt' | 'bouncer-redis';
+export type Kind =
+  | 'bare'
+  | 'native'
+  | 'headers'
+  | 'bouncer'
+  | 'bouncer-jwt'
+  | 'bouncer-redis'
+  | 'bouncer-cluster';
 
 export interface Variant {
   /** Stable id, used in results and on the chart: `express:bouncer`. */
@@ -44,6 +51,9 @@ export const VARIANTS: readonly Variant[] = [
   variant('raw', 'bouncer-redis', '@bouncer/raw + Bouncer policy, limits in Redis', 'raw.ts', [
     'bouncer-redis',
   ]),
+  variant('raw', 'bouncer-cluster', '@bouncer/raw + Bouncer policy, limits in Redis Cluster', 'raw.ts', [
+    'bouncer-cluster',
+  ]),
   ...FRAMEWORKS.flatMap(({ stack, name, native }) => [
     variant(stack, 'bare', `${name} bare`, `${stack}.ts`, ['bare']),
     variant(stack, 'native', `${name} + ${native}`, `${stack}.ts`, ['native']),
@@ -52,6 +62,9 @@ export const VARIANTS: readonly Variant[] = [
     variant(stack, 'bouncer-jwt', `${name} + Bouncer policy + JWT`, `${stack}.ts`, ['bouncer-jwt']),
     variant(stack, 'bouncer-redis', `${name} + Bouncer policy, limits in Redis`, `${stack}.ts`, [
       'bouncer-redis',
+    ]),
+    variant(stack, 'bouncer-cluster', `${name} + Bouncer policy, limits in Redis Cluster`, `${stack}.ts`, [
+      'bouncer-cluster',
     ]),
   ]),
 ];

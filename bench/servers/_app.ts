@@ -11,9 +11,24 @@ export const prices = [
 export const PRICES_JSON = JSON.stringify(prices);
 
 /** How much protection a framework server mounts. */
-export type Mode = 'bare' | 'native' | 'headers' | 'bouncer' | 'bouncer-jwt' | 'bouncer-redis';
+export type Mode =
+  | 'bare'
+  | 'native'
+  | 'headers'
+  | 'bouncer'
+  | 'bouncer-jwt'
+  | 'bouncer-redis'
+  | 'bouncer-cluster';
 
-const MODES: readonly Mode[] = ['bare', 'native', 'headers', 'bouncer', 'bouncer-jwt', 'bouncer-redis'];
+const MODES: readonly Mode[] = [
+  'bare',
+  'native',
+  'headers',
+  'bouncer',
+  'bouncer-jwt',
+  'bouncer-redis',
+  'bouncer-cluster',
+];
 
 /** The mode given as the first argument; anything not in `allowed` is a startup error. */
 export function modeFromArgv(allowed: readonly Mode[] = MODES): Mode {

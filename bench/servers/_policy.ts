@@ -27,18 +27,28 @@ export function benchPolicy(options: { jwt: boolean }): Chain<any> {
 }
 
 /**
- * The chain for a server mode: `bouncer`, `bouncer-jwt`, or `bouncer-redis` (the same policy with
- * its rate limit kept in the Redis at REDIS_URL, default 127.0.0.1:6379, under a per-run prefix).
+ * The chain for a server mode: `bouncer`, `bouncer-jwt`, `bouncer-redis` (the same policy with
+ * its rate limit kept in the Redis at REDIS_URL, default 127.0.0.1:6379, under a per-run prefix) or
+ * `bouncer-cluster` (the same in the Redis Cluster at REDIS_CLUSTER, `host:port,…`, which
+ * `pnpm bench` starts on loopback ports for the run).
  */
 export async function chainFor(mode: string): Promise<Chain<any> | undefined> {
   if (mode === 'bouncer' || mode === 'bouncer-jwt') return benchPolicy({ jwt: mode === 'bouncer-jwt' });
-  if (mode !== 'bouncer-redis') return undefined;
-  const { Redis } = await import('ioredis');
-  const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    lazyConnect: true,
-  });
+  if (mode !== 'bouncer-redis' && mode !== 'bouncer-cluster') return undefined;
+  const { Cluster, Redis } = await import('ioredis');
+  const fast = { enableOfflineQueue: false, maxRetriesPerRequest: 0 } as const;
+  let client: InstanceType<typeof Redis> | InstanceType<typeof Cluster>;
+  if (mode === 'bouncer-cluster') {
+    const spec = process.env.REDIS_CLUSTER;
+    if (!spec) throw new Error('bouncer-cluster needs REDIS_CLUSTER=host:port,… (pnpm bench starts one)');
+    const nodes = spec.split(',').map((hp) => {
+      const [host, port] = hp.split(':');
+      return { host, port: Number(port) };
+    });
+    client = new Cluster(nodes, { enableOfflineQueue: false, lazyConnect: true, redisOptions: fast });
+  } else {
+    client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { ...fast, lazyConnect: true });
+  }
   await client.connect();
   const store = new RedisStore({ client, prefix: `bouncer:bench:${process.pid}:` });
   await store.ready();

@@ -1,4 +1,4 @@
-// Express 5 under test: `bare`, `native` (helmet, cors, express-rate-limit), `bouncer`, `bouncer-jwt`, `bouncer-redis`.
+// Express 5 under test: `bare`, `native` (helmet, cors, express-rate-limit), `bouncer`, `bouncer-jwt`, `bouncer-redis`, `bouncer-cluster`.
 import type { AddressInfo } from 'node:net';
 import { bouncer } from '@bouncer/express';
 import cors from 'cors';

@@ -1,4 +1,4 @@
-// Hono 4 on @hono/node-server under test: `bare`, `native` (secure-headers, cors, hono-rate-limiter), `bouncer`, `bouncer-jwt`, `bouncer-redis`.
+// Hono 4 on @hono/node-server under test: `bare`, `native` (secure-headers, cors, hono-rate-limiter), `bouncer`, `bouncer-jwt`, `bouncer-redis`, `bouncer-cluster`.
 import { bouncer } from '@bouncer/hono';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';

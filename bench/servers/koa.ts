@@ -1,4 +1,4 @@
-// Koa 3 under test: `bare`, `native` (koa-helmet, @koa/cors, koa-ratelimit on its memory driver), `bouncer`, `bouncer-jwt`, `bouncer-redis`.
+// Koa 3 under test: `bare`, `native` (koa-helmet, @koa/cors, koa-ratelimit on its memory driver), `bouncer`, `bouncer-jwt`, `bouncer-redis`, `bouncer-cluster`.
 import type { AddressInfo } from 'node:net';
 import { bouncer } from '@bouncer/koa';
 import koaCors from '@koa/cors';

@@ -3,7 +3,7 @@ import { createServer, Router } from '@bouncer/raw';
 import { announce, modeFromArgv, prices } from './_app';
 import { chainFor } from './_policy';
 
-const mode = modeFromArgv(['bare', 'bouncer', 'bouncer-jwt', 'bouncer-redis']);
+const mode = modeFromArgv(['bare', 'bouncer', 'bouncer-jwt', 'bouncer-redis', 'bouncer-cluster']);
 const router = new Router();
 router.get('/prices', (_req, res) => res.json(prices));
 const chain = await chainFor(mode);

@@ -8,9 +8,11 @@ export interface ExampleServer {
   stack: Stack;
   url: string;
   child: ChildProcess;
+  /** Everything the process wrote to stderr so far (the store's outage warnings land here). */
+  stderr(): string;
 }
 
-/** Starts `examples/<stack>/server.ts` in its own process on a free port; resolves at its "listening on" line (75 s allowed: a shared, loaded machine starts four at once). */
+/** Starts `examples/<stack>/server.ts` in its own process on a free port; resolves at its "listening on" line (120 s at most: a busy machine starts a cold `tsx` process slowly). */
 export function startExample(stack: Stack, env: Record<string, string>): Promise<ExampleServer> {
   const entry = fileURLToPath(new URL(`../../examples/${stack}/server.ts`, import.meta.url));
   const child = spawn(process.execPath, ['--conditions=@bouncer/source', '--import', 'tsx', entry], {
@@ -22,18 +24,18 @@ export function startExample(stack: Stack, env: Record<string, string>): Promise
     let err = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${stack}: not listening within 75 s\n${err}`));
-    }, 75_000);
+      reject(new Error(`${stack}: not listening within 120 s\nstdout: ${out.slice(0, 500)}\nstderr: ${err}`));
+    }, 120_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ stack, url: m[1], child });
+        resolve({ stack, url: m[1], child, stderr: () => err });
       }
     });
     child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
+      if (err.length < 65_536) err += d.toString();
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -384,16 +384,14 @@ describe('RedisStore against Redis', () => {
     expect(await s.consume('recover', r, 1)).toMatchObject({ allowed: true, remaining: 0 });
   });
 
-  it('stores the TAT under `<prefix>{<key>}` with an expiry at the TAT, and no write when denying', async () => {
+  it('stores the TAT under `<prefix>{<tag>}<key>` with an expiry at the TAT, and no write when denying', async () => {
     const prefix = freshPrefix();
     const s = store(prefix);
     const r = { limit: 2, windowMs: 60_000 };
     const first = await s.consume('user:42', r, 1);
-    const key = `${prefix}{user:42}`;
-    expect(s.keyFor('user:42')).toBe(key);
+    const key = s.keyFor('user:42');
+    expect(key).toMatch(new RegExp(`^${prefix}\\{[0-9a-f]{8}\\}user:42$`));
     expect(await admin.keys(`${prefix}*`)).toEqual([key]);
-    // Redis Cluster hashes only the text between the first `{` and the next `}`.
-    expect(key.slice(key.indexOf('{') + 1, key.indexOf('}', key.indexOf('{')))).toBe('user:42');
     const ttl = await admin.pttl(key);
     expect(ttl).toBeGreaterThan(29_000);
     expect(ttl).toBeLessThanOrEqual(Math.ceil(first.resetMs));
@@ -409,8 +407,29 @@ describe('RedisStore against Redis', () => {
     const s = store(prefix);
     const odd = 'a}b{*\n"c';
     expect((await s.consume(odd, rule, 1)).remaining).toBe(9);
-    expect(await admin.keys(`${prefix}*`)).toEqual([`${prefix}{${odd}}`]);
+    expect(await admin.keys(`${prefix}*`)).toEqual([s.keyFor(odd)]);
     expect((await s.consume('a', rule, 1)).remaining).toBe(9);
+  });
+
+  it('never lets a key choose its own Cluster hash tag: the tag is a hash, the key follows it', () => {
+    const s = store('p:');
+    // Redis Cluster hashes only the text between the first `{` and the next `}` (Cluster spec, "Hash tags").
+    const tagOf = (redisKey: string) => {
+      const open = redisKey.indexOf('{');
+      return redisKey.slice(open + 1, redisKey.indexOf('}', open + 1));
+    };
+    const hostile = ['}', 'x}', '{victim}', 'sub:}{victim}', 'a}b', '{}', ''];
+    const tags = hostile.map((k) => tagOf(s.keyFor(k)));
+    for (const [i, k] of hostile.entries()) {
+      expect(tags[i]).toMatch(/^[0-9a-f]{8}$/);
+      expect(s.keyFor(k)).toBe(`p:{${tags[i]}}${k}`);
+    }
+    expect(new Set(tags).size).toBe(hostile.length);
+    // 4096 ordinary keys land on 4096 distinct tags: the tag spreads keys across slots.
+    const many = new Set(
+      Array.from({ length: 4096 }, (_, i) => tagOf(s.keyFor(`rl:ip:10.0.${i >> 8}.${i & 255}`))),
+    );
+    expect(many.size).toBe(4096);
   });
 
   it('forgets a key on reset', async () => {
@@ -648,7 +667,7 @@ describe('RedisStore when its Redis fails', () => {
     observe('restarted, no fallback', back);
     // The restarted server (no persistence) holds a fresh bucket: the decisions are Redis's.
     expect(back.map((b) => b.ok && b.value.remaining)).toEqual([999, 998, 997]);
-    expect(await client.exists('kill:{k}')).toBe(1);
+    expect(await client.exists(store.keyFor('k'))).toBe(1);
     expect(errors).toHaveLength(1);
   });
 
@@ -699,7 +718,7 @@ describe('RedisStore when its Redis fails', () => {
     recovered('resumed after SIGCONT, no fallback', waited);
     // Every call that reached Redis before its timeout may still have been applied late: the
     // bucket only ever over-counts (fails safe), it never forgets a request it admitted.
-    expect(await client.get('stop:{k}')).toMatch(/^\d+:[\d.e+]+$/);
+    expect(await client.get(store.keyFor('k'))).toMatch(/^\d+:[\d.e+]+$/);
     expect((await store.consume('k', r, 1)).remaining).toBeLessThanOrEqual(997);
   });
 

@@ -158,6 +158,36 @@ describe('rateLimit', () => {
     expect(keys[3].startsWith('d:key:xxxx')).toBe(true);
   });
 
+  it('shortens keys over 200 characters to their first 64 and their SHA-256, so long keys never merge', async () => {
+    const keys: string[] = [];
+    const store: RateLimitStore = {
+      name: 'spy',
+      consume(key) {
+        keys.push(key);
+        return { allowed: true, limit: 2, remaining: 1, resetMs: 1, retryAfterMs: 0 };
+      },
+      reset() {},
+    };
+    const long = `${'k'.repeat(300)}{tag}`;
+    const variants = [long, `${long}!`, long.replace('k', 'K'), 'é'.repeat(1500)];
+    let value = '';
+    const mw = rateLimit({ limit: 2, windowMs: 1000, store, policyName: 'p', key: () => value });
+    for (value of [...variants, long]) await hit(mw);
+    const digest = async (text: string) =>
+      btoa(
+        String.fromCharCode(
+          ...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))),
+        ),
+      )
+        .replace(/=+$/, '')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_');
+    expect(keys[0]).toBe(`p:key:${long.slice(0, 64)}…${await digest(long)}`);
+    expect(keys[3]).toBe(`p:key:${'é'.repeat(64)}…${await digest('é'.repeat(1500))}`);
+    expect(new Set(keys.slice(0, 4)).size).toBe(4);
+    expect(keys[4]).toBe(keys[0]); // the same value, from the memo, is the same key
+  });
+
   it('shares one fallback bucket for an unparsable address (R8)', async () => {
     const mw = rateLimit({ limit: 1, windowMs: 60_000 });
     expect((await hit(mw, '')).status).toBe(200);

@@ -6,6 +6,7 @@ import { ConfigError } from '../../errors';
 import { BoundedCache } from '../../utils/bounded-cache';
 import { ipv6Network, lookupIp, MAX_IP_TEXT } from '../../utils/ip';
 import { show } from '../../utils/policy-options';
+import { sha256Base64url } from '../../utils/sha256';
 
 /** Keys longer than this are shortened to a prefix plus a hash, so stored keys stay small. */
 const MAX_KEY = 200;
@@ -70,27 +71,23 @@ export function keyFunction(
   throw new ConfigError('rateLimit', 'key', `must be 'ip', 'subject' or a function, got ${show(key)}`);
 }
 
-/** `kind:` + `value`, long values shortened to a prefix plus a hash (see `hash53`). */
+/** `kind:` + `value`, long values shortened to their first 64 characters and their SHA-256. */
 export function namespaced(kind: 'sub' | 'key', value: string): string {
-  if (value.length <= MAX_KEY) return `${kind}:${value}`;
-  return `${kind}:${value.slice(0, 64)}…${hash53(value).toString(36)}:${value.length}`;
-}
-
-// A fixed seed: instances sharing one store (Redis) must turn the same long key into the same
-// stored key, or a client would get a separate quota on every instance. Not a cryptographic
-// hash (Web Crypto digests are async, and this runs on every request); keys this long only come
-// from a custom `key` function, whose author controls their shape, and the length is kept too.
-const seed = 0x5bd1e995;
-
-/** 53-bit string hash: a seeded FNV-1a lane (32 bits) beside a seeded multiply-xorshift lane (21 bits). */
-function hash53(text: string): number {
-  let a = 0x811c9dc5 ^ seed;
-  let b = 0x9e3779b9 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
+  const full = `${kind}:${value}`;
+  if (value.length <= MAX_KEY) return full;
+  let short = longKeys.get(full);
+  if (short === undefined) {
+    short = `${kind}:${value.slice(0, 64)}…${sha256Base64url(value)}`;
+    if (value.length <= MAX_MEMO) longKeys.set(full, short);
   }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+  return short;
 }
+
+// A long key is shortened with a cryptographic hash: a subject or a custom key can come from the
+// client, and with a plain hash a client could craft two values with one stored key and spend, or
+// exhaust, someone else's quota. The digest of a value is the same in every process (instances
+// sharing Redis agree on the key). It costs a few microseconds per request whose key is over
+// 200 characters, so the shortened keys of values up to 1 KiB are remembered (at most 1024, about
+// 1 MiB); all other keys never reach it.
+const MAX_MEMO = 1024;
+const longKeys = new BoundedCache<string>(1024);

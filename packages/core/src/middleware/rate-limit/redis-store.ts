@@ -107,16 +107,29 @@ export class RedisStore implements RateLimitStore {
 
   /**
    * Loads the script now (`SCRIPT LOAD`), so the first requests do not pay for it: call it before
-   * serving. Rejects when Redis cannot be reached; the store still works, deciding by `fallback`
-   * (or failing) until Redis answers.
+   * serving. On an ioredis `Cluster` it loads it on every master (a keyless command reaches only
+   * one; the others would first answer `NOSCRIPT`). Rejects when Redis cannot be reached; the
+   * store still works, deciding by `fallback` (or failing) until Redis answers.
    */
   async ready(): Promise<void> {
     await this.#withTimeout(this.#loadScript());
+    const nodes = (this.#client as { nodes?: (role: 'master') => RedisClientLike[] }).nodes;
+    if (typeof nodes === 'function') {
+      const masters = nodes.call(this.#client, 'master');
+      await this.#withTimeout(Promise.all(masters.map((node) => node.script('LOAD', GCRA_SCRIPT))));
+    }
   }
 
-  /** The Redis key for `key`: the `{…}` hash tag keeps one client's key on one Cluster slot. */
+  /**
+   * The Redis key for `key`: `<prefix>{<tag>}<key>`, where the tag is a 32-bit FNV-1a hash of the
+   * key in hex. Redis Cluster hashes only the text between the first `{` and the next `}` (Cluster
+   * specification, "Hash tags"), so a key that carried its own braces (a subject or a custom key
+   * is client input) would otherwise choose its slot, or put many clients in one. The tag is ours,
+   * brace-free and spread evenly; the whole key follows it, so two keys never share a bucket even
+   * when their tags collide (they only share a slot).
+   */
   keyFor(key: string): string {
-    return `${this.#prefix}{${key}}`;
+    return `${this.#prefix}{${hashTag(key)}}${key}`;
   }
 
   async consume(key: string, rule: RateLimitRule, cost: number): Promise<RateLimitDecision> {
@@ -228,6 +241,13 @@ export class RedisStore implements RateLimitStore {
       throw unavailable(error);
     }
   }
+}
+
+/** FNV-1a (32-bit) of the UTF-16 code units, as 8 hex digits: fast and well spread, not secret. */
+function hashTag(key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 function unavailable(cause: unknown): StoreUnavailableError {
