@@ -12,6 +12,8 @@ export interface ResponseTransport {
   /** True while the chain still runs its outbound code: the head must not be serialised yet. */
   readonly holding: boolean;
   readonly highWaterMark: number;
+  /** The `Keep-Alive` field line a persistent answer carries (`''` for none). */
+  readonly keepAliveField: string;
   /** The app committed its head (first writeHead / write / end). */
   onCommit(): void;
   /** Bytes for the wire, in order; returns false when the caller should wait for `'drain'`. */

@@ -99,6 +99,10 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     if (!value) this.#keepAlive = false;
   }
 
+  get keepAliveField(): string {
+    return this.#server.options.keepAliveField;
+  }
+
   onCommit(): void {
     const resolve = this.#resolveCommit;
     if (resolve) {

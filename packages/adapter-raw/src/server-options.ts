@@ -53,6 +53,8 @@ export interface ResolvedOptions extends Required<Pick<RawServerOptions<any>, Nu
   allowHalfOpen: boolean;
   /** Validated `errorHeaders` as name/value pairs. */
   errorHeaders: readonly (readonly [string, string])[];
+  /** The `Keep-Alive` field line of persistent answers, or `''` when `keepAliveTimeout` is 0. */
+  keepAliveField: string;
 }
 
 const DEFAULTS = {
@@ -121,6 +123,7 @@ export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions 
     ...DEFAULTS,
     allowHalfOpen: options.allowHalfOpen ?? false,
     errorHeaders: resolveErrorHeaders(options.errorHeaders ?? DEFAULT_ERROR_HEADERS),
+    keepAliveField: '',
   };
   for (const key of Object.keys(DEFAULTS) as NumericOption[]) {
     const value = options[key];
@@ -141,5 +144,17 @@ export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions 
   if (out.maxHeaderSize > 1024 * 1024) {
     throw new ConfigError('createServer', 'maxHeaderSize', `must be at most 1 MiB, got ${out.maxHeaderSize}`);
   }
+  out.keepAliveField = keepAliveField(out.keepAliveTimeout, out.maxRequestsPerSocket);
   return out;
+}
+
+/**
+ * `Keep-Alive: timeout=N[, max=M]` as node:http sends it (RFC 2068 §19.7.1.1): clients that keep
+ * idle sockets (undici, browsers) then stop reusing one before the server closes it, instead of
+ * racing our idle timer with a request on a socket that is being closed.
+ */
+function keepAliveField(timeoutMs: number, maxRequests: number): string {
+  if (timeoutMs === 0) return '';
+  const max = maxRequests > 0 ? `, max=${maxRequests}` : '';
+  return `Keep-Alive: timeout=${Math.floor(timeoutMs / 1000)}${max}\r\n`;
 }
