@@ -99,6 +99,10 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     if (!value) this.#keepAlive = false;
   }
 
+  get scheme(): 'http' | 'https' {
+    return this.#server.scheme;
+  }
+
   get keepAliveField(): string {
     return this.#server.options.keepAliveField;
   }
