@@ -1,7 +1,7 @@
 // HTTPS on node:tls: real clients (node:https, node's fetch, curl), the same parser and limits
 // behind the handshake, and clients that never finish one.
 import { execFile } from 'node:child_process';
-import { request } from 'node:https';
+import { type RequestOptions, request } from 'node:https';
 import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
@@ -53,9 +53,10 @@ function get(port: number, path = '/hello'): Promise<HttpsAnswer> {
         port,
         path,
         ca: cert.cert,
+        // Node's https client offers no ALPN by default; tls.connect passes this through.
         ALPNProtocols: ['http/1.1'],
         headers: { Origin: ORIGIN },
-      },
+      } as RequestOptions,
       (res) => {
         const alpn = (res.socket as { alpnProtocol?: string | false }).alpnProtocol ?? null;
         let body = '';
@@ -95,7 +96,7 @@ function tlsRoundTrip(
     socket.on('secureConnect', () => socket.write(input));
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', reject);
-    socket.on('close', () => resolve({ data: Buffer.concat(chunks), alpn: socket.alpnProtocol }));
+    socket.on('close', () => resolve({ data: Buffer.concat(chunks), alpn: socket.alpnProtocol ?? false }));
   });
 }
 
