@@ -69,8 +69,9 @@ export function serializeHead(status: number, headers: HeaderMap, extra: string)
   const { keys, entries } = headers;
   for (let i = 0; i < keys.length; i++) {
     if (keys[i] === 'date') hasDate = true;
-    const { name, value } = entries[i];
-    if (typeof value === 'string') head += name + ': ' + value + '\r\n';
+    const { name, value, line } = entries[i];
+    if (line !== undefined) head += line;
+    else if (typeof value === 'string') head += name + ': ' + value + '\r\n';
     else for (const v of value) head += name + ': ' + v + '\r\n';
   }
   if (!hasDate) head += dateHeader();
