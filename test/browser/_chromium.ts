@@ -29,7 +29,7 @@ export interface Chromium {
  * Starts Chromium on a fresh user-data-dir. Throws, with the command that fixes it, when the
  * binary is missing (`scripts/system-tools.mjs` installs it before `pnpm test` when run as root).
  */
-export async function launchChromium(): Promise<Chromium> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `browser tests need Chromium at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` ` +
@@ -39,7 +39,7 @@ export async function launchChromium(): Promise<Chromium> {
   const profile = mkdtempSync(join(tmpdir(), 'bouncer-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
-    args: ARGS,
+    args: [...ARGS, ...extraArgs],
     headless: true,
     viewport: { width: 800, height: 500 },
   });
@@ -57,12 +57,12 @@ export async function launchChromium(): Promise<Chromium> {
  * A launch failure is rethrown from `beforeEach`, so every test of the file is reported as
  * failed with the reason (a throwing `beforeAll` would only mark them skipped).
  */
-export function useChromium(): () => Chromium {
+export function useChromium(extraArgs: () => readonly string[] = () => []): () => Chromium {
   let browser: Chromium | undefined;
   let failure: unknown;
   beforeAll(async () => {
     try {
-      browser = await launchChromium();
+      browser = await launchChromium(extraArgs());
     } catch (error) {
       failure = error;
     }

@@ -14,7 +14,8 @@ export interface BodyOwner {
  */
 export class BodyReader implements AsyncIterator<Uint8Array> {
   readonly #owner: BodyOwner;
-  #chunks: Uint8Array[] = [];
+  /** Made on the first chunk: most requests have no body. */
+  #chunks: Uint8Array[] | undefined;
   #done = false;
   #error: Error | undefined;
   #wake: (() => void) | undefined;
@@ -47,7 +48,8 @@ export class BodyReader implements AsyncIterator<Uint8Array> {
   push(chunk: Uint8Array): void {
     this.#received += chunk.byteLength;
     if (this.#discard) return;
-    this.#chunks.push(chunk);
+    if (this.#chunks === undefined) this.#chunks = [chunk];
+    else this.#chunks.push(chunk);
     this.#wakeUp();
   }
 
@@ -66,7 +68,7 @@ export class BodyReader implements AsyncIterator<Uint8Array> {
   /** The response is over and nobody wants the rest: drop it as it arrives. */
   discard(): void {
     this.#discard = true;
-    this.#chunks = [];
+    this.#chunks = undefined;
   }
 
   #wakeUp(): void {
@@ -86,7 +88,7 @@ export class BodyReader implements AsyncIterator<Uint8Array> {
   async next(): Promise<IteratorResult<Uint8Array>> {
     this.#start();
     for (;;) {
-      const chunk = this.#chunks.shift();
+      const chunk = this.#chunks?.shift();
       if (chunk !== undefined) return { value: chunk, done: false };
       if (this.#error) throw this.#error;
       if (this.#done) return { value: undefined, done: true };

@@ -2,6 +2,8 @@
 export interface HeaderEntry {
   name: string;
   value: string | string[];
+  /** The field line ready for the head, when the value is one string. */
+  line?: string;
 }
 
 /**

@@ -84,7 +84,10 @@ export class BodyFraming {
       h.delete('connection');
     }
     if (!t.keepAlive) extra += 'Connection: close\r\n';
-    else if (t.minor === 0) extra += 'Connection: keep-alive\r\n';
+    else {
+      if (t.minor === 0) extra += 'Connection: keep-alive\r\n';
+      if (!h.has('keep-alive')) extra += t.keepAliveField;
+    }
     return extra;
   }
 

@@ -28,6 +28,12 @@ export interface RequestHead {
   keepAlive: boolean;
   /** `Expect: 100-continue` on HTTP/1.1 (ignored on 1.0, RFC 9110 §10.1.1). */
   expectContinue: boolean;
+  /**
+   * A well-framed request the server refuses (a declared body over `maxBodySize`, an expectation,
+   * CONNECT, a bad target form or Host): unlike a framing error, its head can be handed to the
+   * chain, whose policy answers it. Its body is never read.
+   */
+  refusal: ParseError | undefined;
 }
 
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
@@ -35,7 +41,11 @@ const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
 const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
 const DIGITS = /^[0-9]+$/;
 
-/** Validates the request-line and framing fields; throws `ParseError` with the status to send. */
+/**
+ * Validates the request-line and framing fields. A framing error (where the message ends is in
+ * doubt) throws `ParseError` with the status to send; any other refusal is recorded as
+ * `refusal` (the first one found), so that the head still reaches the chain.
+ */
 export function analyseHead(
   method: string,
   target: string,
@@ -43,14 +53,15 @@ export function analyseHead(
   rawHeaders: string[],
   maxBodySize: number,
 ): RequestHead {
+  let refusal: ParseError | undefined;
   // RFC 9110 §9.3.6: tunnels are out of scope for this server.
-  if (method === 'CONNECT') throw new ParseError(501, 'CONNECT is not supported');
+  if (method === 'CONNECT') refusal = new ParseError(501, 'CONNECT is not supported');
   const first = target.charCodeAt(0);
-  if (first !== 47 /* / */) {
+  if (first !== 47 /* / */ && refusal === undefined) {
     if (target === '*') {
-      if (method !== 'OPTIONS') throw new ParseError(400, 'asterisk-form is only valid for OPTIONS');
+      if (method !== 'OPTIONS') refusal = new ParseError(400, 'asterisk-form is only valid for OPTIONS');
     } else if (!ABSOLUTE_FORM.test(target)) {
-      throw new ParseError(400, 'request-target is neither origin-form nor absolute-form');
+      refusal = new ParseError(400, 'request-target is neither origin-form nor absolute-form');
     }
   }
 
@@ -71,13 +82,15 @@ export function analyseHead(
     switch (lower) {
       case 'host':
         hosts++;
-        if (!HOST_VALUE.test(value)) throw new ParseError(400, 'invalid Host');
+        if (!HOST_VALUE.test(value)) refusal ??= new ParseError(400, 'invalid Host');
         break;
       case 'content-length':
         // RFC 9112 §6.3 (5): any doubt about the length is unrecoverable; like llhttp we refuse
         // even identical duplicates and `5, 5` lists, which the RFC only allows us to accept.
         if (++lengthLines > 1) throw new ParseError(400, 'duplicate Content-Length');
-        contentLength = parseLength(value, maxBodySize);
+        contentLength = parseLength(value);
+        if (contentLength > maxBodySize)
+          refusal ??= new ParseError(413, 'Content-Length exceeds maxBodySize');
         break;
       case 'transfer-encoding':
         if (te === undefined) te = [value];
@@ -93,14 +106,14 @@ export function analyseHead(
       case 'expect':
         if (minor === 1) {
           // RFC 9110 §10.1.1: 100-continue is the only expectation defined; others MAY get 417.
-          if (value.toLowerCase() !== '100-continue') throw new ParseError(417, 'unsupported expectation');
-          expectContinue = true;
+          if (value.toLowerCase() === '100-continue') expectContinue = true;
+          else refusal ??= new ParseError(417, 'unsupported expectation');
         }
         break;
     }
   }
   // RFC 9112 §3.2: exactly one Host on HTTP/1.1; more than one is never valid.
-  if (hosts > 1 || (minor === 1 && hosts === 0)) throw new ParseError(400, 'missing or duplicate Host');
+  if (hosts > 1 || (minor === 1 && hosts === 0)) refusal ??= new ParseError(400, 'missing or duplicate Host');
 
   let chunked = false;
   if (te !== undefined) {
@@ -111,18 +124,28 @@ export function analyseHead(
     chunked = true;
   }
   const keepAlive = minor === 1 ? !close : keepAliveToken && !close;
-  return { method, target, minor, rawHeaders, fields, contentLength, chunked, keepAlive, expectContinue };
+  return {
+    method,
+    target,
+    minor,
+    rawHeaders,
+    fields,
+    contentLength,
+    chunked,
+    // A refused request's body is never read: nothing after it can be framed.
+    keepAlive: keepAlive && refusal === undefined,
+    expectContinue: expectContinue && refusal === undefined,
+    refusal,
+  };
 }
 
 /** 1*DIGIT (RFC 9110 §8.6), leading zeros allowed, never past 2^53 (no silent precision loss). */
-function parseLength(value: string, maxBodySize: number): number {
+function parseLength(value: string): number {
   if (!DIGITS.test(value)) throw new ParseError(400, 'invalid Content-Length');
   let start = 0;
   while (start < value.length - 1 && value.charCodeAt(start) === 48) start++;
   if (value.length - start > 15) throw new ParseError(400, 'Content-Length out of range');
-  const n = Number(value.slice(start));
-  if (n > maxBodySize) throw new ParseError(413, 'Content-Length exceeds maxBodySize');
-  return n;
+  return Number(value.slice(start));
 }
 
 /** RFC 9112 §6.3 (4): the final coding must be `chunked`, once; §6.1: others are not understood (501). */

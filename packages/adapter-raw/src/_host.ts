@@ -10,7 +10,8 @@ import type { RawResponse } from './response';
 export abstract class RequestHost implements Host {
   abstract readonly req: RawRequest;
   abstract readonly res: RawResponse;
-  readonly scheme = 'http' as const;
+  /** `https` on a TLS server (the connection itself; forwarded headers are the chain's business). */
+  abstract readonly scheme: 'http' | 'https';
   /** The chain's finish hook; the exchange fires it once. */
   protected finishListener: ((info: HostFinish) => void) | undefined;
   /** The chain's head hooks, run once just before the head is serialised. */

@@ -10,6 +10,8 @@ export interface ResponseTransport {
   /** Whether the connection may stay open after this response; the response may turn it off. */
   keepAlive: boolean;
   readonly highWaterMark: number;
+  /** The `Keep-Alive` field line a persistent answer carries (`''` for none). */
+  readonly keepAliveField: string;
   /** The app committed its head (first writeHead / write / end). */
   onCommit(): void;
   /** The head is about to be serialised: the chain's head hooks may still change its fields. */

@@ -97,6 +97,11 @@ export class Connection implements ParserSink, ExchangeOwner {
 
   // ---- ParserSink ----
   onHead(head: RequestHead): void {
+    const refusal = head.refusal;
+    if (refusal !== undefined && this.#server.chain === undefined) {
+      this.#failRequest(refusal.status, refusal.reason);
+      return;
+    }
     const exchange = new Exchange(this, this.#server, head, this.#address, this.#port);
     const max = this.#server.options.maxRequestsPerSocket;
     if (++this.#requests === max || this.#closing) {
@@ -104,7 +109,8 @@ export class Connection implements ParserSink, ExchangeOwner {
       this.#parser.finishAfterMessage();
     }
     this.#queue.push(exchange);
-    this.#reading = exchange;
+    // A refused head's body is never read: the exchange is not the one reading.
+    this.#reading = refusal === undefined ? exchange : undefined;
     exchange.start();
   }
   onBody(chunk: Buffer): void {

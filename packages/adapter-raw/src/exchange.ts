@@ -62,6 +62,8 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   #resolveCommit: (() => void) | undefined;
   /** Nested cork() calls that reached the socket and still need their uncork(). */
   #corks = 0;
+  /** The server refuses this request (its head is well framed): the chain answers, never the app. */
+  readonly #refusal: number;
 
   constructor(owner: ExchangeOwner, server: ServerCore, head: RequestHead, address: string, port: number) {
     super();
@@ -74,6 +76,9 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     this.#keepAlive = head.keepAlive;
     this.#expectContinue = head.expectContinue;
     this.highWaterMark = server.options.highWaterMark;
+    this.#refusal = head.refusal === undefined ? 0 : head.refusal.status;
+    // Never read: a middleware reading it gets the server's refusal (e.g. the 413 of maxBodySize).
+    if (this.#refusal !== 0) this.req.body.fail(new HttpError(this.#refusal));
   }
 
   // ---- Host (the rest is RequestHost's) ----
@@ -92,6 +97,14 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   }
   set keepAlive(value: boolean) {
     if (!value) this.#keepAlive = false;
+  }
+
+  get scheme(): 'http' | 'https' {
+    return this.#server.scheme;
+  }
+
+  get keepAliveField(): string {
+    return this.#server.options.keepAliveField;
   }
 
   onCommit(): void {
@@ -192,6 +205,7 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
    * without answering: it is still streaming), rejects when it throws before committing.
    */
   downstream(): Promise<void> {
+    if (this.#refusal !== 0) return this.#refuse(this.#refusal);
     let out: unknown;
     try {
       out = this.#server.handler(this.req, this.res, this.state);
@@ -220,6 +234,19 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
         },
       );
     });
+  }
+
+  /**
+   * The server's own refusal as the downstream's answer: the chain's outbound code decorates it
+   * (CORS, security headers, request id) as it would any answer, and `errorHeaders` fill in
+   * whatever the chain did not set.
+   */
+  #refuse(status: number): Promise<void> {
+    const res = this.res;
+    for (const [name, value] of this.#server.options.errorHeaders) {
+      if (!res.hasHeader(name)) res.setHeaderInternal(name, value);
+    }
+    return Promise.reject(new HttpError(status));
   }
 
   /** The handler alone (no chain): no commit promise to wait for, only its own result. */

@@ -5,4 +5,4 @@ export { RawRequest } from './request';
 export { type Chunk, RawResponse } from './response';
 export { type RouteHandler, type RouteInfo, Router } from './router';
 export { type CloseOptions, createServer, type ListenAddress, RawServer } from './server';
-export type { RawServerOptions } from './server-options';
+export type { RawServerOptions, RawTlsOptions } from './server-options';

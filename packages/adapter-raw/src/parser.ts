@@ -18,6 +18,7 @@ export interface ParserLimits {
 
 /** What the parser reports to; the connection implements it (no per-request closures). */
 export interface ParserSink {
+  /** A complete head; with `head.refusal` set, the parser is dead and reports nothing more. */
   onHead(head: RequestHead): void;
   /** A slice of the received buffer, valid as long as the caller keeps it. */
   onBody(chunk: Buffer): void;
@@ -152,6 +153,13 @@ export class RequestParser {
     }
     const [method, target] = scanner.requestLine();
     const head = analyseHead(method, target, scanner.minor, scanner.takeFields(), this.#limits.maxBodySize);
+    if (head.refusal !== undefined) {
+      // Refused, but well framed: the sink answers it; the body (if any) is never read, and
+      // nothing after it either, since where the next request would start is not read.
+      this.#phase = Phase.Dead;
+      this.#sink.onHead(head);
+      return;
+    }
     if (!head.keepAlive) this.#keepAlive = false;
     if (head.chunked) {
       this.#chunks.reset();

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { checkFieldValue, fieldKey, lookupKey } from './_field-cache';
+import { checkValue, fieldLine, fieldRecord, lookupKey } from './_field-cache';
 import { FieldTable } from './_field-table';
 import { BodyFraming, byteLength, checkFramingField } from './_framing';
 import type { Chunk, ResponseTransport } from './_transport';
@@ -114,10 +114,16 @@ export class RawResponse {
 
   /** @internal Sets a field even after the app committed (the chain's head hooks). */
   setHeaderInternal(name: string, value: string | readonly string[]): void {
-    const lower = fieldKey(name);
-    if (checkFieldValue(name, value)) this.#obsText = true;
+    const rec = fieldRecord(name);
+    const lower = rec.lower;
+    if (checkValue(rec, name, value)) this.#obsText = true;
     checkFramingField(lower, value);
-    this.#headers.set(lower, { name, value: typeof value === 'string' ? value : [...value] });
+    this.#headers.set(
+      lower,
+      typeof value === 'string'
+        ? { name, value, line: fieldLine(rec, name, value) }
+        : { name, value: [...value] },
+    );
   }
 
   /** @internal */

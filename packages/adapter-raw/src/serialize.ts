@@ -9,11 +9,26 @@ export type HeaderMap = FieldTable;
 
 const statusLines = new Map<number, string>();
 
+/**
+ * Where node's `STATUS_CODES` still carries the RFC 7231 phrase, RFC 9110's (§15.5.14, §15.5.21),
+ * so that the status line agrees with the problem+json `title`. Every other code of RFC 9110 §15
+ * reads the same in both.
+ */
+const RFC_9110_REASONS: Readonly<Record<number, string>> = {
+  413: 'Content Too Large',
+  422: 'Unprocessable Content',
+};
+
+/** The reason phrase sent for `status` (RFC 9112 §4: informative only, clients ignore it). */
+export function reasonPhrase(status: number): string {
+  return RFC_9110_REASONS[status] ?? STATUS_CODES[status] ?? 'Unknown';
+}
+
 /** `HTTP/1.1 404 Not Found\r\n`, built once per status code. We always answer as 1.1 (RFC 9110 §6.2). */
 export function statusLine(status: number): string {
   let line = statusLines.get(status);
   if (line === undefined) {
-    line = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+    line = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
     if (statusLines.size < 1000) statusLines.set(status, line);
   }
   return line;
@@ -54,8 +69,9 @@ export function serializeHead(status: number, headers: HeaderMap, extra: string)
   const { keys, entries } = headers;
   for (let i = 0; i < keys.length; i++) {
     if (keys[i] === 'date') hasDate = true;
-    const { name, value } = entries[i];
-    if (typeof value === 'string') head += name + ': ' + value + '\r\n';
+    const { name, value, line } = entries[i];
+    if (line !== undefined) head += line;
+    else if (typeof value === 'string') head += name + ': ' + value + '\r\n';
     else for (const v of value) head += name + ': ' + v + '\r\n';
   }
   if (!hasDate) head += dateHeader();

@@ -1,6 +1,14 @@
+import type { TlsOptions } from 'node:tls';
 import { ConfigError, type Middleware, type State } from '@bouncer/core';
 import { type CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './_canned';
 import type { Handler } from './exchange';
+
+/**
+ * `node:tls` server options (`key`, `cert`, `ca`, `pfx`, `passphrase`, `minVersion`, `SNICallback`, …).
+ * ALPN is the server's: it offers `http/1.1` only. `handshakeTimeout` (ms, default 10000) bounds
+ * the TLS handshake, before `headersTimeout` starts.
+ */
+export type RawTlsOptions = Omit<TlsOptions, 'ALPNProtocols' | 'ALPNCallback' | 'allowHalfOpen'>;
 
 /** Options of `createServer()`; the names are node:http's where node has the same knob. */
 export interface RawServerOptions<S extends object = State> {
@@ -42,18 +50,27 @@ export interface RawServerOptions<S extends object = State> {
   errorHeaders?: Record<string, string>;
   /** Receives unexpected errors (a throwing handler, a broken middleware). @default console.error */
   onError?: (error: unknown) => void;
+  /** Serve HTTPS: the same parser, limits and timeouts over `node:tls`; requests see `scheme` `https`. */
+  tls?: RawTlsOptions;
 }
 
 type NumericOption = Exclude<
   keyof RawServerOptions,
-  'chain' | 'onError' | 'handler' | 'allowHalfOpen' | 'errorHeaders'
+  'chain' | 'onError' | 'handler' | 'allowHalfOpen' | 'errorHeaders' | 'tls'
 >;
 
 export interface ResolvedOptions extends Required<Pick<RawServerOptions<any>, NumericOption>> {
   allowHalfOpen: boolean;
   /** Validated `errorHeaders` as name/value pairs. */
   errorHeaders: readonly (readonly [string, string])[];
+  /** The `Keep-Alive` field line of persistent answers, or `''` when `keepAliveTimeout` is 0. */
+  keepAliveField: string;
+  /** The TLS server options as given, with `handshakeTimeout` filled in; undefined for plain HTTP. */
+  tls: RawTlsOptions | undefined;
 }
+
+/** Node's default handshake timeout is 120 s, a long time for a slowloris to hold a socket. */
+const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 const DEFAULTS = {
   maxHeaderSize: 16 * 1024,
@@ -82,6 +99,8 @@ export interface ServerCore {
   readonly options: ResolvedOptions;
   readonly chain: Middleware<any> | undefined;
   readonly handler: Handler<any>;
+  /** `https` when the server runs on node:tls. */
+  readonly scheme: 'http' | 'https';
   /** The framing-error answers, built once with `errorHeaders`. */
   readonly canned: CannedAnswers;
   reportError(error: unknown): void;
@@ -121,6 +140,8 @@ export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions 
     ...DEFAULTS,
     allowHalfOpen: options.allowHalfOpen ?? false,
     errorHeaders: resolveErrorHeaders(options.errorHeaders ?? DEFAULT_ERROR_HEADERS),
+    keepAliveField: '',
+    tls: resolveTls(options.tls),
   };
   for (const key of Object.keys(DEFAULTS) as NumericOption[]) {
     const value = options[key];
@@ -141,5 +162,42 @@ export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions 
   if (out.maxHeaderSize > 1024 * 1024) {
     throw new ConfigError('createServer', 'maxHeaderSize', `must be at most 1 MiB, got ${out.maxHeaderSize}`);
   }
+  out.keepAliveField = keepAliveField(out.keepAliveTimeout, out.maxRequestsPerSocket);
   return out;
+}
+
+function resolveTls(tls: unknown): RawTlsOptions | undefined {
+  if (tls === undefined) return undefined;
+  if (tls === null || typeof tls !== 'object' || Array.isArray(tls)) {
+    throw new ConfigError('createServer', 'tls', `must be node:tls server options, got ${String(tls)}`);
+  }
+  const o = tls as RawTlsOptions & Record<string, unknown>;
+  if (o.ALPNProtocols !== undefined || o.ALPNCallback !== undefined) {
+    throw new ConfigError('createServer', 'tls', 'may not set ALPN: the server speaks http/1.1 only');
+  }
+  const hasIdentity =
+    (o.key !== undefined && o.cert !== undefined) || o.pfx !== undefined || o.SNICallback !== undefined;
+  if (!hasIdentity) {
+    throw new ConfigError('createServer', 'tls', 'needs `key` and `cert` (or `pfx`, or an `SNICallback`)');
+  }
+  const timeout = o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  if (typeof timeout !== 'number' || !Number.isSafeInteger(timeout) || timeout < 1) {
+    throw new ConfigError(
+      'createServer',
+      'tls',
+      `handshakeTimeout must be an integer ≥ 1 (ms), got ${String(o.handshakeTimeout)}`,
+    );
+  }
+  return { ...o, handshakeTimeout: timeout };
+}
+
+/**
+ * `Keep-Alive: timeout=N[, max=M]` as node:http sends it (RFC 2068 §19.7.1.1): clients that keep
+ * idle sockets (undici, browsers) then stop reusing one before the server closes it, instead of
+ * racing our idle timer with a request on a socket that is being closed.
+ */
+function keepAliveField(timeoutMs: number, maxRequests: number): string {
+  if (timeoutMs === 0) return '';
+  const max = maxRequests > 0 ? `, max=${maxRequests}` : '';
+  return `Keep-Alive: timeout=${Math.floor(timeoutMs / 1000)}${max}\r\n`;
 }

@@ -1,5 +1,6 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import type { Middleware, State } from '@bouncer/core';
+import { createServer as createTlsServer } from 'node:tls';
+import { ConfigError, type Middleware, type State } from '@bouncer/core';
 import { CannedAnswers } from './_canned';
 import { Connection } from './connection';
 import type { Handler } from './exchange';
@@ -32,6 +33,7 @@ export class RawServer<S extends object = State> implements ServerCore {
   readonly options: ResolvedOptions;
   readonly chain: Middleware<any> | undefined;
   readonly handler: Handler<any>;
+  readonly scheme: 'http' | 'https';
   readonly canned: CannedAnswers;
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #net: Server;
@@ -46,7 +48,9 @@ export class RawServer<S extends object = State> implements ServerCore {
     this.#onError = options.onError;
     // The socket stays half-open so that `Connection` decides what a client's FIN means
     // (options.allowHalfOpen): node would otherwise end our side before we could answer.
-    this.#net = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
+    const tls = this.options.tls;
+    this.scheme = tls === undefined ? 'http' : 'https';
+    this.#net = tls === undefined ? this.#plain() : this.#secure(tls);
     if (this.options.maxConnections > 0) this.#net.maxConnections = this.options.maxConnections;
   }
 
@@ -115,6 +119,31 @@ export class RawServer<S extends object = State> implements ServerCore {
   forget(connection: unknown): void {
     this.#connections.delete(connection as Connection);
     if (this.#connections.size === 0) this.#onIdle?.();
+  }
+
+  #plain(): Server {
+    return createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.#accept(socket));
+  }
+
+  /**
+   * The same server on node:tls: ALPN offers `http/1.1` only (RFC 7301; a client that insists on
+   * h2 gets the `no_application_protocol` alert), and the HTTP connection starts once the
+   * handshake is done, so every HTTP limit and timer applies to decrypted bytes as it does in clear.
+   */
+  #secure(tls: NonNullable<ResolvedOptions['tls']>): Server {
+    let server: Server;
+    try {
+      server = createTlsServer(
+        { ...tls, ALPNProtocols: ['http/1.1'], allowHalfOpen: true, noDelay: true },
+        (socket) => this.#accept(socket),
+      );
+    } catch (error) {
+      throw new ConfigError('createServer', 'tls', `was refused by node:tls: ${(error as Error).message}`);
+    }
+    // A failed or timed-out handshake (garbage, plain HTTP, an unknown CA on the client side):
+    // nothing was decrypted, so there is nobody to answer; the socket just goes.
+    server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
+    return server;
   }
 
   #accept(socket: Socket): void {

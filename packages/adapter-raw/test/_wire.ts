@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 
 export interface WireResponse {
   status: number;
+  /** The status line's reason phrase. */
+  reason: string;
   headers: Record<string, string>;
   body: Buffer;
 }
@@ -16,6 +18,7 @@ export function parseResponses(data: Buffer, headMethods: boolean[] = []): WireR
     if (end === -1) break;
     const lines = data.toString('latin1', pos, end).split('\r\n');
     const status = Number(lines[0].split(' ')[1]);
+    const reason = lines[0].split(' ').slice(2).join(' ');
     const headers: Record<string, string> = {};
     for (const line of lines.slice(1)) {
       const i = line.indexOf(':');
@@ -54,7 +57,7 @@ export function parseResponses(data: Buffer, headMethods: boolean[] = []): WireR
       body = data.subarray(pos);
       pos = data.length;
     }
-    out.push({ status, headers, body });
+    out.push({ status, reason, headers, body });
   }
   return out;
 }

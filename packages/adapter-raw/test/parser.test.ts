@@ -25,6 +25,13 @@ function run(parts: Buffer[], limits = LIMITS): Trace {
   const parser = new RequestParser(
     {
       onHead(head) {
+        // A refused head ends the parse as an error does (the server answers it the same way
+        // without a chain); the chain test covers the answer with one.
+        if (head.refusal) {
+          t.error = head.refusal.status;
+          t.events.push(`error ${head.refusal.status}`);
+          return;
+        }
         t.heads.push(head);
         t.events.push(
           `head ${head.method} ${head.target} 1.${head.minor} ${JSON.stringify(head.rawHeaders)}`,
