@@ -14,8 +14,8 @@ import { COMPACT_JWS, presentedToken } from './token';
 import { failureReason, TOKEN_ERRORS } from './verify';
 
 export type { JwtAlgorithm, JwtPublicKey } from './keys';
-export type { PublicMatcher, PublicRoute } from './public-routes';
 export type { AuthMode, AuthModeOf } from './mode';
+export type { PublicMatcher, PublicRoute } from './public-routes';
 
 /** What `jwtAuth` puts on `ctx.state`: the verified claims (absent on public routes). */
 export interface JwtAuthState<P extends JWTPayload = JWTPayload> {
