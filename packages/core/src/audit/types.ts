@@ -1,3 +1,4 @@
+import type { EffectivePolicy } from '../policy/route-gates';
 import type { Middleware } from '../types';
 
 /** One registered route and whether the bouncer's chain runs before its handler. */
@@ -14,6 +15,11 @@ export interface RouteReport {
   source?: string;
   /** True when the policy deliberately lets it through without credentials (`isPublic`). */
   public?: boolean;
+  /**
+   * What the bouncer in front applies to this route, when it is a `bouncer()` policy: its
+   * authentication, rate limiter and body limit after the `routes` section.
+   */
+  policy?: EffectivePolicy;
 }
 
 /** Says whether a method and concrete path are public by design (e.g. `GET /health`). */
