@@ -22,3 +22,4 @@ export {
   REASONS,
   type RouteReport,
 } from './types';
+export { auditUpgrades, UPGRADE_GUARD, UPGRADE_UNGUARDED, type UpgradeSource } from './upgrades';

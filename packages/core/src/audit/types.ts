@@ -1,5 +1,6 @@
 import type { EffectivePolicy } from '../policy/route-gates';
 import type { Middleware } from '../types';
+import type { UpgradeSource } from './upgrades';
 
 /** One registered route and whether the bouncer's chain runs before its handler. */
 export interface RouteReport {
@@ -32,6 +33,12 @@ export interface AuditOptions {
    * @default undefined
    */
   isPublic?: IsPublic;
+  /**
+   * The server the app listens on: its `'upgrade'` listeners (WebSockets) are reported too, as
+   * `UPGRADE *`, unguarded unless `guardUpgrade(server, policy)` covers them.
+   * @default undefined (not checked)
+   */
+  server?: UpgradeSource;
 }
 
 /** What an adapter attaches to the function it returns, so audits can find the bouncer in a stack. */
