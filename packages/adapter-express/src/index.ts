@@ -1,4 +1,4 @@
-import type { Middleware, State } from '@bouncer/core';
+import type { Middleware, State, StateOf } from '@bouncer/core';
 import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer, type UpgradeSource } from '@bouncer/core/audit';
 import { NodeHost, ResponseHold, writeAnswer } from '@bouncer/node-http';
@@ -93,3 +93,18 @@ export {
 } from '@bouncer/node-http';
 export { auditRoutes } from './audit';
 export type { ExpressAdapterOptions as Options };
+
+/**
+ * A route handler whose `res.locals` is the policy's state, claims included:
+ * `const me: BouncerHandler<typeof policy> = (req, res) => res.json(res.locals.auth?.sub)`.
+ * (Express types `res.locals` per handler, not per app.)
+ */
+export type BouncerHandler<C> = RequestHandler<
+  Record<string, string>,
+  any,
+  any,
+  any,
+  StateOf<C> & Record<string, any>
+>;
+/** The response of a `BouncerHandler`: `(req, res: BouncerResponse<typeof policy>) => …`. */
+export type BouncerResponse<C> = Response<any, StateOf<C> & Record<string, any>>;
