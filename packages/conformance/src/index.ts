@@ -5,7 +5,8 @@ export { rawApp } from './adapters/raw';
 export { CaseFailure, deepEqual, equal, eventually, ok, pick } from './assert';
 export { coreCases } from './cases/core';
 export { POLICY_HEADERS, policyCases } from './cases/policies';
-export { coreChain, policyChain } from './chains';
+export { routeCases } from './cases/routes';
+export { coreChain, policyChain, routesChain } from './chains';
 export { request } from './client';
 export { type CaseResult, type ConformanceReport, formatMatrix, runConformance } from './run';
 export type * from './types';
@@ -16,8 +17,9 @@ import { koaApp } from './adapters/koa';
 import { rawApp } from './adapters/raw';
 import { coreCases } from './cases/core';
 import { policyCases } from './cases/policies';
+import { routeCases } from './cases/routes';
 
 /** The four adapters Bouncer ships. */
 export const builtinApps = [expressApp, koaApp, honoApp, rawApp];
 /** Every case of the kit. */
-export const allCases = [...coreCases, ...policyCases];
+export const allCases = [...coreCases, ...policyCases, ...routeCases];

@@ -61,7 +61,7 @@ const FRAMEWORK_CSP = "default-src 'none'";
  * Status plus every policy header; random request ids and reset times masked. For answers the
  * framework wrote (404 pages, error pages) the body and its Content-Type are the framework's own.
  */
-function comparable(r: HttpResult, withStatus = true, frameworkBody = false): Comparable {
+export function comparable(r: HttpResult, withStatus = true, frameworkBody = false): Comparable {
   const headers: Record<string, string | undefined> = {};
   for (const name of POLICY_HEADERS) {
     let v = r.headers[name];
@@ -84,7 +84,7 @@ function expectHelmet(r: HttpResult, frameworkBody = false): void {
   equal(r.headers['strict-transport-security'], undefined, 'no HSTS over plain http');
 }
 
-function expectProblem(r: HttpResult, status: number): void {
+export function expectProblem(r: HttpResult, status: number): void {
   equal(r.status, status, 'status');
   equal(r.headers['content-type'], 'application/problem+json', 'content-type');
   const body = JSON.parse(r.body.toString()) as { status: number; type: string };
