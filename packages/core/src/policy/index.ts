@@ -104,7 +104,7 @@ export function bouncer<Claims extends object = DefaultClaims>(
     chain.push(
       csrf({
         ...(origins !== undefined && options.trustedOrigins === undefined
-          ? { trustedOrigins: typeof origins === 'string' ? (origins === '*' ? [] : [origins]) : origins }
+          ? { trustedOrigins: corsOrigins(origins) }
           : {}),
         ...options,
       }),
@@ -134,6 +134,12 @@ export function bouncer<Claims extends object = DefaultClaims>(
       gates.describe(method, path, jwtMiddleware !== undefined, modeOf),
   });
   return composed;
+}
+
+/** The CORS origins, as the CSRF check's trusted origins: `*` trusts nobody, `https://App.example/` is `https://app.example`. */
+function corsOrigins(origins: string | readonly string[]): string[] {
+  const list = typeof origins === 'string' ? [origins] : [...origins];
+  return list.filter((o) => o !== '*').map((o) => o.replace(/\/+$/, '').toLowerCase());
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

@@ -5,7 +5,7 @@
 import { DEFAULT_BODY_LIMIT } from '../body';
 import type { Context } from '../context';
 import { ConfigError } from '../errors';
-import { bodyLimit, parseByteSize } from '../middleware/body-limit';
+import { type BodyLimitOptions, bodyLimit, parseByteSize } from '../middleware/body-limit';
 import type { AuthMode, AuthModeOf } from '../middleware/jwt-auth';
 import { MemoryStore, type RateLimitOptions, type RateLimitStore, rateLimit } from '../middleware/rate-limit';
 import { type Phases, phased, phasesOf } from '../phases';
@@ -65,7 +65,8 @@ function buildLimiter(
   return {
     middleware,
     before: phasesOf(middleware)!.before!,
-    bySubject: section.key === 'subject' && !extras.rateLimitKey,
+    // Keyed by subject, the limiter runs after authentication (a custom key may read `auth` too).
+    bySubject: section.key === 'subject',
     summary: `${options.policyName ?? 'default'} ${section.limit}/${ms / 1000}s`,
   };
 }
@@ -110,19 +111,23 @@ export function buildGates(
   const routeOf = (ctx: Context<any>) => routes?.match(ctx.req.method, ctx.req.path);
 
   // Body limit: the route's own limit replaces the policy's, up or down.
+  const globalBody =
+    bodySection === false
+      ? undefined
+      : bodyLimit(
+          bodySection === true
+            ? {}
+            : typeof bodySection === 'object'
+              ? (bodySection as BodyLimitOptions)
+              : { limit: bodySection },
+        );
+  const globalLimit = typeof bodySection === 'object' ? (bodySection as BodyLimitOptions).limit : bodySection;
   const globalBytes =
     bodySection === false
       ? undefined
-      : bodySection === true
+      : globalLimit === true || globalLimit === undefined
         ? DEFAULT_BODY_LIMIT
-        : parseByteSize(
-            typeof bodySection === 'object'
-              ? ((bodySection as { limit?: number | string }).limit ?? DEFAULT_BODY_LIMIT)
-              : bodySection,
-            'bouncer',
-            'bodyLimit',
-          );
-  const globalBody = globalBytes === undefined ? undefined : bodyLimit({ limit: globalBytes });
+        : parseByteSize(globalLimit as number | string);
   const routeBody = list.map((r) =>
     r.spec.bodyLimit === undefined
       ? undefined
