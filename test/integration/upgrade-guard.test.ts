@@ -236,3 +236,41 @@ describe('guardUpgrade', () => {
     expect(() => bExpress.guardUpgrade(createServer(), undefined as never)).toThrow(TypeError);
   });
 });
+
+describe("the adapters' startup audit sees the server's upgrade listeners", () => {
+  it.each([false, true])('express audit: throw, WebSocketServer guarded: %s', async (guarded) => {
+    const chain = policy();
+    const reported: unknown[] = [];
+    const app = express();
+    app.use(bExpress.bouncer(chain, { audit: 'throw', onError: (error) => reported.push(error) }));
+    app.get('/health', (_req, res) => res.json({ ok: true }));
+    const server = createServer(app);
+    if (guarded) bExpress.guardUpgrade(server, chain);
+    const wss = new WebSocketServer({ server });
+    const url = (await listening(server)).replace('ws:', 'http:');
+    running.push({ url, server, audit: () => [], close: () => closeAll(wss, server) });
+    const r = await fetch(`${url}/health`, { headers: { authorization: `Bearer ${await token('ops')}` } });
+    expect(r.status).toBe(guarded ? 200 : 500);
+    expect(reported.length).toBe(guarded ? 0 : 1);
+    if (!guarded) expect(String(reported[0])).toContain(UPGRADE_UNGUARDED);
+  });
+
+  it.each([false, true])('koa audit: throw, WebSocketServer guarded: %s', async (guarded) => {
+    const chain = policy();
+    const reported: unknown[] = [];
+    const app = new Koa();
+    app.on('error', (error) => reported.push(error));
+    app.use(bKoa.bouncer(chain, { audit: 'throw' }));
+    app.use((ctx) => {
+      ctx.body = { ok: true };
+    });
+    const server = createServer(app.callback());
+    if (guarded) bKoa.guardUpgrade(server, chain);
+    const wss = new WebSocketServer({ server });
+    const url = (await listening(server)).replace('ws:', 'http:');
+    running.push({ url, server, audit: () => [], close: () => closeAll(wss, server) });
+    const r = await fetch(`${url}/x`, { headers: { authorization: `Bearer ${await token('ops')}` } });
+    expect(r.status).toBe(guarded ? 200 : 500);
+    expect(reported.length).toBe(guarded ? 0 : 1);
+  });
+});
