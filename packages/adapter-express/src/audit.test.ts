@@ -1,7 +1,7 @@
-import { REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { testPolicy } from '../../core/src/audit/_test-chain';
+import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
 import { auditRoutes, bouncer } from './index';
 import { expectAllRoutesGuarded } from './testing';
 
@@ -11,6 +11,20 @@ const ok = (_req: express.Request, res: express.Response) => {
 const open = (app: express.Express) => auditRoutes(app).filter((r) => !r.guarded && !r.public);
 
 describe('auditRoutes (Express)', () => {
+  it("reports each route's effective policy after the policy's routes section", () => {
+    const app = express();
+    app.use(bouncer(routesPolicy()));
+    app.get('/health', ok);
+    app.post('/login', ok);
+    app.post('/upload/:file', ok);
+    app.get('/feed', ok);
+    app.post('/orders', ok);
+    const report = auditRoutes(app);
+    expect(report.map((r) => [`${r.method} ${r.path}`, r.policy])).toEqual(ROUTES_POLICY_REPORT);
+    expect(report.filter((r) => r.public).map((r) => r.path)).toEqual(['/health', '/login', '/feed']);
+    expect(formatRouteReport(report)).toContain('auth optional, rate default 100/60s, body 65536');
+  });
+
   it('reports every route guarded when the bouncer is mounted first', () => {
     const app = express();
     app.use(bouncer(testPolicy()));

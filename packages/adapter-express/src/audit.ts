@@ -1,5 +1,6 @@
 import {
   type AuditOptions,
+  auditUpgrades,
   type FoundGuard,
   type FoundRoute,
   joinPath,
@@ -94,7 +95,7 @@ export function auditRoutes(app: Auditable, options: AuditOptions = {}): RouteRe
     options.isPublic,
     guards.map((g) => g.chain),
   );
-  return routes.map((r) => judgeRoute(r, guards, isPublic));
+  return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
 }
 
 /** Express strips the mount path before the layer sees the request: match the rest against the layer. */

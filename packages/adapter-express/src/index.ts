@@ -1,6 +1,6 @@
-import type { Middleware, State } from '@bouncer/core';
+import type { Middleware, State, StateOf } from '@bouncer/core';
 import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
-import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
+import { type AuditMode, auditOnce, markBouncer, type UpgradeSource } from '@bouncer/core/audit';
 import { NodeHost, writeAnswer } from '@bouncer/node-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { auditRoutes, rootApp } from './audit';
@@ -36,11 +36,16 @@ export function bouncer<S extends object = State>(
   if (typeof chain !== 'function')
     throw new TypeError('@bouncer/express: bouncer(chain) needs a middleware function');
   const onError = options.onError ?? ((error: unknown) => console.error(error));
-  const audit = options.audit && auditOnce(options.audit, auditRoutes);
+  const audit =
+    options.audit &&
+    auditOnce(options.audit, (req: Request) =>
+      // The server too: its 'upgrade' listeners (WebSockets) bypass every route.
+      auditRoutes(rootApp(req.app), { server: (req.socket as { server?: UpgradeSource }).server }),
+    );
 
   return markBouncer(
     function bouncerExpress(req: Request, res: Response, next: NextFunction): void {
-      if (audit && !audit(rootApp(req.app), (error) => onError(error, req))) {
+      if (audit && !audit(req, (error) => onError(error, req))) {
         res.status(500).type(PROBLEM_TYPE).end(problemBody(500));
         return;
       }
@@ -76,5 +81,27 @@ function enterExpress(host: NodeHost, next: NextFunction): Promise<void> {
   });
 }
 
+export {
+  guardUpgrade,
+  type UpgradeGuardOptions,
+  upgradeState,
+  type VerifyClient,
+  verifyClient,
+} from '@bouncer/node-http';
 export { auditRoutes } from './audit';
 export type { ExpressAdapterOptions as Options };
+
+/**
+ * A route handler whose `res.locals` is the policy's state, claims included:
+ * `const me: BouncerHandler<typeof policy> = (req, res) => res.json(res.locals.auth?.sub)`.
+ * (Express types `res.locals` per handler, not per app.)
+ */
+export type BouncerHandler<C> = RequestHandler<
+  Record<string, string>,
+  any,
+  any,
+  any,
+  StateOf<C> & Record<string, any>
+>;
+/** The response of a `BouncerHandler`: `(req, res: BouncerResponse<typeof policy>) => …`. */
+export type BouncerResponse<C> = Response<any, StateOf<C> & Record<string, any>>;

@@ -1,13 +1,30 @@
-import { REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { testPolicy } from '../../core/src/audit/_test-chain';
+import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
 import { auditRoutes, bouncer } from './index';
 import { expectAllRoutesGuarded } from './testing';
 
 const open = (app: Hono) => auditRoutes(app).filter((r) => !r.guarded && !r.public);
 
 describe('auditRoutes (Hono)', () => {
+  it("reports each route's effective policy after the policy's routes section", () => {
+    const app = new Hono();
+    app.use(bouncer(routesPolicy()));
+    for (const [m, p] of [
+      ['get', '/health'],
+      ['post', '/login'],
+      ['post', '/upload/:file'],
+      ['get', '/feed'],
+      ['post', '/orders'],
+    ] as const)
+      app[m](p, (c) => c.json({}));
+    const report = auditRoutes(app);
+    expect(report.map((r) => [`${r.method} ${r.path}`, r.policy])).toEqual(ROUTES_POLICY_REPORT);
+    expect(report.filter((r) => r.public).map((r) => r.path)).toEqual(['/health', '/login', '/feed']);
+    expect(formatRouteReport(report)).toContain('auth optional, rate default 100/60s, body 65536');
+  });
+
   it('reports every route guarded when the bouncer is registered first', () => {
     const app = new Hono();
     app.use(bouncer(testPolicy()));

@@ -1,5 +1,6 @@
 import {
   type AuditOptions,
+  auditUpgrades,
   type FoundGuard,
   type FoundRoute,
   judgeRoute,
@@ -89,5 +90,5 @@ export function auditRoutes(app: AuditableHono, options: AuditOptions = {}): Rou
     options.isPublic,
     guards.map((g) => g.chain),
   );
-  return routes.map((r) => judgeRoute(r, guards, isPublic));
+  return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
 }

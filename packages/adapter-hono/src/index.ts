@@ -61,4 +61,11 @@ export function bouncer<S extends object = State>(
   ) as MiddlewareHandler<{ Variables: S }>;
 }
 
+export {
+  guardUpgrade,
+  type UpgradeGuardOptions,
+  upgradeState,
+  type VerifyClient,
+  verifyClient,
+} from '@bouncer/node-http';
 export { auditRoutes } from './audit';

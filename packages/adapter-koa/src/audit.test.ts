@@ -1,8 +1,8 @@
-import { REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { describe, expect, it, vi } from 'vitest';
-import { testPolicy } from '../../core/src/audit/_test-chain';
+import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
 import { auditRoutes, bouncer } from './index';
 import { expectAllRoutesGuarded } from './testing';
 
@@ -12,6 +12,23 @@ const ok = (ctx: Koa.Context) => {
 const open = (app: Koa) => auditRoutes(app).filter((r) => !r.guarded && !r.public);
 
 describe('auditRoutes (Koa + @koa/router)', () => {
+  it("reports each route's effective policy after the policy's routes section", () => {
+    const app = new Koa();
+    app.use(bouncer(routesPolicy()));
+    const router = new Router();
+    router
+      .get('/health', ok)
+      .post('/login', ok)
+      .post('/upload/:file', ok)
+      .get('/feed', ok)
+      .post('/orders', ok);
+    app.use(router.routes());
+    const report = auditRoutes(app);
+    expect(report.map((r) => [`${r.method} ${r.path}`, r.policy])).toEqual(ROUTES_POLICY_REPORT);
+    expect(report.filter((r) => r.public).map((r) => r.path)).toEqual(['/health', '/login', '/feed']);
+    expect(formatRouteReport(report)).toContain('auth optional, rate default 100/60s, body 65536');
+  });
+
   it('reports every route guarded when the bouncer comes before router.routes()', () => {
     const app = new Koa();
     app.use(bouncer(testPolicy()));

@@ -1,5 +1,6 @@
 import {
   type AuditOptions,
+  auditUpgrades,
   type FoundGuard,
   type FoundRoute,
   judgeRoute,
@@ -81,5 +82,5 @@ export function auditRoutes(app: AuditableKoa, options: AuditOptions = {}): Rout
     options.isPublic,
     guards.map((g) => g.chain),
   );
-  return routes.map((r) => judgeRoute(r, guards, isPublic));
+  return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
 }

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Middleware, State } from '@bouncer/core';
 import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
-import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
+import { type AuditMode, auditOnce, markBouncer, type UpgradeSource } from '@bouncer/core/audit';
 import { NodeHost } from '@bouncer/node-http';
 import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'koa';
 import { auditRoutes } from './audit';
@@ -34,11 +34,16 @@ export function bouncer<S extends object = State>(
 ): KoaMiddleware<S & Record<string, any>> {
   if (typeof chain !== 'function')
     throw new TypeError('@bouncer/koa: bouncer(chain) needs a middleware function');
-  const audit = options.audit && auditOnce(options.audit, auditRoutes);
+  const audit =
+    options.audit &&
+    auditOnce(options.audit, (koa: KoaContext) =>
+      // The server too: its 'upgrade' listeners (WebSockets) bypass every route.
+      auditRoutes(koa.app, { server: (koa.req.socket as { server?: UpgradeSource }).server }),
+    );
 
   return markBouncer(
     async function bouncerKoa(koa: KoaContext, next: Next): Promise<void> {
-      if (audit && !audit(koa.app, (error) => koa.app.emit('error', error, koa))) {
+      if (audit && !audit(koa, (error) => koa.app.emit('error', error, koa))) {
         koa.status = 500;
         koa.type = PROBLEM_TYPE;
         koa.body = problemBody(500);
@@ -70,6 +75,13 @@ export function bouncer<S extends object = State>(
   );
 }
 
+export {
+  guardUpgrade,
+  type UpgradeGuardOptions,
+  upgradeState,
+  type VerifyClient,
+  verifyClient,
+} from '@bouncer/node-http';
 export { auditRoutes } from './audit';
 
 /**

@@ -1,6 +1,6 @@
-import { REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
 import { describe, expect, it } from 'vitest';
-import { testPolicy } from '../../core/src/audit/_test-chain';
+import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
 import { auditRoutes } from './audit';
 import { createServer, Router } from './index';
 import { expectAllRoutesGuarded } from './testing';
@@ -14,6 +14,20 @@ function routes() {
 }
 
 describe('auditRoutes (raw server)', () => {
+  it("reports each route's effective policy after the policy's routes section", () => {
+    const router = new Router();
+    router.get('/health', (_req, res) => res.json({}));
+    router.post('/login', (_req, res) => res.json({}));
+    router.post('/upload/:file', (_req, res) => res.json({}));
+    router.get('/feed', (_req, res) => res.json({}));
+    router.post('/orders', (_req, res) => res.json({}));
+    const server = createServer({ chain: routesPolicy(), handler: router.handle });
+    const report = auditRoutes(server, { router });
+    expect(report.map((r) => [`${r.method} ${r.path}`, r.policy])).toEqual(ROUTES_POLICY_REPORT);
+    expect(report.filter((r) => r.public).map((r) => r.path)).toEqual(['/health', '/login', '/feed']);
+    expect(formatRouteReport(report)).toContain('auth optional, rate default 100/60s, body 65536');
+  });
+
   it('reports every route guarded when the server runs a chain', () => {
     const router = routes();
     const server = createServer({ chain: testPolicy(['/health']), handler: router.handle });

@@ -2,6 +2,7 @@ import type { Middleware } from '@bouncer/core';
 import {
   type AuditOptions,
   describeChain,
+  effectivePolicy,
   probePath,
   publicTest,
   REASONS,
@@ -48,6 +49,8 @@ export function auditRoutes(server: AuditableRawServer, options: RawAuditOptions
     const report: RouteReport = { method: m, path, guarded: chain !== undefined, source };
     if (!router) report.source = `${source}; handler without a route table`;
     const filled = probePath(path);
+    const policy = chain && filled !== undefined ? effectivePolicy(chain, m, filled) : undefined;
+    if (policy) report.policy = policy;
     if (filled !== undefined && isPublic(m === 'ALL' ? 'GET' : m, filled)) {
       report.public = true;
       if (report.guarded) report.reason = REASONS.public;

@@ -105,3 +105,38 @@ export const policyChain: ChainBuilder = {
     );
   },
 };
+
+/**
+ * The chain behind the route-policy cases: one bouncer whose `routes` section raises the body
+ * limit of `POST /bytes`, gives `POST /echo` a tight body limit and its own strict limiter, and makes
+ * `GET /state` optionally authenticated. Tokens also come from the `session` cookie, which turns the
+ * CSRF check on. Only `GET /hello` is listed public: `HEAD /hello` must follow it.
+ */
+export const routesChain: ChainBuilder = {
+  id: 'routes',
+  build() {
+    return bouncer(
+      {
+        trustProxy: 'loopback',
+        timing: { log: false },
+        securityHeaders: { strictTransportSecurity: { maxAge: 600 } },
+        cors: { origin: ['https://app.example'], credentials: true },
+        bodyLimit: '16kb',
+        rateLimit: { limit: 50, window: '60s' },
+        routes: [
+          { method: 'POST', path: '/bytes', bodyLimit: '256kb' },
+          { method: 'POST', path: '/echo', bodyLimit: '1kb', rateLimit: { limit: 2, window: '60s' } },
+          { method: 'GET', path: '/state', auth: 'optional' },
+        ],
+        jwt: {
+          algorithms: ['HS256'],
+          issuer: 'conformance',
+          audience: 'bouncer-api',
+          cookie: 'session',
+          public: [{ method: 'GET', path: '/hello' }],
+        },
+      },
+      { jwtSecret: CASE_SECRET },
+    );
+  },
+};

@@ -6,7 +6,8 @@ export { CaseFailure, deepEqual, equal, eventually, ok, pick } from './assert';
 export { coreCases } from './cases/core';
 export { inboundCases } from './cases/inbound';
 export { POLICY_HEADERS, policyCases } from './cases/policies';
-export { coreChain, policyChain } from './chains';
+export { routeCases } from './cases/routes';
+export { coreChain, policyChain, routesChain } from './chains';
 export { type RawResult, rawRequest, request } from './client';
 export { type CaseResult, type ConformanceReport, formatMatrix, runConformance } from './run';
 export type * from './types';
@@ -18,8 +19,9 @@ import { rawApp } from './adapters/raw';
 import { coreCases } from './cases/core';
 import { inboundCases } from './cases/inbound';
 import { policyCases } from './cases/policies';
+import { routeCases } from './cases/routes';
 
 /** The four adapters Bouncer ships. */
 export const builtinApps = [expressApp, koaApp, honoApp, rawApp];
 /** Every case of the kit. */
-export const allCases = [...coreCases, ...policyCases, ...inboundCases];
+export const allCases = [...coreCases, ...policyCases, ...inboundCases, ...routeCases];

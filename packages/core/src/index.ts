@@ -23,6 +23,7 @@ export {
   type TrustProxy,
 } from './middleware/client-ip';
 export { type CorsOptions, type CorsOrigin, cors } from './middleware/cors';
+export { type CsrfOptions, csrf } from './middleware/csrf';
 export { type IpFilterOptions, ipFilter } from './middleware/ip-filter';
 export * from './middleware/jwt-auth';
 export {
@@ -47,7 +48,18 @@ export { type SecurityHeadersOptions, securityHeaders } from './middleware/secur
 export { type AccessLogger, type AccessLogRecord, type TimingOptions, timing } from './middleware/timing';
 // The one policy object.
 export { bouncer, parseDuration } from './policy';
-export type { BouncerExtras, BouncerPolicy, BouncerState, PublicRoute } from './policy/types';
+export type {
+  BouncerChain,
+  BouncerExtras,
+  BouncerPolicy,
+  BouncerState,
+  DefaultClaims,
+  EffectivePolicy,
+  PublicRoute,
+  RateLimitSection,
+  RoutePolicy,
+  StateOf,
+} from './policy/types';
 export { runChain } from './run';
 export { type ParsedTarget, parseTarget } from './target';
 export type * from './types';

@@ -84,7 +84,7 @@ export function expectHelmet(r: HttpResult, frameworkBody = false): void {
   equal(r.headers['strict-transport-security'], undefined, 'no HSTS over plain http');
 }
 
-function expectProblem(r: HttpResult, status: number): void {
+export function expectProblem(r: HttpResult, status: number): void {
   equal(r.status, status, 'status');
   equal(r.headers['content-type'], 'application/problem+json', 'content-type');
   const body = JSON.parse(r.body.toString()) as { status: number; type: string };

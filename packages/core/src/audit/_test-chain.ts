@@ -2,6 +2,7 @@
 // routes it declares public through the `isPublic` property the audit looks for.
 import { compose } from '../compose';
 import type { Context } from '../context';
+import { bouncer } from '../policy';
 import type { Next } from '../types';
 
 export function testPolicy(publicPaths: readonly string[] = []) {
@@ -15,3 +16,30 @@ export function testPolicy(publicPaths: readonly string[] = []) {
   );
   return compose([requireToken]);
 }
+
+/** A `bouncer()` policy with a `routes` section, for the audit's effective-policy column. */
+export function routesPolicy() {
+  return bouncer(
+    {
+      timing: { log: false },
+      bodyLimit: '64kb',
+      rateLimit: { limit: 100, window: '60s' },
+      jwt: { algorithms: ['HS256'], public: [{ method: 'GET', path: '/health' }] },
+      routes: [
+        { method: 'POST', path: '/login', auth: 'public', rateLimit: { limit: 5, window: '15m' } },
+        { method: 'POST', path: '/upload/*', bodyLimit: '10mb' },
+        { method: 'GET', path: '/feed', auth: 'optional' },
+      ],
+    },
+    { jwtSecret: 'audit-routes-secret-0123456789abcdef-0123456789' },
+  );
+}
+
+/** What `routesPolicy()` reports for `/health`, `/login`, `/upload/:file`, `/feed`, `/orders`. */
+export const ROUTES_POLICY_REPORT = [
+  ['GET /health', { auth: 'public', rateLimit: 'default 100/60s', bodyLimit: 65536 }],
+  ['POST /login', { auth: 'public', rateLimit: 'login 5/900s', bodyLimit: 65536 }],
+  ['POST /upload/:file', { auth: 'required', rateLimit: 'default 100/60s', bodyLimit: 10485760 }],
+  ['GET /feed', { auth: 'optional', rateLimit: 'default 100/60s', bodyLimit: 65536 }],
+  ['POST /orders', { auth: 'required', rateLimit: 'default 100/60s', bodyLimit: 65536 }],
+];

@@ -16,6 +16,12 @@ export function formatRouteReport(reports: readonly RouteReport[]): string {
     .sort((a, b) => rank(a) - rank(b))
     .map((r) => [r.method, r.path, r.public ? 'public' : r.guarded ? 'yes' : 'NO', detail(r)]);
   const header = ['METHOD', 'PATH', 'GUARDED', 'REASON'];
+  // The effective policy column appears only when a `bouncer()` policy described its routes.
+  if (reports.some((r) => r.policy)) {
+    header.splice(3, 0, 'POLICY');
+    for (const [i, r] of [...reports].sort((a, b) => rank(a) - rank(b)).entries())
+      rows[i].splice(3, 0, describe(r));
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
     cells
@@ -39,4 +45,11 @@ function rank(r: RouteReport): number {
 function detail(r: RouteReport): string {
   if (!r.reason) return r.source ? `(${r.source})` : '';
   return r.source ? `${r.reason} (${r.source})` : r.reason;
+}
+
+/** `auth optional, rate login 5/900s, body 65536` */
+function describe(r: RouteReport): string {
+  const p = r.policy;
+  if (!p) return '';
+  return `auth ${p.auth}, rate ${p.rateLimit}, body ${p.bodyLimit ?? 'off'}`;
 }

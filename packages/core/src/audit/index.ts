@@ -10,7 +10,7 @@ export {
 } from './expect';
 export { joinPath, PROBE_SEGMENT, probePath } from './fill-path';
 export { formatRouteReport, isLeak } from './format';
-export { type FoundGuard, type FoundRoute, judgeRoute } from './judge';
+export { effectivePolicy, type FoundGuard, type FoundRoute, judgeRoute } from './judge';
 export { BOUNCER_MARK, markBouncer, readMark } from './mark';
 export { type ProbeOptions, type ProbeResult, probeRoutes } from './probe';
 export { type AuditMode, auditOnce } from './startup';
@@ -22,3 +22,4 @@ export {
   REASONS,
   type RouteReport,
 } from './types';
+export { auditUpgrades, UPGRADE_GUARD, UPGRADE_UNGUARDED, type UpgradeSource } from './upgrades';

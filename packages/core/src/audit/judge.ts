@@ -1,3 +1,4 @@
+import type { EffectivePolicy } from '../policy/route-gates';
 import type { Middleware } from '../types';
 import { type IsPublic, outsidePattern, REASONS, type RouteReport } from './types';
 
@@ -48,7 +49,11 @@ export function judgeRoute(
     report.public = true;
   const inScope = guards.filter((g) => isPrefix(g.scope, route.scope));
   const before = inScope.filter((g) => g.seq < route.seq);
-  if (route.ownGuard || before.some((g) => g.covers(path))) {
+  const guard = before.find((g) => g.covers(path));
+  const policy =
+    guard && route.filled !== undefined ? effectivePolicy(guard.chain, route.method, path) : undefined;
+  if (policy) report.policy = policy;
+  if (route.ownGuard || guard) {
     if (report.public) report.reason = REASONS.public;
     else report.guarded = true;
     return report;
@@ -63,4 +68,15 @@ export function judgeRoute(
 
 function isPrefix(outer: readonly number[], inner: readonly number[]): boolean {
   return outer.length <= inner.length && outer.every((id, i) => inner[i] === id);
+}
+
+/** The policy's own account of a route, when the chain is a `bouncer()` policy (`describeRoute`). */
+export function effectivePolicy(
+  chain: Middleware<any>,
+  method: string,
+  path: string,
+): EffectivePolicy | undefined {
+  const describe = (chain as { describeRoute?: (m: string, p: string) => EffectivePolicy }).describeRoute;
+  if (typeof describe !== 'function') return undefined;
+  return describe(method === 'ALL' || method === 'USE' ? 'GET' : method, path);
 }

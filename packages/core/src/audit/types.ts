@@ -1,4 +1,6 @@
+import type { EffectivePolicy } from '../policy/route-gates';
 import type { Middleware } from '../types';
+import type { UpgradeSource } from './upgrades';
 
 /** One registered route and whether the bouncer's chain runs before its handler. */
 export interface RouteReport {
@@ -14,6 +16,11 @@ export interface RouteReport {
   source?: string;
   /** True when the policy deliberately lets it through without credentials (`isPublic`). */
   public?: boolean;
+  /**
+   * What the bouncer in front applies to this route, when it is a `bouncer()` policy: its
+   * authentication, rate limiter and body limit after the `routes` section.
+   */
+  policy?: EffectivePolicy;
 }
 
 /** Says whether a method and concrete path are public by design (e.g. `GET /health`). */
@@ -26,6 +33,12 @@ export interface AuditOptions {
    * @default undefined
    */
   isPublic?: IsPublic;
+  /**
+   * The server the app listens on: its `'upgrade'` listeners (WebSockets) are reported too, as
+   * `UPGRADE *`, unguarded unless `guardUpgrade(server, policy)` covers them.
+   * @default undefined (not checked)
+   */
+  server?: UpgradeSource;
 }
 
 /** What an adapter attaches to the function it returns, so audits can find the bouncer in a stack. */

@@ -1,16 +1,18 @@
-import { type Chain, compose } from '../compose';
+import { compose } from '../compose';
 import { ConfigError } from '../errors';
-import { bodyLimit } from '../middleware/body-limit';
 import { clientIp } from '../middleware/client-ip';
 import { corsLayers } from '../middleware/cors';
+import { csrf } from '../middleware/csrf';
 import { ipFilter } from '../middleware/ip-filter';
+import type { AuthMode } from '../middleware/jwt-auth';
 import { jwtAuth } from '../middleware/jwt-auth';
-import { rateLimit } from '../middleware/rate-limit';
 import { requestId } from '../middleware/request-id';
 import { securityHeaders } from '../middleware/security-headers';
 import { timing } from '../middleware/timing';
 import type { Middleware } from '../types';
-import type { BouncerExtras, BouncerPolicy, BouncerState } from './types';
+import { buildGates } from './route-gates';
+import { compileRoutes } from './routes';
+import type { BouncerChain, BouncerExtras, BouncerPolicy, BouncerState, DefaultClaims } from './types';
 import { checkKeys, section } from './validate';
 
 export type * from './types';
@@ -34,7 +36,10 @@ export type * from './types';
  *   { jwtSecret: process.env.JWT_SECRET },
  * );
  */
-export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}): Chain<BouncerState> {
+export function bouncer<Claims extends object = DefaultClaims>(
+  policy: BouncerPolicy = {},
+  extras: BouncerExtras = {},
+): BouncerChain<Claims> {
   checkKeys('bouncer', 'policy', policy, [
     'trustProxy',
     'requestId',
@@ -44,6 +49,8 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
     'ipFilter',
     'bodyLimit',
     'rateLimit',
+    'routes',
+    'csrf',
     'jwt',
   ]);
   checkKeys('bouncer', 'extras', extras, [
@@ -57,6 +64,7 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   ]);
   const warn = extras.warn;
   const chain: Middleware<any>[] = [];
+  const routes = compileRoutes(policy.routes);
 
   const rid = section(policy.requestId, true);
   if (rid) chain.push(requestId(rid === true ? {} : rid));
@@ -70,7 +78,11 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   chain.push(clientIp({ trustProxy: policy.trustProxy ?? false, ...(warn ? { warn } : {}) }));
 
   const sh = section(policy.securityHeaders, true);
-  if (sh) chain.push(securityHeaders(sh === true ? {} : sh));
+  if (sh) {
+    const options = sh === true ? {} : sh;
+    // HTTPS behind a TLS proxy is told by the proxies trusted for the client address.
+    chain.push(securityHeaders({ trustProxy: policy.trustProxy ?? false, ...options }));
+  }
 
   const co = section(policy.cors, false);
   let preflight: Middleware<any> | undefined;
@@ -87,45 +99,57 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   const ipf = section(policy.ipFilter, false);
   if (ipf) chain.push(ipFilter(ipf === true ? {} : ipf));
 
-  const bl = section(policy.bodyLimit, true);
-  if (bl) chain.push(bodyLimit(bl === true ? {} : typeof bl === 'object' ? bl : { limit: bl }));
-
-  let limiter: Middleware<any> | undefined;
-  let bySubject = false;
-  const rl = section(policy.rateLimit, false);
-  if (rl) {
-    if (rl === true) throw new ConfigError('bouncer', 'rateLimit', 'needs `{ limit, window }`, got true');
-    const { window, windowMs, ...rest } = rl;
-    bySubject = rl.key === 'subject';
-    limiter = rateLimit({
-      ...rest,
-      windowMs: windowMs ?? parseDuration(window, 'rateLimit.window'),
-      ...(extras.rateLimitStore ? { store: extras.rateLimitStore } : {}),
-      ...(extras.rateLimitKey ? { key: extras.rateLimitKey } : {}),
-      ...(warn ? { warn } : {}),
-    });
-  }
-  if (limiter && !bySubject) chain.push(limiter);
+  const gates = buildGates(policy, extras, routes, section(policy.bodyLimit, true));
+  if (gates.bodyLimit) chain.push(gates.bodyLimit);
+  if (gates.limitBeforeAuth) chain.push(gates.limitBeforeAuth);
   // Preflights are answered only once the IP filter and the rate limit have let them through,
   // and before authentication (a browser never sends credentials on a preflight).
   if (preflight) chain.push(preflight);
 
   const jw = section(policy.jwt, false);
+  const cf = section(policy.csrf, Boolean(jw && jw !== true && jw.cookie !== undefined));
+  if (cf) {
+    const options = cf === true ? {} : cf;
+    const origins = co && co !== true ? co.origin : undefined;
+    chain.push(
+      csrf({
+        ...(origins !== undefined && options.trustedOrigins === undefined
+          ? { trustedOrigins: corsOrigins(origins) }
+          : {}),
+        ...options,
+      }),
+    );
+  }
+  let jwtMiddleware: Middleware<any> | undefined;
   if (jw) {
     if (jw === true) throw new ConfigError('bouncer', 'jwt', 'needs `{ algorithms, … }`, got true');
-    chain.push(
-      jwtAuth({
-        ...jw,
-        ...(extras.jwtSecret ? { secret: extras.jwtSecret } : {}),
-        ...(extras.jwtKeys ? { publicKey: extras.jwtKeys } : {}),
-      } as never),
-    );
+    jwtMiddleware = jwtAuth({
+      ...jw,
+      ...(gates.authMode ? { authMode: gates.authMode } : {}),
+      ...(extras.jwtSecret ? { secret: extras.jwtSecret } : {}),
+      ...(extras.jwtKeys ? { publicKey: extras.jwtKeys } : {}),
+    } as never);
+    chain.push(jwtMiddleware);
   } else if (extras.jwtSecret || extras.jwtKeys) {
     throw new ConfigError('bouncer', 'extras.jwtSecret', 'was given but the policy has no `jwt` section');
   }
-  if (limiter && bySubject) chain.push(limiter);
+  if (gates.limitAfterAuth) chain.push(gates.limitAfterAuth);
 
-  return compose<BouncerState>(chain);
+  const composed = compose<BouncerState<Claims>>(chain) as BouncerChain<Claims>;
+  // The route audit reports what each route ends up with.
+  const modeOf = (jwtMiddleware as { authModeOf?: (m: string, p: string) => AuthMode } | undefined)
+    ?.authModeOf;
+  Object.defineProperty(composed, 'describeRoute', {
+    value: (method: string, path: string) =>
+      gates.describe(method, path, jwtMiddleware !== undefined, modeOf),
+  });
+  return composed;
+}
+
+/** The CORS origins, as the CSRF check's trusted origins: `*` trusts nobody, `https://App.example/` is `https://app.example`. */
+function corsOrigins(origins: string | readonly string[]): string[] {
+  const list = typeof origins === 'string' ? [origins] : [...origins];
+  return list.filter((o) => o !== '*').map((o) => o.replace(/\/+$/, '').toLowerCase());
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

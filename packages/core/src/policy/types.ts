@@ -1,20 +1,47 @@
+import type { Chain } from '../compose';
 import type { Context } from '../context';
 import type { CorsOptions } from '../middleware/cors';
+import type { CsrfOptions } from '../middleware/csrf';
+import type { AuthMode } from '../middleware/jwt-auth';
 import type { RateLimitOptions, RateLimitStore } from '../middleware/rate-limit';
 import type { RequestIdOptions } from '../middleware/request-id';
 import type { SecurityHeadersOptions } from '../middleware/security-headers';
 import type { AccessLogger, TimingOptions } from '../middleware/timing';
+import type { Middleware } from '../types';
+import type { EffectivePolicy } from './route-gates';
 
-/** Per-request state the policy's middleware leave for the handler. */
-export interface BouncerState {
+export type { EffectivePolicy } from './route-gates';
+
+/** The claims `auth` holds when `bouncer()` is given no claims type. */
+export interface DefaultClaims {
+  sub?: string;
+  iss?: string;
+  aud?: string | string[];
+  exp?: number;
+  [claim: string]: unknown;
+}
+
+/**
+ * Per-request state the policy's middleware leave for the handler; `bouncer<Claims>()` types
+ * `auth`, and each adapter carries the type to `res.locals`, `ctx.state`, `c.get()` or the raw state.
+ */
+export interface BouncerState<Claims extends object = DefaultClaims> {
   [key: string]: unknown;
   /** The request id echoed in `X-Request-Id`. */
   requestId?: string;
-  /** Verified JWT claims (set by the `jwt` section). */
-  auth?: { sub?: string; iss?: string; aud?: string | string[]; exp?: number; [claim: string]: unknown };
+  /** Verified JWT claims (set by the `jwt` section; absent on public routes and optional ones without a token). */
+  auth?: Readonly<Claims>;
   /** The per-request CSP nonce, when `securityHeaders.contentSecurityPolicy.nonce` is on. */
   cspNonce?: string;
 }
+
+/** What `bouncer()` returns: the chain, which the route audit can ask for each route's effective policy. */
+export interface BouncerChain<Claims extends object = DefaultClaims> extends Chain<BouncerState<Claims>> {
+  describeRoute(method: string, path: string): EffectivePolicy;
+}
+
+/** The state type a chain hands the application: `StateOf<typeof policy>`. */
+export type StateOf<C> = C extends Middleware<infer S> ? S : never;
 
 /** A route excluded from authentication. */
 export interface PublicRoute {
@@ -44,14 +71,18 @@ export interface BouncerPolicy {
   /** Bytes, or `'64kb'`-style. @default true (1 MiB) */
   bodyLimit?: boolean | number | string;
   /** @default false */
-  rateLimit?:
-    | false
-    | (Omit<RateLimitOptions, 'windowMs' | 'store' | 'key' | 'skip' | 'cost' | 'warn'> & {
-        /** `'60s'`, `'1m'` or milliseconds. */
-        window?: number | string;
-        windowMs?: number;
-        key?: 'ip' | 'subject';
-      });
+  rateLimit?: false | RateLimitSection;
+  /**
+   * Per-route overrides of `auth`, `bodyLimit` and `rateLimit`, tried in order (first match wins).
+   * @default none
+   */
+  routes?: readonly RoutePolicy[];
+  /**
+   * Cross-site request refusal for unsafe methods (Fetch Metadata, then `Origin`). On by default
+   * whenever `jwt.cookie` is set: a cookie rides along on cross-site form posts.
+   * @default true with `jwt.cookie`, else false
+   */
+  csrf?: boolean | CsrfOptions;
   /** @default false */
   jwt?:
     | false
@@ -61,6 +92,8 @@ export interface BouncerPolicy {
         audience?: string | readonly string[];
         jwksUri?: string;
         public?: readonly PublicRoute[];
+        /** `false`: a token is verified when present, and not needed (express-jwt's option). @default true */
+        credentialsRequired?: boolean;
         cookie?: string;
         requireExp?: boolean;
         clockTolerance?: number;
@@ -73,6 +106,36 @@ export interface BouncerPolicy {
         /** Remote key-set tuning, in seconds. */
         jwks?: { cacheMaxAge?: number; cooldown?: number; timeout?: number };
       };
+}
+
+/** The `rateLimit` section, also the shape of a route's own `rateLimit`. */
+export type RateLimitSection = Omit<RateLimitOptions, 'windowMs' | 'store' | 'key' | 'warn'> & {
+  /** `'60s'`, `'15m'` or milliseconds (give `window` or `windowMs`, not both). */
+  window?: number | string;
+  windowMs?: number;
+  /** @default 'ip' */
+  key?: 'ip' | 'subject';
+};
+
+/**
+ * One entry of `routes`: settings that replace the policy's own for matching requests. The first
+ * entry that matches wins; a setting it leaves out is the policy's own.
+ */
+export interface RoutePolicy {
+  /** A method or a list of them; `GET` covers `HEAD`. @default any method */
+  method?: string | readonly string[];
+  /** An exact path (`/login`), or a prefix ending in `/*` (`/upload/*`) for the prefix and all below it. */
+  path: string;
+  /** How requests are authenticated (needs a `jwt` section). @default the `jwt` section's rules */
+  auth?: AuthMode;
+  /** This route's body limit, larger or smaller than the policy's (`'10mb'`). @default the `bodyLimit` section */
+  bodyLimit?: number | string;
+  /**
+   * This route's own limiter (its own buckets, on the same store), in place of the policy's;
+   * unset fields are the policy's `rateLimit` ones; `false` for no limit. Its `policyName` defaults to the path
+   * (`/auth/login` → `auth-login`). @default the `rateLimit` section
+   */
+  rateLimit?: false | RateLimitSection;
 }
 
 /** What cannot (or should not) sit in a JSON policy: secrets, stores, loggers, functions. */

@@ -410,6 +410,7 @@ describe('jwtAuth: public routes', () => {
   it('lets listed routes through without a token', async () => {
     for (const [method, target] of [
       ['GET', '/health'],
+      ['HEAD', '/health'],
       ['POST', '/docs'],
       ['GET', '/docs/a/b?x=1'],
       ['GET', '/files'],
@@ -423,7 +424,6 @@ describe('jwtAuth: public routes', () => {
 
   it.each([
     ['POST', '/health'],
-    ['HEAD', '/health'],
     ['GET', '/health/'],
     ['GET', '/documents'],
     ['GET', '/docsecret'],
@@ -453,6 +453,13 @@ describe('jwtAuth: public routes', () => {
     expect(r.status).toBe(400);
     expect(r.reached).toBe(false);
     expect(r.ctx.rejection?.policy).toBe('target');
+  });
+
+  it('makes HEAD follow GET only: a HEAD-only public route does not open GET', async () => {
+    const head = hsAuth({ public: [{ method: 'HEAD', path: '/ping' }] });
+    expect((await runFake(head, { method: 'HEAD', target: '/ping' })).reached).toBe(true);
+    expect((await runFake(head, { method: 'GET', target: '/ping' })).status).toBe(401);
+    expect((await runFake(mw(), { method: 'HEAD', target: '/health/../admin' })).status).toBe(401);
   });
 
   it('accepts a predicate', async () => {
@@ -747,5 +754,51 @@ describe('RecentBearers', () => {
     expect(recent.token('Bearer t1')).toBe('t1');
     expect(recent.token('Bearer t8')).toBe('t8');
     expect(recent.token('Bearer t9')).toBeUndefined();
+  });
+});
+
+describe('jwtAuth: optional authentication', () => {
+  const optional = () => hsAuth({ credentialsRequired: false });
+
+  it('lets a request without a token through with no claims', async () => {
+    const r = await runFake(optional(), { target: '/feed' });
+    expect(r.reached).toBe(true);
+    expect(r.state.auth).toBeUndefined();
+  });
+
+  it('verifies a token that is present and puts its claims on the state', async () => {
+    const r = await runFake(optional(), bearer(await hs({ sub: 'dana' })));
+    expect(r.reached).toBe(true);
+    expect((r.state.auth as { sub: string }).sub).toBe('dana');
+  });
+
+  it('refuses a token that is present but invalid, and malformed credentials', async () => {
+    await expectInvalid(optional(), await hs({ exp: now() - 60 }));
+    await expectInvalid(optional(), await hs({}, {}, `${SECRET}-other`));
+    const malformed = await runFake(optional(), { headers: { authorization: 'Bearer a b' } });
+    expect(malformed.status).toBe(401);
+  });
+
+  it('takes a per-route mode before `public` and `credentialsRequired`', async () => {
+    const mw = hsAuth({
+      public: [{ path: '/open/*' }],
+      authMode: (method, path) =>
+        path === '/open/secret' ? 'required' : method === 'GET' && path === '/feed' ? 'optional' : undefined,
+    });
+    expect((await runFake(mw, { target: '/open/secret' })).status).toBe(401);
+    expect((await runFake(mw, { target: '/open/page' })).reached).toBe(true);
+    expect((await runFake(mw, { target: '/feed' })).reached).toBe(true);
+    expect((await runFake(mw, { target: '/other' })).status).toBe(401);
+    const modes = (mw as unknown as { authModeOf: (m: string, p: string) => string }).authModeOf;
+    expect([modes('GET', '/feed'), modes('GET', '/open/x'), modes('POST', '/x')]).toEqual([
+      'optional',
+      'public',
+      'required',
+    ]);
+  });
+
+  it('refuses a non-boolean credentialsRequired and a non-function authMode at startup', () => {
+    expect(() => hsAuth({ credentialsRequired: 'no' as never })).toThrow(/credentialsRequired/);
+    expect(() => hsAuth({ authMode: 'public' as never })).toThrow(/authMode/);
   });
 });

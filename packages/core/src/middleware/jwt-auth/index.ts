@@ -8,11 +8,13 @@ import { assertKnownKeys, show } from '../../utils/policy-options';
 import { RecentBearers, VerifiedTokens } from './cache';
 import { buildVerifier, seconds, stringList } from './config';
 import { checkAlgorithms, type JwtAlgorithm, type JwtPublicKey } from './keys';
+import { type AuthModeOf, compileMode } from './mode';
 import { compilePublic, type PublicMatcher } from './public-routes';
 import { COMPACT_JWS, presentedToken } from './token';
 import { failureReason, TOKEN_ERRORS } from './verify';
 
 export type { JwtAlgorithm, JwtPublicKey } from './keys';
+export type { AuthMode, AuthModeOf } from './mode';
 export type { PublicMatcher, PublicRoute } from './public-routes';
 
 /** What `jwtAuth` puts on `ctx.state`: the verified claims (absent on public routes). */
@@ -58,8 +60,24 @@ export interface JwtAuthOptions {
   cookie?: string;
   /** Longest token accepted, in characters. @default 8192 */
   maxTokenLength?: number;
-  /** Routes that need no token, or a predicate. Paths with dot segments or encoded slashes never match. @default none */
+  /**
+   * Routes that need no token, or a predicate. Paths with dot segments or encoded slashes never
+   * match. A route public for `GET` is public for `HEAD` too (routers answer HEAD from GET routes).
+   * @default none
+   */
   public?: PublicMatcher;
+  /**
+   * `false` makes a token optional (express-jwt's `credentialsRequired: false`): a request without
+   * one passes with no `auth` on the state; a token that is present is verified, and refused when invalid.
+   * @default true
+   */
+  credentialsRequired?: boolean;
+  /**
+   * Per-route authentication, asked before `public` and `credentialsRequired` (the policy's
+   * `routes` section sets it); `undefined` leaves the route to them.
+   * @default undefined
+   */
+  authMode?: AuthModeOf;
   /** Verified tokens remembered (LRU); `0` disables the cache. @default 1000 */
   cacheSize?: number;
   /** Seconds a verified token stays cached at most (it also leaves at its `exp`). @default 300 */
@@ -82,6 +100,8 @@ const KNOWN = [
   'cookie',
   'maxTokenLength',
   'public',
+  'credentialsRequired',
+  'authMode',
   'cacheSize',
   'cacheMaxAge',
 ];
@@ -163,7 +183,7 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
     );
   }
   const maxLength = seconds('maxTokenLength', options.maxTokenLength, 8192, true);
-  const isPublic = compilePublic(options.public);
+  const modeOf = compileMode(compilePublic(options.public), options.credentialsRequired, options.authMode);
   const cache = new VerifiedTokens(
     seconds('cacheSize', options.cacheSize, 1000, true),
     seconds('cacheMaxAge', options.cacheMaxAge, 300) * 1000,
@@ -182,9 +202,12 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
   };
 
   /** Everything after the cache missed: the full parse of the credentials, then the signature. */
-  const authenticate = (ctx: Context<any>): void | Promise<void> => {
+  const authenticate = (ctx: Context<any>, optional: boolean): void | Promise<void> => {
     const presented = presentedToken(ctx, cookie);
-    if ('none' in presented) return deny(ctx, challenge, 'Authentication required', 'no token');
+    if ('none' in presented) {
+      if (optional) return;
+      return deny(ctx, challenge, 'Authentication required', 'no token');
+    }
     // RFC 6750 §3.1 suggests 400 for invalid_request; 401 keeps one status for "authenticate again".
     if ('malformed' in presented)
       return deny(ctx, invalidRequest, 'Invalid credentials', presented.malformed);
@@ -225,7 +248,8 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
 
   const middleware = phased<JwtAuthState<P>>('jwtAuth', {
     before(ctx) {
-      if (isPublic(ctx)) return;
+      const mode = modeOf(ctx);
+      if (mode === 'public') return;
       // The common case first: one `Authorization: Bearer <token>` field whose token was verified
       // before. A cached token passed every check below, so the answer is the same, and it stays
       // synchronous: no promise unless a signature must really be verified.
@@ -241,11 +265,17 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
           return;
         }
       }
-      return authenticate(ctx);
+      return authenticate(ctx, mode === 'optional');
     },
   });
-  // The route audit asks the policy which routes are public (only for route lists: a function
-  // needs a live request).
-  if (isPublic.byRoute) Object.defineProperty(middleware, 'isPublic', { value: isPublic.byRoute });
+  // The route audit asks the policy which routes pass without a token, and how each is
+  // authenticated (only for route lists: a function needs a live request).
+  const byRoute = modeOf.byRoute;
+  if (byRoute) {
+    Object.defineProperty(middleware, 'isPublic', {
+      value: (method: string, path: string) => byRoute(method, path) !== 'required',
+    });
+    Object.defineProperty(middleware, 'authModeOf', { value: byRoute });
+  }
   return middleware;
 }

@@ -122,14 +122,20 @@ export interface StrictTransportSecurityOptions {
   includeSubDomains?: boolean;
   /** Asks for inclusion in browsers' preload lists (hstspreload.org). @default false */
   preload?: boolean;
+  /**
+   * Sends the header on every answer, whatever the request's scheme: for a TLS proxy in front that
+   * sends no `X-Forwarded-Proto`. Browsers ignore it over plain HTTP (RFC 6797 §8.1). @default false
+   */
+  force?: boolean;
 }
 
 export function strictTransportSecurity(
   option: string,
   value: StrictTransportSecurityOptions | boolean | undefined,
 ): Header | undefined {
-  const o = objectOption(option, value, ['maxAge', 'includeSubDomains', 'preload']);
+  const o = objectOption(option, value, ['maxAge', 'includeSubDomains', 'preload', 'force']);
   if (!o) return undefined;
+  bool(`${option}.force`, o.force, false);
   let maxAge = 31536000;
   if (o.maxAge !== undefined) {
     if (typeof o.maxAge !== 'number' || !Number.isFinite(o.maxAge) || o.maxAge < 0) {

@@ -333,3 +333,46 @@ describe('securityHeaders: per-request path', () => {
     expect(plain.headers['strict-transport-security']).toBeUndefined();
   });
 });
+
+describe('securityHeaders: HSTS behind a TLS-terminating proxy', () => {
+  const HSTS = 'max-age=31536000; includeSubDomains';
+  const proxied = (peer: string, proto: string) => ({ peer, headers: { 'x-forwarded-proto': proto } });
+
+  it('sends HSTS when a trusted proxy says X-Forwarded-Proto: https (its first value)', async () => {
+    const mw = securityHeaders({ trustProxy: 'loopback' });
+    for (const proto of ['https', 'HTTPS', 'https, http'])
+      expect((await runFake(mw, proxied('127.0.0.1', proto))).headers['strict-transport-security']).toBe(
+        HSTS,
+      );
+    expect(
+      (await runFake(mw, proxied('::ffff:127.0.0.1', 'https'))).headers['strict-transport-security'],
+    ).toBe(HSTS);
+  });
+
+  it('ignores the header from an untrusted peer, with no proxy trusted, and for http', async () => {
+    const mw = securityHeaders({ trustProxy: 'loopback' });
+    expect(
+      (await runFake(mw, proxied('198.51.100.7', 'https'))).headers['strict-transport-security'],
+    ).toBeUndefined();
+    expect(
+      (await runFake(mw, proxied('127.0.0.1', 'http, https'))).headers['strict-transport-security'],
+    ).toBeUndefined();
+    const none = securityHeaders();
+    expect(
+      (await runFake(none, proxied('127.0.0.1', 'https'))).headers['strict-transport-security'],
+    ).toBeUndefined();
+  });
+
+  it('sends HSTS on every answer with force, and never when HSTS is off', async () => {
+    const forced = securityHeaders({ strictTransportSecurity: { force: true, maxAge: 600 } });
+    expect((await runFake(forced)).headers['strict-transport-security']).toBe(
+      'max-age=600; includeSubDomains',
+    );
+    const off = securityHeaders({ hsts: false, trustProxy: 'loopback' });
+    expect(
+      (await runFake(off, proxied('127.0.0.1', 'https'))).headers['strict-transport-security'],
+    ).toBeUndefined();
+    expect(() => securityHeaders({ hsts: { force: 'yes' as never } })).toThrow(/hsts\.force/);
+    expect(() => securityHeaders({ trustProxy: true as never })).toThrow(/securityHeaders.*trustProxy/);
+  });
+});

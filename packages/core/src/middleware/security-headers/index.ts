@@ -3,7 +3,9 @@ import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
 import { assertKnownKeys, show } from '../../utils/policy-options';
+import type { TrustProxy } from '../client-ip';
 import { type CompiledCsp, type ContentSecurityPolicyOptions, compileCsp } from './csp';
+import { forwardedHttps } from './forwarded-proto';
 import {
   crossOriginEmbedderPolicy,
   crossOriginOpenerPolicy,
@@ -64,6 +66,12 @@ export interface SecurityHeadersOptions {
   /** `X-XSS-Protection: 0`, turning off the old browsers' exploitable filter (helmetjs/helmet #230). @default true */
   xXssProtection?: boolean;
 
+  /**
+   * Proxies whose `X-Forwarded-Proto: https` counts as HTTPS for `Strict-Transport-Security` (the
+   * same values as `clientIp`'s; the policy passes its own `trustProxy`). @default false
+   */
+  trustProxy?: TrustProxy;
+
   /** helmet's legacy alias of `strictTransportSecurity`. */
   hsts?: StrictTransportSecurityOptions | boolean;
   /** helmet's legacy alias of `xContentTypeOptions`. */
@@ -102,6 +110,7 @@ const KNOWN = [
   'crossOriginResourcePolicy',
   'originAgentCluster',
   'referrerPolicy',
+  'trustProxy',
   ...Object.keys(ALIASES),
   ...Object.values(ALIASES),
 ];
@@ -155,7 +164,10 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   }
   assertKnownKeys('securityHeaders', options, KNOWN);
   const csp = compileCspOption(options.contentSecurityPolicy);
-  const hsts = strictTransportSecurity(...pick(options, 'strictTransportSecurity'));
+  const hstsOption = pick(options, 'strictTransportSecurity');
+  const hsts = strictTransportSecurity(...hstsOption);
+  const force = hsts !== undefined && (hstsOption[1] as StrictTransportSecurityOptions)?.force === true;
+  const viaProxy = forwardedHttps(options.trustProxy);
   const removePoweredBy = fixed(...pick(options, 'xPoweredBy'), ['X-Powered-By', '']) !== undefined;
   const headers: Header[] = [
     crossOriginEmbedderPolicy('crossOriginEmbedderPolicy', options.crossOriginEmbedderPolicy),
@@ -176,11 +188,12 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   // RFC 6797 §7.2: HSTS over plain HTTP is ignored by browsers and only invites confusion.
   const plain = new FixedHeaders([...headers, ...staticCsp]);
   const secure = hsts ? new FixedHeaders([...headers, hsts, ...staticCsp]) : plain;
+  const always = force ? secure : undefined;
 
   // Stamped at the head, so every answer carries them — the host's own 404 and error pages
   // too, whatever they reset. As with helmet, a header the application set itself wins.
   const stamp = (ctx: Context<any>) => {
-    (ctx.req.scheme === 'https' ? secure : plain).setMissing(ctx.host);
+    (always ?? (ctx.req.scheme === 'https' || viaProxy?.(ctx) ? secure : plain)).setMissing(ctx.host);
     if (removePoweredBy) ctx.host.removeHeader('X-Powered-By');
   };
   if (!dynamicCsp) return phased('securityHeaders', { head: stamp });

@@ -1,0 +1,201 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { runFake } from '../_testing';
+import { ConfigError } from '../errors';
+import { bouncer } from './index';
+import { compileRoutes, routeKey } from './routes';
+
+const SECRET = 'routes-test-secret-0123456789abcdef-0123456789';
+const bearer = async (sub = 'u1') => ({
+  authorization: `Bearer ${await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(SECRET))}`,
+});
+const JWT = { algorithms: ['HS256'] } as const;
+const quiet = { timing: { log: false } } as const;
+
+describe('routes: matching', () => {
+  const routes = compileRoutes([
+    { method: 'POST', path: '/login' },
+    { path: '/upload/*' },
+    { method: ['GET', 'put'], path: '/feed' },
+  ])!;
+  const at = (method: string, path: string) => routes.match(method, path)?.index;
+
+  it('takes the first route whose method and path match', () => {
+    expect(at('POST', '/login')).toBe(0);
+    expect(at('GET', '/login')).toBeUndefined();
+    expect(at('PATCH', '/upload')).toBe(1);
+    expect(at('POST', '/upload/a/b')).toBe(1);
+    expect(at('POST', '/uploads')).toBeUndefined();
+    expect(at('PUT', '/feed')).toBe(2);
+  });
+
+  it('lets HEAD follow GET', () => {
+    expect(at('HEAD', '/feed')).toBe(2);
+    expect(at('HEAD', '/login')).toBeUndefined();
+  });
+
+  it('matches every spelling a router sends to the same handler, and no ambiguous path', () => {
+    for (const p of ['/LOGIN', '/login/', '/%6Cogin', '/Log%69n/']) expect(at('POST', p)).toBe(0);
+    for (const p of ['/login/..', '/./login', '//login', '/x/../login', '/login%2f', '/login\\'])
+      expect(at('POST', p)).toBeUndefined();
+    expect(routeKey('/a%20b')).toBe('/a%20b');
+  });
+
+  it('refuses bad entries at startup, naming the entry and its option', () => {
+    expect(() => compileRoutes([{ path: 'login' }])).toThrow(/routes\[0\]\.path/);
+    expect(() => compileRoutes([{ path: '/a/*/b' }])).toThrow(/routes\[0\]\.path/);
+    expect(() => compileRoutes([{ path: '/a/../b' }])).toThrow(/routes\[0\]\.path/);
+    expect(() => compileRoutes([{ path: '/a', method: 'G T' }])).toThrow(/routes\[0\]\.method/);
+    expect(() => compileRoutes([{ path: '/a', auth: 'maybe' as never }])).toThrow(/routes\[0\]\.auth/);
+    expect(() => compileRoutes([{ path: '/a', rateLimt: {} } as never])).toThrow(
+      /routes\[0\]\.rateLimt.*rateLimit/,
+    );
+    expect(() => compileRoutes({} as never)).toThrow(ConfigError);
+  });
+});
+
+describe('routes: per-route rate limits', () => {
+  it('gives /login its own strict limiter, in one line, beside the policy-wide one', async () => {
+    const chain = bouncer({
+      ...quiet,
+      rateLimit: { limit: 100, window: '60s' },
+      routes: [{ method: 'POST', path: '/login', rateLimit: { limit: 2, window: '15m' } }],
+    });
+    const login = () => runFake(chain, { method: 'POST', target: '/login' });
+    const a = await login();
+    expect(a.headers['ratelimit-policy']).toBe('"login";q=2;w=900');
+    await login();
+    const third = await login();
+    expect(third.status).toBe(429);
+    expect(third.ctx.rejection?.policy).toBe('rateLimit');
+    // The rest of the API still has its own quota.
+    const other = await runFake(chain, { target: '/prices' });
+    expect(other.status).toBe(200);
+    expect(other.headers['ratelimit-policy']).toBe('"default";q=100;w=60');
+    expect(other.headers.ratelimit).toBe('"default";r=99;t=1');
+  });
+
+  it('turns limiting off for a route with `rateLimit: false`, and inherits unset fields', async () => {
+    const chain = bouncer({
+      ...quiet,
+      rateLimit: { limit: 1, window: '60s', headers: false },
+      routes: [
+        { path: '/metrics', rateLimit: false },
+        { path: '/search', rateLimit: { limit: 3 } },
+      ],
+    });
+    for (let i = 0; i < 3; i++) expect((await runFake(chain, { target: '/metrics' })).status).toBe(200);
+    const search = await runFake(chain, { target: '/search' });
+    expect(search.headers['ratelimit-policy']).toBeUndefined();
+    await runFake(chain, { target: '/search' });
+    await runFake(chain, { target: '/search' });
+    expect((await runFake(chain, { target: '/search' })).status).toBe(429);
+  });
+
+  it('reaches skip and cost from the policy object, on the section and on a route', async () => {
+    const chain = bouncer({
+      ...quiet,
+      rateLimit: { limit: 4, window: '60s', skip: (ctx) => ctx.req.header('x-internal') === '1' },
+      routes: [{ path: '/export', rateLimit: { limit: 10, window: '60s', cost: 5 } }],
+    });
+    for (let i = 0; i < 6; i++)
+      expect((await runFake(chain, { target: '/a', headers: { 'x-internal': '1' } })).status).toBe(200);
+    expect((await runFake(chain, { target: '/export' })).headers.ratelimit).toBe('"export";r=5;t=30');
+    expect((await runFake(chain, { target: '/export' })).status).toBe(200);
+    expect((await runFake(chain, { target: '/export' })).status).toBe(429);
+  });
+
+  it('names route limiters uniquely and reports bad route limits with the route', () => {
+    expect(() =>
+      bouncer({ ...quiet, routes: [{ path: '/a', rateLimit: { limit: 0, window: '1s' } }] }),
+    ).toThrow(/routes\[0\]\.rateLimit\.limit/);
+    expect(() => bouncer({ ...quiet, routes: [{ path: '/a', rateLimit: { limit: 1 } }] })).toThrow(
+      /routes\[0\]\.rateLimit\.window/,
+    );
+    const chain = bouncer({
+      ...quiet,
+      routes: [
+        { method: 'GET', path: '/a', rateLimit: { limit: 1, window: '1s' } },
+        { method: 'POST', path: '/a', rateLimit: { limit: 1, window: '1s' } },
+      ],
+    });
+    expect(chain.describeRoute('GET', '/a').rateLimit).toBe('a 1/1s');
+    expect(chain.describeRoute('POST', '/a').rateLimit).toBe('a-2 1/1s');
+    expect(chain.describeRoute('GET', '/b').rateLimit).toBe('off');
+  });
+});
+
+describe('routes: per-route body limits', () => {
+  it('raises the limit for an upload route and lowers it for another', async () => {
+    const chain = bouncer({
+      ...quiet,
+      bodyLimit: '64kb',
+      routes: [
+        { method: 'POST', path: '/upload/*', bodyLimit: '10mb' },
+        { method: 'POST', path: '/comments', bodyLimit: 1024 },
+      ],
+    });
+    const big = { 'content-length': String(5 * 1024 * 1024) };
+    expect((await runFake(chain, { method: 'POST', target: '/upload/a', headers: big })).status).toBe(200);
+    expect((await runFake(chain, { method: 'POST', target: '/orders', headers: big })).status).toBe(413);
+    const small = { 'content-length': '2048' };
+    expect((await runFake(chain, { method: 'POST', target: '/comments', headers: small })).status).toBe(413);
+    expect((await runFake(chain, { method: 'POST', target: '/orders', headers: small })).status).toBe(200);
+    expect(chain.describeRoute('POST', '/upload/x').bodyLimit).toBe(10 * 1024 * 1024);
+    expect(chain.describeRoute('POST', '/x').bodyLimit).toBe(65536);
+  });
+});
+
+describe('routes: per-route authentication', () => {
+  const chain = bouncer(
+    {
+      ...quiet,
+      jwt: { ...JWT, public: [{ method: 'GET', path: '/health' }] },
+      routes: [
+        { method: 'GET', path: '/feed', auth: 'optional' },
+        { path: '/docs/*', auth: 'public' },
+      ],
+    },
+    { jwtSecret: SECRET },
+  );
+
+  it('runs public, optional and required routes in one bouncer', async () => {
+    expect((await runFake(chain, { target: '/docs/intro' })).reached).toBe(true);
+    const anon = await runFake(chain, { target: '/feed' });
+    expect(anon.reached).toBe(true);
+    expect(anon.state.auth).toBeUndefined();
+    const signed = await runFake(chain, { target: '/feed', headers: await bearer('erin') });
+    expect((signed.state.auth as { sub: string }).sub).toBe('erin');
+    const bad = await runFake(chain, { target: '/feed', headers: { authorization: 'Bearer x.y.z' } });
+    expect(bad.status).toBe(401);
+    expect((await runFake(chain, { target: '/orders' })).status).toBe(401);
+  });
+
+  it('answers HEAD like GET: HEAD /health passes where GET /health is public', async () => {
+    expect((await runFake(chain, { method: 'HEAD', target: '/health' })).reached).toBe(true);
+    expect((await runFake(chain, { method: 'HEAD', target: '/feed' })).reached).toBe(true);
+    expect((await runFake(chain, { method: 'POST', target: '/health' })).status).toBe(401);
+  });
+
+  it('reports the effective authentication per route', () => {
+    expect(chain.describeRoute('GET', '/feed').auth).toBe('optional');
+    expect(chain.describeRoute('HEAD', '/health').auth).toBe('public');
+    expect(chain.describeRoute('GET', '/orders').auth).toBe('required');
+  });
+
+  it('needs a jwt section for route auth', () => {
+    expect(() => bouncer({ ...quiet, routes: [{ path: '/a', auth: 'public' }] })).toThrow(
+      /routes\[0\]\.auth.*jwt/,
+    );
+  });
+
+  it('accepts credentialsRequired: false in the jwt section', async () => {
+    const open = bouncer({ ...quiet, jwt: { ...JWT, credentialsRequired: false } }, { jwtSecret: SECRET });
+    expect((await runFake(open, { target: '/x' })).reached).toBe(true);
+    expect(open.describeRoute('GET', '/x').auth).toBe('optional');
+  });
+});
