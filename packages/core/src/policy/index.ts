@@ -1,6 +1,6 @@
 import { type Chain, compose } from '../compose';
 import { ConfigError } from '../errors';
-import { bodyLimit } from '../middleware/body-limit';
+import { bodyLimit, parseByteSize } from '../middleware/body-limit';
 import { clientIp } from '../middleware/client-ip';
 import { cors } from '../middleware/cors';
 import { ipFilter } from '../middleware/ip-filter';
@@ -57,10 +57,10 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   const warn = extras.warn;
   const chain: Middleware<any>[] = [];
 
-  const rid = section(policy.requestId, true);
+  const rid = section('requestId', policy.requestId, true);
   if (rid) chain.push(requestId(rid === true ? {} : rid));
 
-  const tim = section(policy.timing, true);
+  const tim = section('timing', policy.timing, true);
   if (tim) {
     const { log = true, ...rest } = tim === true ? {} : tim;
     chain.push(timing({ ...rest, logger: log ? extras.logger : false }));
@@ -68,27 +68,40 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
 
   chain.push(clientIp({ trustProxy: policy.trustProxy ?? false, ...(warn ? { warn } : {}) }));
 
-  const sh = section(policy.securityHeaders, true);
+  const sh = section('securityHeaders', policy.securityHeaders, true);
   if (sh) chain.push(securityHeaders(sh === true ? {} : sh));
 
-  const co = section(policy.cors, false);
+  const co = section('cors', policy.cors, false);
   if (co) {
     const options = co === true ? {} : co;
     chain.push(cors({ ...options, ...(extras.corsOrigin ? { origin: extras.corsOrigin } : {}) }));
   }
 
-  const ipf = section(policy.ipFilter, false);
+  const ipf = section('ipFilter', policy.ipFilter, false);
   if (ipf) chain.push(ipFilter(ipf === true ? {} : ipf));
 
-  const bl = section(policy.bodyLimit, true);
-  if (bl) chain.push(bodyLimit(bl === true ? {} : typeof bl === 'object' ? bl : { limit: bl }));
+  const bl = section('bodyLimit', policy.bodyLimit, true, 'size');
+  if (bl) {
+    // The shorthand is checked under the policy's own name (`bodyLimit`, not bodyLimit's `limit`).
+    const options =
+      bl === true ? {} : typeof bl === 'object' ? bl : { limit: parseByteSize(bl, 'bouncer', 'bodyLimit') };
+    chain.push(bodyLimit(options));
+  }
 
   let limiter: Middleware<any> | undefined;
   let bySubject = false;
-  const rl = section(policy.rateLimit, false);
+  const rl = section('rateLimit', policy.rateLimit, false);
   if (rl) {
     if (rl === true) throw new ConfigError('bouncer', 'rateLimit', 'needs `{ limit, window }`, got true');
+    checkKeys('bouncer', 'rateLimit', rl, RATE_LIMIT_KEYS);
     const { window, windowMs, ...rest } = rl;
+    if (window !== undefined && windowMs !== undefined) {
+      throw new ConfigError(
+        'bouncer',
+        'rateLimit.window',
+        'and `rateLimit.windowMs` were both given: keep one',
+      );
+    }
     bySubject = rl.key === 'subject';
     limiter = rateLimit({
       ...rest,
@@ -100,9 +113,21 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   }
   if (limiter && !bySubject) chain.push(limiter);
 
-  const jw = section(policy.jwt, false);
+  const jw = section('jwt', policy.jwt, false);
   if (jw) {
     if (jw === true) throw new ConfigError('bouncer', 'jwt', 'needs `{ algorithms, … }`, got true');
+    // The keys live in `extras`, not in the JSON policy: say so here rather than let jwtAuth name
+    // its own `secret` option, which a policy user never wrote.
+    const keys = [extras.jwtSecret, extras.jwtKeys, jw.jwksUri].filter((k) => k !== undefined).length;
+    if (keys !== 1) {
+      throw new ConfigError(
+        'bouncer',
+        'extras.jwtSecret',
+        keys === 0
+          ? 'is missing: the `jwt` section needs one key source, `extras.jwtSecret` (HS*), `extras.jwtKeys` (public keys) or `jwt.jwksUri`'
+          : 'conflicts: give exactly one of `extras.jwtSecret`, `extras.jwtKeys` or `jwt.jwksUri`',
+      );
+    }
     chain.push(
       jwtAuth({
         ...jw,
@@ -118,6 +143,18 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   return compose<BouncerState>(chain);
 }
 
+/** What a policy's `rateLimit` section takes: rateLimit()'s JSON options, with `window` for `windowMs`. */
+const RATE_LIMIT_KEYS = [
+  'limit',
+  'window',
+  'windowMs',
+  'key',
+  'ipv6Prefix',
+  'headers',
+  'failMode',
+  'policyName',
+];
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `60000`, `'60s'`, `'1m'`, `'500ms'` → milliseconds. */
@@ -130,6 +167,6 @@ export function parseDuration(value: number | string | undefined, option: string
   throw new ConfigError(
     'bouncer',
     option,
-    `must be a positive number of milliseconds or a string like '60s', got ${JSON.stringify(value)}`,
+    `must be a positive number of milliseconds or a number with a unit (${Object.keys(UNITS).join(', ')}), like '60s' or '1m', got ${JSON.stringify(value)}`,
   );
 }
