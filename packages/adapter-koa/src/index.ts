@@ -1,5 +1,12 @@
 import type { Middleware, State } from '@bouncer/core';
-import { HttpError, PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import {
+  assertKnownKeys,
+  assertOptionsObject,
+  HttpError,
+  PROBLEM_TYPE,
+  problemBody,
+  runChain,
+} from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer } from '@bouncer/core/audit';
 import { NodeHost } from '@bouncer/node-http';
 import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'koa';
@@ -32,6 +39,8 @@ export function bouncer<S extends object = State>(
 ): KoaMiddleware<S & Record<string, any>> {
   if (typeof chain !== 'function')
     throw new TypeError('@bouncer/koa: bouncer(chain) needs a middleware function');
+  assertOptionsObject('@bouncer/koa', 'options', options);
+  assertKnownKeys('@bouncer/koa', options, ['audit']);
   const audit = options.audit && auditOnce(options.audit, auditRoutes);
 
   return markBouncer(

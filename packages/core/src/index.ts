@@ -54,3 +54,5 @@ export type * from './types';
 export { parseForwarded, parseXForwardedFor } from './utils/forwarded';
 // Address helpers shared by the policies and the logs.
 export { formatIp, normaliseIp, parseIp } from './utils/ip';
+// For adapters and servers: their option objects are checked with the policies' own messages.
+export { assertKnownKeys, assertOptionsObject } from './utils/policy-options';
