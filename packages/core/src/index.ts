@@ -25,6 +25,7 @@ export {
 export { type CorsOptions, type CorsOrigin, cors } from './middleware/cors';
 export { type IpFilterOptions, ipFilter } from './middleware/ip-filter';
 export * from './middleware/jwt-auth';
+export { type MetricsOptions, metrics, type Outcome, type RequestSample } from './middleware/metrics';
 export {
   gcraStep,
   MemoryStore,
@@ -44,7 +45,13 @@ export {
 } from './middleware/rate-limit/redis-store';
 export { type RequestIdOptions, requestId } from './middleware/request-id';
 export { type SecurityHeadersOptions, securityHeaders } from './middleware/security-headers';
-export { type AccessLogger, type AccessLogRecord, type TimingOptions, timing } from './middleware/timing';
+export {
+  type AccessLogger,
+  type AccessLogLevels,
+  type AccessLogRecord,
+  type TimingOptions,
+  timing,
+} from './middleware/timing';
 export { PHASES, type Phases, phased, phasesOf } from './phases';
 // The one policy object.
 export { bouncer, parseDuration } from './policy';

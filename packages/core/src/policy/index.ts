@@ -5,6 +5,7 @@ import { clientIp } from '../middleware/client-ip';
 import { cors } from '../middleware/cors';
 import { ipFilter } from '../middleware/ip-filter';
 import { jwtAuth } from '../middleware/jwt-auth';
+import { metrics } from '../middleware/metrics';
 import { rateLimit } from '../middleware/rate-limit';
 import { requestId } from '../middleware/request-id';
 import { securityHeaders } from '../middleware/security-headers';
@@ -52,6 +53,7 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
     'rateLimitStore',
     'rateLimitKey',
     'corsOrigin',
+    'metrics',
     'warn',
   ]);
   const warn = extras.warn;
@@ -65,6 +67,8 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
     const { log = true, ...rest } = tim === true ? {} : tim;
     chain.push(timing({ ...rest, logger: log ? extras.logger : false }));
   }
+
+  if (extras.metrics !== undefined) chain.push(metrics({ record: extras.metrics }));
 
   chain.push(clientIp({ trustProxy: policy.trustProxy ?? false, ...(warn ? { warn } : {}) }));
 

@@ -1,5 +1,6 @@
 import type { Context } from '../context';
 import type { CorsOptions } from '../middleware/cors';
+import type { RequestSample } from '../middleware/metrics';
 import type { RateLimitOptions, RateLimitStore } from '../middleware/rate-limit';
 import type { RequestIdOptions } from '../middleware/request-id';
 import type { SecurityHeadersOptions } from '../middleware/security-headers';
@@ -88,6 +89,8 @@ export interface BouncerExtras {
   rateLimitKey?: (ctx: Context<any>) => string;
   /** Origin predicate (overrides `cors.origin`). */
   corsOrigin?: (origin: string, ctx: Context<any>) => boolean;
+  /** Receives one sample per finished request (outcome, refusing policy, latency): see `metrics()`. */
+  metrics?: (sample: RequestSample) => void;
   /** Startup and outage warnings. @default console.warn */
   warn?: (message: string) => void;
 }
