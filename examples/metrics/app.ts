@@ -1,7 +1,7 @@
 // An Express app whose bouncer reports every request to a metrics backend (`extras.metrics`).
 import { type BouncerPolicy, bouncer as policyChain, type RequestSample } from '@bouncer/core';
 import { bouncer } from '@bouncer/express';
-import express from 'express';
+import express, { type Express } from 'express';
 
 export const metricsPolicy = {
   timing: { log: false },
@@ -10,7 +10,10 @@ export const metricsPolicy = {
   rateLimit: { limit: 2, window: '60s' },
 } satisfies BouncerPolicy;
 
-export function createApp(record: (sample: RequestSample) => void, serveMetrics?: () => Promise<string>) {
+export function createApp(
+  record: (sample: RequestSample) => void,
+  serveMetrics?: () => Promise<string>,
+): Express {
   const app = express();
   app.use(bouncer(policyChain(metricsPolicy, { metrics: record })));
   app.get('/hello', (_req, res) => res.json({ hello: 'world' }));
