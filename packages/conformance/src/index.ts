@@ -4,6 +4,7 @@ export { koaApp } from './adapters/koa';
 export { rawApp } from './adapters/raw';
 export { CaseFailure, deepEqual, equal, eventually, ok, pick } from './assert';
 export { coreCases } from './cases/core';
+export { operatorCases } from './cases/operators';
 export { POLICY_HEADERS, policyCases } from './cases/policies';
 export { coreChain, policyChain } from './chains';
 export { request } from './client';
@@ -15,9 +16,10 @@ import { honoApp } from './adapters/hono';
 import { koaApp } from './adapters/koa';
 import { rawApp } from './adapters/raw';
 import { coreCases } from './cases/core';
+import { operatorCases } from './cases/operators';
 import { policyCases } from './cases/policies';
 
 /** The four adapters Bouncer ships. */
 export const builtinApps = [expressApp, koaApp, honoApp, rawApp];
 /** Every case of the kit. */
-export const allCases = [...coreCases, ...policyCases];
+export const allCases = [...coreCases, ...policyCases, ...operatorCases];

@@ -43,6 +43,12 @@ export {
   type RedisStoreOptions,
   StoreUnavailableError,
 } from './middleware/rate-limit/redis-store';
+export {
+  type Problem,
+  type RejectionShaper,
+  rejectionBody,
+  type ShapedBody,
+} from './middleware/rejection-body';
 export { type RequestIdOptions, requestId } from './middleware/request-id';
 export { type SecurityHeadersOptions, securityHeaders } from './middleware/security-headers';
 export {

@@ -7,6 +7,7 @@ import { ipFilter } from '../middleware/ip-filter';
 import { jwtAuth } from '../middleware/jwt-auth';
 import { metrics } from '../middleware/metrics';
 import { rateLimit } from '../middleware/rate-limit';
+import { rejectionBody } from '../middleware/rejection-body';
 import { requestId } from '../middleware/request-id';
 import { securityHeaders } from '../middleware/security-headers';
 import { timing } from '../middleware/timing';
@@ -54,6 +55,7 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
     'rateLimitKey',
     'corsOrigin',
     'metrics',
+    'rejectionBody',
     'warn',
   ]);
   const warn = extras.warn;
@@ -69,6 +71,7 @@ export function bouncer(policy: BouncerPolicy = {}, extras: BouncerExtras = {}):
   }
 
   if (extras.metrics !== undefined) chain.push(metrics({ record: extras.metrics }));
+  if (extras.rejectionBody !== undefined) chain.push(rejectionBody(extras.rejectionBody));
 
   chain.push(clientIp({ trustProxy: policy.trustProxy ?? false, ...(warn ? { warn } : {}) }));
 
