@@ -41,9 +41,13 @@ export const operatorCases: ConformanceCase[] = [
       const denied = await t.request('GET', '/hello', { headers: from('203.0.113.5') });
       equal(denied.status, 403, 'status');
       equal(denied.headers['content-type'], 'application/vnd.api+json', 'content-type');
-      deepEqual(JSON.parse(denied.body.toString()), {
-        errors: [{ status: '403', title: 'Forbidden', code: 'ipFilter' }],
-      });
+      deepEqual(
+        JSON.parse(denied.body.toString()),
+        {
+          errors: [{ status: '403', title: 'Forbidden', code: 'ipFilter' }],
+        },
+        'reshaped body',
+      );
       const served = await t.request('GET', '/hello', { headers: from('198.51.100.60') });
       equal(served.status, 200, 'status');
       equal(served.body.toString(), '{"hello":"world"}', 'the application’s body');
@@ -67,7 +71,7 @@ export const operatorCases: ConformanceCase[] = [
       const got = seen
         .slice(before)
         .map(({ method, status, outcome, policy }) => `${method} ${status} ${outcome} ${policy ?? '-'}`);
-      deepEqual(got, ['GET 200 ok -', 'GET 429 rejected rateLimit', 'GET 404 ok -']);
+      deepEqual(got, ['GET 200 ok -', 'GET 429 rejected rateLimit', 'GET 404 ok -'], 'samples');
       for (const s of seen.slice(before))
         equal(s.durationMs >= 0 && Number.isFinite(s.durationMs), true, 'duration');
       return { status: 0, headers: { samples: got.join('; ') } };
