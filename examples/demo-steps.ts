@@ -88,6 +88,22 @@ export const steps: Step[] = [
     run: (send, t) => send('GET', '/prices', { headers: { ...from(5), ...bearer(t.none) } }),
   },
   {
+    title: 'unknown route: a problem+json 404, stamped',
+    expect: 404,
+    show: 'content-security-policy',
+    run: (send, t) => send('GET', '/no-such-route', { headers: { ...from(16), ...bearer(t.alice) } }),
+  },
+  {
+    title: 'handler that throws: a 500, stamped, no stack on the wire',
+    expect: 500,
+    show: 'x-content-type-options',
+    async run(send, t) {
+      const r = await send('GET', '/inventory', { headers: { ...from(17), ...bearer(t.alice) } });
+      const leaked = /ECONNREFUSED|10\.0\.0\.7|at .*\.ts/.test(r.body);
+      return { ...r, headers: { ...r.headers, 'x-echo': leaked ? 'LEAKED' : 'clean' } };
+    },
+  },
+  {
     title: "user reading another user's record",
     expect: 403,
     run: (send, t) => send('GET', '/users/bob', { headers: { ...from(6), ...bearer(t.alice) } }),
