@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const DEMO = fileURLToPath(new URL('./demo.ts', import.meta.url));
 const running: ChildProcess[] = [];
@@ -44,7 +44,8 @@ async function until(check: () => boolean, ms: number): Promise<void> {
   }
 }
 
-afterEach(() => {
+// Whatever a failed test left running goes at the end (each test stops its own demo otherwise).
+afterAll(() => {
   for (const c of running.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
@@ -57,7 +58,8 @@ describe('pnpm demo', () => {
     expect(code).toBe(0);
   }, 120_000);
 
-  it.each(['SIGTERM', 'SIGINT'] as const)(
+  // Concurrent: two demos on free ports, each stopping only its own processes.
+  it.concurrent.each(['SIGTERM', 'SIGINT'] as const)(
     'stops its four servers on %s (--keep)',
     async (signal) => {
       const demo = startDemo(['--keep']);
