@@ -50,7 +50,12 @@ export {
   type ShapedBody,
 } from './middleware/rejection-body';
 export { type RequestIdOptions, requestId } from './middleware/request-id';
-export { type SecurityHeadersOptions, securityHeaders } from './middleware/security-headers';
+export {
+  dangerouslyDisableDefaultSrc,
+  getDefaultDirectives,
+  type SecurityHeadersOptions,
+  securityHeaders,
+} from './middleware/security-headers';
 export {
   type AccessLogger,
   type AccessLogLevels,
