@@ -90,5 +90,5 @@ function enterExpress(res: Response, hold: ResponseHold, next: NextFunction): Pr
   });
 }
 
-export { auditRoutes } from './audit';
+export { assertAllRoutesGuarded, auditRoutes } from './audit';
 export type { ExpressAdapterOptions as Options };

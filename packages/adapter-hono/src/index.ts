@@ -62,4 +62,4 @@ export function bouncer<S extends object = State>(
   ) as MiddlewareHandler<{ Variables: S }>;
 }
 
-export { auditRoutes } from './audit';
+export { assertAllRoutesGuarded, auditRoutes } from './audit';

@@ -70,7 +70,7 @@ export function bouncer<S extends object = State>(
   );
 }
 
-export { auditRoutes } from './audit';
+export { assertAllRoutesGuarded, auditRoutes } from './audit';
 
 /**
  * Runs the rest of the Koa stack. A thrown error with Koa's conventions (`status`, `expose`,
