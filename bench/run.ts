@@ -19,6 +19,8 @@ import { PRICES_JSON } from './servers/_app';
 import { ORIGIN, signBenchToken } from './servers/_settings';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+// A --quick smoke run says little about speed: it never replaces the committed results.
+const QUICK_RESULTS = fileURLToPath(new URL('./results/quick/', import.meta.url));
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
 
 /** Runs micro.ts or memory.ts in a fresh process (own heap, `--expose-gc`) and reads its JSON line. */
@@ -149,12 +151,13 @@ async function main(): Promise<void> {
   results.ceiling = ceiling(results.variants);
   results.targets = targets(results.variants);
 
-  mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(`${RESULTS}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(`${RESULTS}latest.md`, toMarkdown(results));
+  const dir = args.quick ? QUICK_RESULTS : RESULTS;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${dir}latest.md`, toMarkdown(results));
   const subtitle = `${results.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpu}, ${m.cores} cores · Node ${m.node} · ${args.rounds}×${args.seconds}s wrk -c${args.connections}${args.quick ? ' · --quick' : ''}`;
   writeFileSync(
-    `${RESULTS}ratios.svg`,
+    `${dir}ratios.svg`,
     ratioChart(results.variants, {
       title: 'Bouncer throughput as a multiple of bare and native stacks',
       subtitle,
@@ -174,7 +177,7 @@ async function main(): Promise<void> {
   ] as const) {
     if (r && 'error' in r) console.log(`bench: ${name} failed: ${r.error}`);
   }
-  console.log(`\nwritten: bench/results/latest.json, latest.md, ratios.svg`);
+  console.log(`\nwritten: bench/results/${args.quick ? 'quick/' : ''}latest.json, latest.md, ratios.svg`);
 }
 
 function header(h: Record<string, string>): string[] {

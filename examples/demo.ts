@@ -116,12 +116,16 @@ async function main() {
   const keep = process.argv.includes('--keep');
   const children: ChildProcess[] = [];
   const stop = () => {
-    for (const c of children) c.kill('SIGTERM');
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   };
-  process.on('SIGINT', () => {
+  // Ctrl-C, `kill` or a supervisor: the four servers go down with the demo, never orphaned.
+  const onSignal = (signal: NodeJS.Signals, code: number) => {
     stop();
-    process.exit(130);
-  });
+    console.error(`\ndemo: ${signal}, servers stopped`);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => onSignal('SIGINT', 130));
+  process.once('SIGTERM', () => onSignal('SIGTERM', 143));
   try {
     let started = 0;
     progress(`starting ${STACKS.length} servers…`);

@@ -21,6 +21,14 @@ export function readUser(subject: string | undefined, id: string): Lookup {
   return user ? { status: 200, body: user } : { status: 404, body: { error: 'No such user' } };
 }
 
+/**
+ * The stock level of a SKU, from an inventory service that is down: every example serves
+ * `GET /inventory` with it, so the demo can show how each stack's 500 is stamped and agrees.
+ */
+export function readInventory(): never {
+  throw new Error('inventory service unreachable (connect ECONNREFUSED 10.0.0.7:5432)');
+}
+
 export function listeningLine(port: number): string {
   return `listening on http://127.0.0.1:${port}`;
 }

@@ -57,6 +57,23 @@ describe('ratioChart', () => {
   });
 });
 
+describe('ratioChart target labels', () => {
+  it('never prints two target labels over each other, however the scale falls', () => {
+    for (const largest of [1.2, 1.6, 2, 3, 5]) {
+      const svg = ratioChart([summary('raw:bouncer', 'raw', largest)], { title: 'T', subtitle: 's' });
+      const labels = [
+        ...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" fill="#c0392b"[^>]*>([^<]+)</g),
+      ].map((m) => ({ x: Number(m[1]), y: Number(m[2]), text: m[3] }));
+      expect(labels.map((l) => l.text)).toEqual(['0.85×', '0.90×', '1.00×']);
+      for (const [i, a] of labels.entries())
+        for (const b of labels.slice(i + 1)) {
+          const apart = Math.abs(a.x - b.x) >= 34 || Math.abs(a.y - b.y) >= 10;
+          expect(apart, `${a.text} and ${b.text} overlap at scale ${largest}`).toBe(true);
+        }
+    }
+  });
+});
+
 describe('escapeXml', () => {
   it('escapes the five XML special characters', () => {
     expect(escapeXml(`<a href="x" title='y'>&</a>`)).toBe(

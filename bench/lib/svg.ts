@@ -10,7 +10,9 @@ export interface ChartMeta {
 const ROW = 34;
 const LEFT = 330;
 const PLOT = 440;
-const TOP = 70;
+const TOP = 82;
+/** Room one target label needs (five characters at font-size 10), centred on its line. */
+const LABEL_WIDTH = 34;
 const BARE = '#3b6fb6';
 const NATIVE = '#4f9d5b';
 
@@ -38,15 +40,22 @@ export function ratioChart(summaries: readonly VariantSummary[], meta: ChartMeta
     `<text x="16" y="44" fill="#555">${escapeXml(meta.subtitle)}</text>`,
   ];
   const bottom = TOP + rows.length * ROW;
+  // Target lines sit close together (0.85× and 0.90× are 20 px apart on a 2× scale): a label too
+  // close to the previous one moves up a line instead of printing over it.
+  let previousX = Number.NEGATIVE_INFINITY;
+  let tier = 0;
   for (const [ratio, label] of [
     [0.85, '0.85×'],
     [0.9, '0.90×'],
     [1, '1.00×'],
   ] as const) {
     if (ratio > scaleMax) continue;
+    const lineX = x(ratio);
+    tier = lineX - previousX < LABEL_WIDTH ? tier + 1 : 0;
+    previousX = lineX;
     out.push(
-      `<line x1="${fmt(x(ratio))}" y1="${TOP - 8}" x2="${fmt(x(ratio))}" y2="${bottom}" stroke="#c0392b" stroke-dasharray="4 3" stroke-width="1"/>`,
-      `<text x="${fmt(x(ratio))}" y="${TOP - 12}" text-anchor="middle" fill="#c0392b" font-size="10">${label}</text>`,
+      `<line x1="${fmt(lineX)}" y1="${TOP - 8 - tier * 12}" x2="${fmt(lineX)}" y2="${bottom}" stroke="#c0392b" stroke-dasharray="4 3" stroke-width="1"/>`,
+      `<text x="${fmt(lineX)}" y="${TOP - 12 - tier * 12}" text-anchor="middle" fill="#c0392b" font-size="10">${label}</text>`,
     );
   }
   rows.forEach((s, i) => {

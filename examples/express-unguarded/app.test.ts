@@ -1,5 +1,5 @@
 import { REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
-import { auditRoutes } from '@bouncer/express';
+import { assertAllRoutesGuarded, auditRoutes } from '@bouncer/express';
 import { expectAllRoutesGuarded } from '@bouncer/express/testing';
 import { describe, expect, it } from 'vitest';
 import { policyObject } from '../policy';
@@ -40,5 +40,19 @@ describe('the unguarded Express example (the seed mistake)', () => {
     expect((error as Error).message).toContain(
       'GET /export — audit: registered before app.use(bouncer); probe: answered 200',
     );
+  });
+});
+
+describe('refusing to start with an unguarded route', () => {
+  it('assertAllRoutesGuarded throws at startup, naming GET /export', () => {
+    expect(() => assertAllRoutesGuarded(createApp(), { isPublic })).toThrow(UnguardedRoutesError);
+    expect(() => assertAllRoutesGuarded(createApp(), { isPublic })).toThrow(
+      /1 route\(s\) answer without the bouncer:\n {2}GET \/export — audit: registered before app.use\(bouncer\)/,
+    );
+  });
+
+  it('passes for the guarded example app', async () => {
+    const { createApp: guarded } = await import('../express/app');
+    expect(assertAllRoutesGuarded(guarded(), { isPublic }).length).toBeGreaterThan(0);
   });
 });

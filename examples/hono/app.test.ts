@@ -14,6 +14,7 @@ describe('Hono example', () => {
       'GET /prices',
       'GET /users/:id',
       'POST /orders',
+      'GET /inventory',
     ]);
   });
 

@@ -1,9 +1,10 @@
+import { PROBLEM_TYPE, problemBody } from '@bouncer/core';
 import { bouncer } from '@bouncer/koa';
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { policy } from '../policy';
-import { prices, readUser } from '../pricing';
+import { prices, readInventory, readUser } from '../pricing';
 
 /** The pricing API on Koa 3, behind the shared policy. */
 export function createApp() {
@@ -25,7 +26,14 @@ export function createApp() {
     ctx.status = 201;
     ctx.body = { order: ctx.request.body };
   });
+  router.get('/inventory', () => readInventory());
   app.use(router.routes());
   app.use(router.allowedMethods());
+  // Nothing routed: a problem+json 404 like every other answer of this API, not Koa's text one.
+  app.use((ctx) => {
+    ctx.status = 404;
+    ctx.type = PROBLEM_TYPE;
+    ctx.body = problemBody(404);
+  });
   return app;
 }

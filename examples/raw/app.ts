@@ -1,6 +1,6 @@
 import { createServer, Router } from '@bouncer/raw';
 import { type PolicyState, policy } from '../policy';
-import { prices, readUser } from '../pricing';
+import { prices, readInventory, readUser } from '../pricing';
 
 /** The pricing API on Bouncer's own HTTP/1.1 server, behind the shared policy. */
 export function createApp() {
@@ -12,5 +12,6 @@ export function createApp() {
     res.json(body, status);
   });
   router.post('/orders', async (req, res) => res.json({ order: await req.json() }, 201));
+  router.get('/inventory', () => readInventory());
   return createServer({ chain: policy, handler: router.handle });
 }

@@ -1,5 +1,6 @@
 import {
   type AuditOptions,
+  assertGuarded,
   auditUpgrades,
   type FoundGuard,
   type FoundRoute,
@@ -153,4 +154,17 @@ export function rootApp(app: unknown): Auditable {
   let current = app as { parent?: unknown };
   while (current.parent) current = current.parent as { parent?: unknown };
   return current as Auditable;
+}
+
+/**
+ * Throws `UnguardedRoutesError` at startup when any route answers without the bouncer (registered
+ * before it, on an unguarded router, outside its path). Call it once the routes are registered,
+ * before `listen()`: the request-time `audit` option cannot stop a route the bouncer never sees.
+ *
+ * @example
+ * assertAllRoutesGuarded(app, { isPublic });
+ * app.listen(8080);
+ */
+export function assertAllRoutesGuarded(app: Auditable, options: AuditOptions = {}): RouteReport[] {
+  return assertGuarded(auditRoutes(app, options));
 }

@@ -1,5 +1,12 @@
 import type { Middleware, State, StateOf } from '@bouncer/core';
-import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import {
+  assertKnownKeys,
+  assertOptionsObject,
+  ConfigError,
+  PROBLEM_TYPE,
+  problemBody,
+  runChain,
+} from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer, type UpgradeSource } from '@bouncer/core/audit';
 import { NodeHost, writeAnswer } from '@bouncer/node-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -35,6 +42,10 @@ export function bouncer<S extends object = State>(
 ): RequestHandler<any, any, any, any, S & Record<string, any>> {
   if (typeof chain !== 'function')
     throw new TypeError('@bouncer/express: bouncer(chain) needs a middleware function');
+  assertOptionsObject('@bouncer/express', 'options', options);
+  assertKnownKeys('@bouncer/express', options, ['onError', 'audit']);
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    throw new ConfigError('@bouncer/express', 'onError', `must be a function, got ${typeof options.onError}`);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   const audit =
     options.audit &&
@@ -88,7 +99,7 @@ export {
   type VerifyClient,
   verifyClient,
 } from '@bouncer/node-http';
-export { auditRoutes } from './audit';
+export { assertAllRoutesGuarded, auditRoutes } from './audit';
 export type { ExpressAdapterOptions as Options };
 
 /**

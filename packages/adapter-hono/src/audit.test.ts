@@ -2,7 +2,7 @@ import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
-import { auditRoutes, bouncer } from './index';
+import { assertAllRoutesGuarded, auditRoutes, bouncer } from './index';
 import { expectAllRoutesGuarded } from './testing';
 
 const open = (app: Hono) => auditRoutes(app).filter((r) => !r.guarded && !r.public);
@@ -46,6 +46,18 @@ describe('auditRoutes (Hono)', () => {
     expect(open(app)).toEqual([
       { method: 'GET', path: '/export', guarded: false, reason: REASONS.before, source: 'app' },
     ]);
+  });
+
+  it('assertAllRoutesGuarded refuses at startup an app with a route before the bouncer', () => {
+    const app = new Hono();
+    app.get('/export', (c) => c.text('all customer data'));
+    app.use(bouncer(testPolicy()));
+    expect(() => assertAllRoutesGuarded(app)).toThrow(UnguardedRoutesError);
+    expect(() => assertAllRoutesGuarded(app)).toThrow(/GET \/export — audit: registered before/);
+    const guarded = new Hono();
+    guarded.use(bouncer(testPolicy()));
+    guarded.get('/export', (c) => c.text('x'));
+    expect(assertAllRoutesGuarded(guarded)).toHaveLength(1);
   });
 
   it('flags routes outside the bouncer’s path pattern', () => {

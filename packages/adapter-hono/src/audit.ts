@@ -1,5 +1,6 @@
 import {
   type AuditOptions,
+  assertGuarded,
   auditUpgrades,
   type FoundGuard,
   type FoundRoute,
@@ -91,4 +92,17 @@ export function auditRoutes(app: AuditableHono, options: AuditOptions = {}): Rou
     guards.map((g) => g.chain),
   );
   return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
+}
+
+/**
+ * Throws `UnguardedRoutesError` at startup when any route answers without the bouncer (registered
+ * before it, on an unguarded router, outside its path). Call it once the routes are registered,
+ * before `listen()`: the request-time `audit` option cannot stop a route the bouncer never sees.
+ *
+ * @example
+ * assertAllRoutesGuarded(app, { isPublic });
+ * app.listen(8080);
+ */
+export function assertAllRoutesGuarded(app: AuditableHono, options: AuditOptions = {}): RouteReport[] {
+  return assertGuarded(auditRoutes(app, options));
 }

@@ -1,5 +1,5 @@
 import type { Middleware, State } from '@bouncer/core';
-import { runChain } from '@bouncer/core';
+import { assertKnownKeys, assertOptionsObject, ConfigError, runChain } from '@bouncer/core';
 import { markBouncer } from '@bouncer/core/audit';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HonoHost } from './hono-host';
@@ -33,6 +33,11 @@ export function bouncer<S extends object = State>(
 ): MiddlewareHandler<{ Variables: S }> {
   if (typeof chain !== 'function')
     throw new TypeError('@bouncer/hono: bouncer(chain) needs a middleware function');
+  assertOptionsObject('@bouncer/hono', 'options', options);
+  assertKnownKeys('@bouncer/hono', options, ['onError', 'peer']);
+  for (const name of ['onError', 'peer'] as const)
+    if (options[name] !== undefined && typeof options[name] !== 'function')
+      throw new ConfigError('@bouncer/hono', name, `must be a function, got ${typeof options[name]}`);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
 
   return markBouncer(
@@ -68,4 +73,4 @@ export {
   type VerifyClient,
   verifyClient,
 } from '@bouncer/node-http';
-export { auditRoutes } from './audit';
+export { assertAllRoutesGuarded, auditRoutes } from './audit';

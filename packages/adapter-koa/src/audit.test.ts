@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { describe, expect, it, vi } from 'vitest';
 import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
-import { auditRoutes, bouncer } from './index';
+import { assertAllRoutesGuarded, auditRoutes, bouncer } from './index';
 import { expectAllRoutesGuarded } from './testing';
 
 const ok = (ctx: Koa.Context) => {
@@ -55,6 +55,20 @@ describe('auditRoutes (Koa + @koa/router)', () => {
     expect(open(app)).toEqual([
       { method: 'GET', path: '/export', guarded: false, reason: REASONS.before, source: 'router' },
     ]);
+  });
+
+  it('assertAllRoutesGuarded refuses at startup an app with a router mounted before the bouncer', () => {
+    const app = new Koa();
+    const early = new Router();
+    early.get('/export', ok);
+    app.use(early.routes());
+    app.use(bouncer(testPolicy()));
+    expect(() => assertAllRoutesGuarded(app)).toThrow(UnguardedRoutesError);
+    expect(() => assertAllRoutesGuarded(app)).toThrow(/GET \/export — audit: registered before/);
+    const guarded = new Koa();
+    guarded.use(bouncer(testPolicy()));
+    guarded.use(early.routes());
+    expect(assertAllRoutesGuarded(guarded)).toHaveLength(1);
   });
 
   it('follows prefixes and nested routers, and router-level bouncers with a path', () => {

@@ -1,5 +1,6 @@
 import {
   type AuditOptions,
+  assertGuarded,
   auditUpgrades,
   type FoundGuard,
   type FoundRoute,
@@ -83,4 +84,17 @@ export function auditRoutes(app: AuditableKoa, options: AuditOptions = {}): Rout
     guards.map((g) => g.chain),
   );
   return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
+}
+
+/**
+ * Throws `UnguardedRoutesError` at startup when any route answers without the bouncer (registered
+ * before it, on an unguarded router, outside its path). Call it once the routes are registered,
+ * before `listen()`: the request-time `audit` option cannot stop a route the bouncer never sees.
+ *
+ * @example
+ * assertAllRoutesGuarded(app, { isPublic });
+ * app.listen(8080);
+ */
+export function assertAllRoutesGuarded(app: AuditableKoa, options: AuditOptions = {}): RouteReport[] {
+  return assertGuarded(auditRoutes(app, options));
 }

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Middleware, State } from '@bouncer/core';
-import { PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import { assertKnownKeys, assertOptionsObject, PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
 import { type AuditMode, auditOnce, markBouncer, type UpgradeSource } from '@bouncer/core/audit';
 import { NodeHost } from '@bouncer/node-http';
 import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'koa';
@@ -34,6 +34,8 @@ export function bouncer<S extends object = State>(
 ): KoaMiddleware<S & Record<string, any>> {
   if (typeof chain !== 'function')
     throw new TypeError('@bouncer/koa: bouncer(chain) needs a middleware function');
+  assertOptionsObject('@bouncer/koa', 'options', options);
+  assertKnownKeys('@bouncer/koa', options, ['audit']);
   const audit =
     options.audit &&
     auditOnce(options.audit, (koa: KoaContext) =>
@@ -82,7 +84,7 @@ export {
   type VerifyClient,
   verifyClient,
 } from '@bouncer/node-http';
-export { auditRoutes } from './audit';
+export { assertAllRoutesGuarded, auditRoutes } from './audit';
 
 /**
  * The rest of the Koa stack as the chain's downstream. A thrown error is kept for Koa's own

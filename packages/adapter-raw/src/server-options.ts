@@ -1,5 +1,5 @@
 import type { TlsOptions } from 'node:tls';
-import { ConfigError, type Middleware, type State } from '@bouncer/core';
+import { assertKnownKeys, ConfigError, type Middleware, type State } from '@bouncer/core';
 import { type CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './_canned';
 import type { Handler } from './exchange';
 
@@ -85,6 +85,16 @@ const DEFAULTS = {
   highWaterMark: 16 * 1024,
 } satisfies Pick<ResolvedOptions, NumericOption>;
 
+const KNOWN = [
+  ...Object.keys(DEFAULTS),
+  'handler',
+  'chain',
+  'allowHalfOpen',
+  'errorHeaders',
+  'onError',
+  'tls',
+];
+
 /** Options whose zero means "off" rather than "nothing allowed". */
 const ZERO_OK = new Set([
   'headersTimeout',
@@ -112,6 +122,7 @@ export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions 
   if (options === null || typeof options !== 'object') {
     throw new ConfigError('createServer', 'options', `must be an object, got ${String(options)}`);
   }
+  assertKnownKeys('createServer', options, KNOWN);
   if (typeof options.handler !== 'function') {
     throw new ConfigError(
       'createServer',

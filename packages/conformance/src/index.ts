@@ -5,6 +5,7 @@ export { rawApp } from './adapters/raw';
 export { CaseFailure, deepEqual, equal, eventually, ok, pick } from './assert';
 export { coreCases } from './cases/core';
 export { inboundCases } from './cases/inbound';
+export { operatorCases } from './cases/operators';
 export { POLICY_HEADERS, policyCases } from './cases/policies';
 export { routeCases } from './cases/routes';
 export { coreChain, policyChain, routesChain } from './chains';
@@ -18,10 +19,11 @@ import { koaApp } from './adapters/koa';
 import { rawApp } from './adapters/raw';
 import { coreCases } from './cases/core';
 import { inboundCases } from './cases/inbound';
+import { operatorCases } from './cases/operators';
 import { policyCases } from './cases/policies';
 import { routeCases } from './cases/routes';
 
 /** The four adapters Bouncer ships. */
 export const builtinApps = [expressApp, koaApp, honoApp, rawApp];
 /** Every case of the kit. */
-export const allCases = [...coreCases, ...policyCases, ...inboundCases, ...routeCases];
+export const allCases = [...coreCases, ...policyCases, ...inboundCases, ...routeCases, ...operatorCases];

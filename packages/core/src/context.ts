@@ -195,6 +195,8 @@ export class Context<S extends object = State> {
   response: ShortCircuit | undefined;
   /** The policy that rejected the request, and why (for the access log). */
   rejection: { policy: string; reason: string } | undefined;
+  /** The status and detail of the chain's own problem+json answer, when it gave one. */
+  problem: { status: number; detail: string | undefined } | undefined;
   /** An unexpected error turned into a 500 on the way. */
   error: unknown;
   /**
@@ -330,6 +332,7 @@ export class Context<S extends object = State> {
   reject(status: number, detail?: string, policy?: string, headers?: Record<string, string>): void {
     this.#assertOpen('ctx.reject()');
     if (policy) this.rejection = { policy, reason: detail ?? '' };
+    this.problem = { status, detail };
     this.#host.setHeader('Content-Type', PROBLEM_TYPE);
     this.respond(status, problemBody(status, detail), headers);
   }

@@ -26,6 +26,7 @@ export { type CorsOptions, type CorsOrigin, cors } from './middleware/cors';
 export { type CsrfOptions, csrf } from './middleware/csrf';
 export { type IpFilterOptions, ipFilter } from './middleware/ip-filter';
 export * from './middleware/jwt-auth';
+export { type MetricsOptions, metrics, type Outcome, type RequestSample } from './middleware/metrics';
 export {
   gcraStep,
   MemoryStore,
@@ -43,9 +44,26 @@ export {
   type RedisStoreOptions,
   StoreUnavailableError,
 } from './middleware/rate-limit/redis-store';
+export {
+  type Problem,
+  type RejectionShaper,
+  rejectionBody,
+  type ShapedBody,
+} from './middleware/rejection-body';
 export { type RequestIdOptions, requestId } from './middleware/request-id';
-export { type SecurityHeadersOptions, securityHeaders } from './middleware/security-headers';
-export { type AccessLogger, type AccessLogRecord, type TimingOptions, timing } from './middleware/timing';
+export {
+  dangerouslyDisableDefaultSrc,
+  getDefaultDirectives,
+  type SecurityHeadersOptions,
+  securityHeaders,
+} from './middleware/security-headers';
+export {
+  type AccessLogger,
+  type AccessLogLevels,
+  type AccessLogRecord,
+  type TimingOptions,
+  timing,
+} from './middleware/timing';
 // The one policy object.
 export { bouncer, parseDuration } from './policy';
 export type {
@@ -66,3 +84,5 @@ export type * from './types';
 export { parseForwarded, parseXForwardedFor } from './utils/forwarded';
 // Address helpers shared by the policies and the logs.
 export { formatIp, normaliseIp, parseIp } from './utils/ip';
+// For adapters and servers: their option objects are checked with the policies' own messages.
+export { assertKnownKeys, assertOptionsObject } from './utils/policy-options';

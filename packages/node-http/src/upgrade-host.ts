@@ -18,6 +18,7 @@ export class UpgradeHost implements Host {
   readonly #report: (error: unknown) => void;
   readonly #headers = new Map<string, { name: string; value: string | readonly string[] }>();
   #finish: ((info: HostFinish) => void) | undefined;
+  #head: (() => void) | undefined;
 
   constructor(req: IncomingMessage, report: (error: unknown) => void) {
     this.req = req;
@@ -68,8 +69,19 @@ export class UpgradeHost implements Host {
     this.#headers.delete(name.toLowerCase());
   }
 
-  /** The collected headers, as `ws`'s `verifyClient` callback and the refusal writer take them. */
+  onHead(listener: () => void): void {
+    this.#head = listener;
+  }
+
+  /**
+   * The collected headers, as `ws`'s `verifyClient` callback and the refusal writer take them; the
+   * chain's head hooks run first, so a refusal carries what every answer carries. (On a pass the
+   * upgrade handler writes its own `101`, which nothing here stamps.)
+   */
   headers(): Record<string, string | readonly string[]> {
+    const head = this.#head;
+    this.#head = undefined;
+    head?.();
     const out: Record<string, string | readonly string[]> = {};
     for (const { name, value } of this.#headers.values()) out[name] = value;
     return out;

@@ -13,7 +13,7 @@ export { formatRouteReport, isLeak } from './format';
 export { effectivePolicy, type FoundGuard, type FoundRoute, judgeRoute } from './judge';
 export { BOUNCER_MARK, markBouncer, readMark } from './mark';
 export { type ProbeOptions, type ProbeResult, probeRoutes } from './probe';
-export { type AuditMode, auditOnce } from './startup';
+export { type AuditMode, assertGuarded, auditOnce } from './startup';
 export {
   type AuditOptions,
   type BouncerMark,

@@ -20,7 +20,7 @@ describe('bouncer(policy)', () => {
   it('should refuse an unknown section, naming it and suggesting the right one', () => {
     expect(() => bouncer({ rateLimt: { limit: 1 } } as never)).toThrow(ConfigError);
     expect(() => bouncer({ rateLimt: { limit: 1 } } as never)).toThrow(
-      /policy\.rateLimt.*Did you mean `rateLimit`/,
+      /policy\.rateLimt.*did you mean `policy\.rateLimit`/,
     );
   });
 
@@ -34,6 +34,46 @@ describe('bouncer(policy)', () => {
     expect(() => bouncer({ ipFilter: { deny: ['not-an-ip'] } })).toThrow(/ipFilter.*not-an-ip/);
     expect(() => bouncer({ cors: { origin: '*' as never, credentials: true } })).toThrow(/credentials/);
     expect(() => bouncer({ rateLimit: { limit: 5, window: 'soon' } })).toThrow(/rateLimit\.window/);
+  });
+
+  it('should name the policy option a user wrote, not the factory option behind it', () => {
+    // A missing key source names `extras`, where the key goes, not jwtAuth's own `secret`.
+    expect(() => bouncer({ jwt: JWT })).toThrow(
+      /bouncer: option `extras\.jwtSecret` is missing: .*`extras\.jwtKeys`.*`jwt\.jwksUri`/,
+    );
+    expect(() => bouncer({ jwt: JWT }, { jwtSecret: SECRET, jwtKeys: {} })).toThrow(/exactly one of/);
+    // A section given as a bare string is refused under the section's name, never as option `0`.
+    expect(() => bouncer({ requestId: 'x' as never })).toThrow(
+      'bouncer: option `requestId` must be true, false or an options object, got "x"',
+    );
+    expect(() => bouncer({ timing: 'x' as never })).toThrow(/option `timing` must be/);
+    expect(() => bouncer({ cors: 5 as never })).toThrow(/option `cors` must be/);
+    expect(() => bouncer({ bodyLimit: [] as never })).toThrow(/option `bodyLimit` must be .*'64kb'/);
+    expect(() => bouncer({ requestId: 'x' as never })).not.toThrow(/option `0`/);
+  });
+
+  it('should suggest the range name a trustProxy typo meant, and list the names', () => {
+    expect(() => bouncer({ trustProxy: 'loopbak' })).toThrow(
+      /"loopbak" is not an address, a CIDR range or a range name \(loopback, linklocal, uniquelocal\): did you mean `loopback`\?/,
+    );
+  });
+
+  it('should refuse unknown rateLimit keys, and window with windowMs', () => {
+    expect(() => bouncer({ rateLimit: { limit: 5, windw: '60s' } as never })).toThrow(
+      /option `rateLimit\.windw` is not a known option: did you mean `rateLimit\.window`\?/,
+    );
+    expect(() => bouncer({ rateLimit: { limit: 5, window: '60s', windowMs: 1000 } })).toThrow(
+      /`rateLimit\.window` and `rateLimit\.windowMs` were both given/,
+    );
+  });
+
+  it('should list the accepted units when a duration or a size has an unknown one', () => {
+    expect(() => bouncer({ rateLimit: { limit: 5, window: '1min' } })).toThrow(
+      /option `rateLimit\.window` .*\(ms, s, m, h\).*got "1min"/,
+    );
+    expect(() => bouncer({ bodyLimit: '64k' })).toThrow(
+      /bouncer: option `bodyLimit` .*\(b, kb, mb, gb\).*got "64k"/,
+    );
   });
 
   it('should parse windows given as durations', () => {

@@ -6,6 +6,8 @@ import { csrf } from '../middleware/csrf';
 import { ipFilter } from '../middleware/ip-filter';
 import type { AuthMode } from '../middleware/jwt-auth';
 import { jwtAuth } from '../middleware/jwt-auth';
+import { metrics } from '../middleware/metrics';
+import { rejectionBody } from '../middleware/rejection-body';
 import { requestId } from '../middleware/request-id';
 import { securityHeaders } from '../middleware/security-headers';
 import { timing } from '../middleware/timing';
@@ -60,31 +62,36 @@ export function bouncer<Claims extends object = DefaultClaims>(
     'rateLimitStore',
     'rateLimitKey',
     'corsOrigin',
+    'metrics',
+    'rejectionBody',
     'warn',
   ]);
   const warn = extras.warn;
   const chain: Middleware<any>[] = [];
   const routes = compileRoutes(policy.routes);
 
-  const rid = section(policy.requestId, true);
+  const rid = section('requestId', policy.requestId, true);
   if (rid) chain.push(requestId(rid === true ? {} : rid));
 
-  const tim = section(policy.timing, true);
+  const tim = section('timing', policy.timing, true);
   if (tim) {
     const { log = true, ...rest } = tim === true ? {} : tim;
     chain.push(timing({ ...rest, logger: log ? extras.logger : false }));
   }
 
+  if (extras.metrics !== undefined) chain.push(metrics({ record: extras.metrics }));
+  if (extras.rejectionBody !== undefined) chain.push(rejectionBody(extras.rejectionBody));
+
   chain.push(clientIp({ trustProxy: policy.trustProxy ?? false, ...(warn ? { warn } : {}) }));
 
-  const sh = section(policy.securityHeaders, true);
+  const sh = section('securityHeaders', policy.securityHeaders, true);
   if (sh) {
     const options = sh === true ? {} : sh;
     // HTTPS behind a TLS proxy is told by the proxies trusted for the client address.
     chain.push(securityHeaders({ trustProxy: policy.trustProxy ?? false, ...options }));
   }
 
-  const co = section(policy.cors, false);
+  const co = section('cors', policy.cors, false);
   let preflight: Middleware<any> | undefined;
   if (co) {
     const options = co === true ? {} : co;
@@ -96,18 +103,18 @@ export function bouncer<Claims extends object = DefaultClaims>(
     preflight = answer;
   }
 
-  const ipf = section(policy.ipFilter, false);
+  const ipf = section('ipFilter', policy.ipFilter, false);
   if (ipf) chain.push(ipFilter(ipf === true ? {} : ipf));
 
-  const gates = buildGates(policy, extras, routes, section(policy.bodyLimit, true));
+  const gates = buildGates(policy, extras, routes, section('bodyLimit', policy.bodyLimit, true, 'size'));
   if (gates.bodyLimit) chain.push(gates.bodyLimit);
   if (gates.limitBeforeAuth) chain.push(gates.limitBeforeAuth);
   // Preflights are answered only once the IP filter and the rate limit have let them through,
   // and before authentication (a browser never sends credentials on a preflight).
   if (preflight) chain.push(preflight);
 
-  const jw = section(policy.jwt, false);
-  const cf = section(policy.csrf, Boolean(jw && jw !== true && jw.cookie !== undefined));
+  const jw = section('jwt', policy.jwt, false);
+  const cf = section('csrf', policy.csrf, Boolean(jw && jw !== true && jw.cookie !== undefined));
   if (cf) {
     const options = cf === true ? {} : cf;
     const origins = co && co !== true ? co.origin : undefined;
@@ -123,6 +130,18 @@ export function bouncer<Claims extends object = DefaultClaims>(
   let jwtMiddleware: Middleware<any> | undefined;
   if (jw) {
     if (jw === true) throw new ConfigError('bouncer', 'jwt', 'needs `{ algorithms, … }`, got true');
+    // The keys live in `extras`, not in the JSON policy: say so here rather than let jwtAuth name
+    // its own `secret` option, which a policy user never wrote.
+    const keys = [extras.jwtSecret, extras.jwtKeys, jw.jwksUri].filter((k) => k !== undefined).length;
+    if (keys !== 1) {
+      throw new ConfigError(
+        'bouncer',
+        'extras.jwtSecret',
+        keys === 0
+          ? 'is missing: the `jwt` section needs one key source, `extras.jwtSecret` (HS*), `extras.jwtKeys` (public keys) or `jwt.jwksUri`'
+          : 'conflicts: give exactly one of `extras.jwtSecret`, `extras.jwtKeys` or `jwt.jwksUri`',
+      );
+    }
     jwtMiddleware = jwtAuth({
       ...jw,
       ...(gates.authMode ? { authMode: gates.authMode } : {}),
@@ -164,6 +183,6 @@ export function parseDuration(value: number | string | undefined, option: string
   throw new ConfigError(
     'bouncer',
     option,
-    `must be a positive number of milliseconds or a string like '60s', got ${JSON.stringify(value)}`,
+    `must be a positive number of milliseconds or a number with a unit (${Object.keys(UNITS).join(', ')}), like '60s' or '1m', got ${JSON.stringify(value)}`,
   );
 }

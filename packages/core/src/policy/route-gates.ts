@@ -13,6 +13,7 @@ import type { Middleware } from '../types';
 import { parseDuration } from './index';
 import type { CompiledRoute, CompiledRoutes } from './routes';
 import type { BouncerExtras, BouncerPolicy, RateLimitSection } from './types';
+import { checkKeys } from './validate';
 
 /** What one route ends up with, as the route audit reports it. */
 export interface EffectivePolicy {
@@ -31,6 +32,20 @@ interface Limiter {
   summary: string;
 }
 
+/** What a `rateLimit` section takes: rateLimit()'s options but the store, with `window` for `windowMs`. */
+const RATE_LIMIT_KEYS = [
+  'limit',
+  'window',
+  'windowMs',
+  'key',
+  'ipv6Prefix',
+  'headers',
+  'failMode',
+  'policyName',
+  'skip',
+  'cost',
+];
+
 /** The rate-limit sections of the policy and its routes, as limiters sharing one store. */
 function buildLimiter(
   section: RateLimitSection,
@@ -39,7 +54,15 @@ function buildLimiter(
   store: RateLimitStore,
   name: string | undefined,
 ): Limiter {
+  checkKeys('bouncer', option, section, RATE_LIMIT_KEYS);
   const { window, windowMs, ...rest } = section;
+  if (window !== undefined && windowMs !== undefined) {
+    throw new ConfigError(
+      'bouncer',
+      `${option}.window`,
+      `and \`${option}.windowMs\` were both given: keep one`,
+    );
+  }
   const ms = windowMs ?? parseDuration(window, `${option}.window`);
   const options: RateLimitOptions = {
     ...rest,
@@ -119,7 +142,8 @@ export function buildGates(
             ? {}
             : typeof bodySection === 'object'
               ? (bodySection as BodyLimitOptions)
-              : { limit: bodySection },
+              : // The shorthand is checked under the policy's own name, not bodyLimit's `limit`.
+                { limit: parseByteSize(bodySection as number | string, 'bouncer', 'bodyLimit') },
         );
   const globalLimit = typeof bodySection === 'object' ? (bodySection as BodyLimitOptions).limit : bodySection;
   const globalBytes =

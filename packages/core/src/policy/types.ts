@@ -3,7 +3,9 @@ import type { Context } from '../context';
 import type { CorsOptions } from '../middleware/cors';
 import type { CsrfOptions } from '../middleware/csrf';
 import type { AuthMode } from '../middleware/jwt-auth';
+import type { RequestSample } from '../middleware/metrics';
 import type { RateLimitOptions, RateLimitStore } from '../middleware/rate-limit';
+import type { RejectionShaper } from '../middleware/rejection-body';
 import type { RequestIdOptions } from '../middleware/request-id';
 import type { SecurityHeadersOptions } from '../middleware/security-headers';
 import type { AccessLogger, TimingOptions } from '../middleware/timing';
@@ -151,6 +153,10 @@ export interface BouncerExtras {
   rateLimitKey?: (ctx: Context<any>) => string;
   /** Origin predicate (overrides `cors.origin`). */
   corsOrigin?: (origin: string, ctx: Context<any>) => boolean;
+  /** Receives one sample per finished request (outcome, refusing policy, latency): see `metrics()`. */
+  metrics?: (sample: RequestSample) => void;
+  /** Reshapes the bouncer's own rejection bodies (RFC 9457 problem+json otherwise): see `rejectionBody()`. */
+  rejectionBody?: RejectionShaper;
   /** Startup and outage warnings. @default console.warn */
   warn?: (message: string) => void;
 }

@@ -1,24 +1,30 @@
 import { ConfigError } from '../errors';
-import { closestName } from '../utils/policy-options';
+import { assertKnownKeys, assertOptionsObject, show } from '../utils/policy-options';
 
 /** Throws on keys the policy does not know, suggesting the closest known one. */
 export function checkKeys(middleware: string, what: string, value: unknown, known: readonly string[]): void {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(middleware, what, `must be an object, got ${JSON.stringify(value)}`);
-  }
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const hint = closestName(key, known);
-    throw new ConfigError(
-      middleware,
-      `${what}.${key}`,
-      `is not a known option${hint ? `. Did you mean \`${hint}\`?` : ''} (known: ${known.join(', ')})`,
-    );
-  }
+  assertOptionsObject(middleware, what, value);
+  assertKnownKeys(middleware, value, known, `${what}.`);
 }
 
-/** `undefined` → the default; `false` → off; `true` → on with defaults; an object → on with it. */
-export function section<T>(value: T | boolean | undefined, onByDefault: boolean): T | boolean {
+/**
+ * A policy section: `undefined` → its default; `false` → off; `true` → on with defaults; an
+ * options object → on with it. `scalar` admits a shorthand value too (`bodyLimit: '64kb'`).
+ * Anything else is refused here, under the section's own name: passed on, a string would be read
+ * as an options object whose keys are `0`, `1`, …
+ */
+export function section<T>(
+  name: string,
+  value: T | boolean | undefined,
+  onByDefault: boolean,
+  scalar?: 'size',
+): T | boolean {
   if (value === undefined) return onByDefault;
+  if (typeof value === 'boolean') return value;
+  if (scalar === 'size' && (typeof value === 'number' || typeof value === 'string')) return value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    const shapes = scalar === 'size' ? "true, false, a number of bytes, a size like '64kb'" : 'true, false';
+    throw new ConfigError('bouncer', name, `must be ${shapes} or an options object, got ${show(value)}`);
+  }
   return value;
 }

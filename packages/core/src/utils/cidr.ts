@@ -1,6 +1,7 @@
 // Address lists (single addresses, CIDR ranges, named ranges) compiled once into a matcher.
 import type ipaddr from 'ipaddr.js';
 import { type IpAddress, parseIpLiteral } from './ip';
+import { closestName } from './policy-options';
 
 /** Ranges proxies usually sit in, under the names Express's `trust proxy` uses. */
 export const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
@@ -71,7 +72,7 @@ export function compileIpList(
       return;
     }
     const range = parseCidr(entry.trim());
-    if (typeof range === 'string') onInvalid(entry, range);
+    if (typeof range === 'string') onInvalid(entry, explain(name, range));
     const { addr, bits } = range as CidrRange;
     if (addr.kind() === 'ipv4') {
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
@@ -93,6 +94,14 @@ export function compileIpList(
     for (const range of v6) if ((addr as ipaddr.IPv6).match(range)) return true;
     return false;
   };
+}
+
+/** A bad entry that was meant as a range name gets the names listed, and the closest one named. */
+function explain(name: string, reason: string): string {
+  if (!/^[a-z]+$/.test(name)) return reason;
+  const names = Object.keys(NAMED_RANGES);
+  const hint = closestName(name, names);
+  return `is not an address, a CIDR range or a range name (${names.join(', ')})${hint ? `: did you mean \`${hint}\`?` : ''}`;
 }
 
 function toUint32(addr: ipaddr.IPv4): number {

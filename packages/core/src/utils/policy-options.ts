@@ -32,7 +32,8 @@ export function closestName(name: string, known: readonly string[]): string | un
 
 /**
  * Refuses option keys a factory does not know: a typo (`contentSecurityPolicyy`, `maxage`) would
- * otherwise silently leave a default in place (helmet's silent-ignore, research note H9).
+ * otherwise silently leave a default in place, as helmet's options do (helmetjs/helmet#452).
+ * One message for every factory, adapter and server: the option, the closest known name, the list.
  */
 export function assertKnownKeys(
   middleware: string,
@@ -46,8 +47,19 @@ export function assertKnownKeys(
     throw new ConfigError(
       middleware,
       prefix + key,
-      `is not a known option${hint ? `: did you mean \`${prefix}${hint}\`?` : ` (known: ${known.join(', ')})`}`,
+      `is not a known option${hint ? `: did you mean \`${prefix}${hint}\`?` : ''} (known: ${known.join(', ')})`,
     );
+  }
+}
+
+/** Refuses a value that is not a plain options object, naming the option. */
+export function assertOptionsObject(
+  middleware: string,
+  option: string,
+  value: unknown,
+): asserts value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(middleware, option, `must be an options object, got ${show(value)}`);
   }
 }
 

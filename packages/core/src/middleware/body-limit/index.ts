@@ -28,7 +28,7 @@ export function parseByteSize(value: number | string, middleware = 'bodyLimit', 
     throw new ConfigError(
       middleware,
       option,
-      `must be a non-negative integer of bytes or a size like '64kb', got ${show(value)}`,
+      `must be a non-negative integer of bytes or a size with a unit (${Object.keys(UNITS).join(', ')}), like '64kb', got ${show(value)}`,
     );
   }
   return bytes;

@@ -11,8 +11,10 @@ import { securityHeaders } from '../security-headers/index';
 import { type AccessLogRecord, timing } from './index';
 
 function memoryLogger() {
-  const lines: { obj: AccessLogRecord; msg?: string }[] = [];
-  return { lines, info: (obj: object, msg?: string) => lines.push({ obj: obj as AccessLogRecord, msg }) };
+  const lines: { obj: AccessLogRecord; msg?: string; level: string }[] = [];
+  const at = (level: string) => (obj: object, msg?: string) =>
+    lines.push({ obj: obj as AccessLogRecord, msg, level });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 const deny: Middleware = (ctx) => ctx.reject(429, 'Too many requests', 'rateLimit');
@@ -118,7 +120,7 @@ describe('timing', () => {
     const line = String(spy.mock.calls[0][0]);
     expect(line).not.toMatch(/[\n\r\x1b]/);
     const parsed = JSON.parse(line);
-    expect(parsed.level).toBe('info');
+    expect(parsed.level).toBe(40); // pino's number for warn: a rejection
     // Refused as a target (400), and logged as received, escaped.
     expect(parsed.msg).toBe('request rejected');
     expect(parsed.rejectedBy).toBe('target');
@@ -132,12 +134,60 @@ describe('timing', () => {
     expect(logger.lines[0].obj.path.length).toBeLessThanOrEqual(2049);
   });
 
-  it('uses the configured logger level', async () => {
-    const lines: unknown[] = [];
-    const logger = { info: () => {}, debug: (obj: object) => lines.push(obj) };
-    const r = await runFake(timing({ logger, level: 'debug' }));
+  it('logs by outcome: the rest at info, rejections at warn, 5xx at error', async () => {
+    const logger = memoryLogger();
+    const ok = await runFake(timing({ logger }));
+    ok.finish();
+    const refused = await runFake(compose([timing({ logger }), deny]));
+    refused.finish();
+    const crash = await runFake(
+      compose([
+        timing({ logger }),
+        () => {
+          throw new Error('boom');
+        },
+      ]),
+    );
+    crash.finish();
+    const outage = await runFake(
+      compose([timing({ logger }), (ctx) => ctx.reject(503, 'down', 'rateLimit')]),
+    );
+    outage.finish();
+    const app500 = await runFake(timing({ logger }), {}, { status: 500 });
+    app500.finish();
+    expect(logger.lines.map((l) => [l.level, l.msg])).toEqual([
+      ['info', 'request completed'],
+      ['warn', 'request rejected'],
+      ['error', 'request failed'],
+      ['error', 'request failed'],
+      ['error', 'request failed'],
+    ]);
+  });
+
+  it('writes pino numeric levels by default: 30, 40, 50', async () => {
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+    (await runFake(timing())).finish();
+    (await runFake(compose([timing(), deny]))).finish();
+    (await runFake(timing(), {}, { status: 503 })).finish();
+    expect(spy.mock.calls.map((c) => JSON.parse(String(c[0])).level)).toEqual([30, 40, 50]);
+  });
+
+  it('uses the configured logger method per outcome', async () => {
+    const lines: string[] = [];
+    const logger = { debug: () => lines.push('debug'), notice: () => lines.push('notice') };
+    const r = await runFake(
+      compose([
+        timing({ logger: logger as never, levels: { ok: 'debug', rejected: 'notice', failed: 'notice' } }),
+        deny,
+      ]),
+    );
     r.finish();
-    expect(lines).toHaveLength(1);
+    (
+      await runFake(
+        timing({ logger: logger as never, levels: { ok: 'debug', rejected: 'notice', failed: 'notice' } }),
+      )
+    ).finish();
+    expect(lines).toEqual(['notice', 'debug']);
   });
 
   it('can be turned off with logger: false', async () => {
@@ -169,7 +219,12 @@ describe('timing', () => {
 
   it('throws ConfigError for a logger without the level method or a non-boolean serverTiming', () => {
     expect(() => timing({ logger: {} as never })).toThrow(ConfigError);
-    expect(() => timing({ logger: { info() {} }, level: 'trace' })).toThrow(/`logger` must be false/);
+    expect(() => timing({ logger: { info() {} } as never })).toThrow(
+      /`warn\(obj, msg\)` method .* `levels\.rejected`/,
+    );
+    expect(() => timing({ levels: { okay: 'info' } as never })).toThrow(
+      /`levels\.okay` is not a known option: did you mean `levels\.ok`/,
+    );
     expect(() => timing({ serverTiming: 'yes' as never })).toThrow(/serverTiming/);
     expect(() => timing({ servertiming: true } as never)).toThrow(/did you mean `serverTiming`/);
   });

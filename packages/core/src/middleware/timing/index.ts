@@ -2,12 +2,28 @@ import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { FinishInfo, Middleware } from '../../types';
+import { outcomeOf } from '../../utils/outcome';
 import { isToken } from '../../utils/policy-http';
-import { assertKnownKeys, show } from '../../utils/policy-options';
+import { assertKnownKeys, assertOptionsObject, show } from '../../utils/policy-options';
 
-/** The slice of a pino-style logger the access log uses: `logger[level](object, message)`. */
+/**
+ * The slice of a pino-style logger the access log uses: `logger[level](object, message)`, with the
+ * level chosen by the outcome (see `levels`). pino, bunyan and winston loggers all fit.
+ */
 export interface AccessLogger {
   info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Logger methods per outcome of a request. */
+export interface AccessLogLevels {
+  /** Answered by the application, or the client went away. @default 'info' */
+  ok?: string;
+  /** Refused by a policy (401, 403, 413, 429, …). @default 'warn' */
+  rejected?: string;
+  /** Answered 5xx: an unexpected error, a store outage, the application's own 500. @default 'error' */
+  failed?: string;
 }
 
 /** One access-log record. No headers at all are logged, so `Authorization` and `Cookie` never are. */
@@ -34,17 +50,17 @@ export interface AccessLogRecord {
 
 export interface TimingOptions {
   /**
-   * Where access-log records go: any object with a pino-compatible `info(obj, msg)` (or the
-   * chosen `level`) method; `false` turns the access log off.
-   * @default a JSON-lines writer to `console.log`
+   * Where access-log records go: any object with pino-compatible methods for the `levels` used
+   * (`info`, `warn`, `error` by default); `false` turns the access log off.
+   * @default JSON lines on stdout with pino's numeric levels (30 info, 40 warn, 50 error)
    */
   logger?: AccessLogger | false;
-  /** Logger method used for each record. @default 'info' */
-  level?: string;
+  /** Which logger method each outcome is written with. @default { ok: 'info', rejected: 'warn', failed: 'error' } */
+  levels?: AccessLogLevels;
   /**
    * Adds `Server-Timing: bouncer;dur=<ms>` to responses: the time from the chain's start until the
    * application returned its response head (body streaming excluded). Off by default: timings
-   * are an oracle for user enumeration and cache probing (W3C Server Timing §6, research note T4).
+   * are an oracle for user enumeration and cache probing (W3C Server Timing §6, "Privacy and Security").
    * @default false
    */
   serverTiming?: boolean;
@@ -52,12 +68,17 @@ export interface TimingOptions {
 
 const MAX_PATH = 2048;
 
-/** The default logger: one JSON object per line; JSON escaping keeps CR/LF and ANSI escapes inert. */
-const consoleJsonLogger: AccessLogger = {
-  info(obj: object, msg?: string) {
-    console.log(JSON.stringify({ level: 'info', time: Date.now(), msg, ...obj }));
-  },
-};
+/**
+ * The default logger: one JSON object per line, shaped as pino writes them (numeric `level`,
+ * epoch-ms `time`, `msg`), so pino-pretty and log shippers read it as is. JSON escaping keeps
+ * CR/LF and ANSI escapes from the request inert.
+ */
+function jsonLine(level: number) {
+  return (obj: object, msg?: string) => console.log(JSON.stringify({ level, time: Date.now(), msg, ...obj }));
+}
+const consoleJsonLogger: AccessLogger = { info: jsonLine(30), warn: jsonLine(40), error: jsonLine(50) };
+
+const DEFAULT_LEVELS = { ok: 'info', rejected: 'warn', failed: 'error' } satisfies Required<AccessLogLevels>;
 
 function round3(ms: number): number {
   return Math.round(Math.max(0, ms) * 1000) / 1000;
@@ -94,38 +115,50 @@ function buildRecord(ctx: Context<any>, info: FinishInfo): AccessLogRecord {
  * compose([timing({ logger: pino(), serverTiming: true }), requestId(), jwtAuth({ ... })]);
  */
 export function timing(options: TimingOptions = {}): Middleware {
-  assertKnownKeys('timing', options, ['logger', 'level', 'serverTiming']);
-  const level = options.level ?? 'info';
+  assertKnownKeys('timing', options, ['logger', 'levels', 'serverTiming']);
+  if (options.levels !== undefined) {
+    assertOptionsObject('timing', 'levels', options.levels);
+    assertKnownKeys('timing', options.levels, Object.keys(DEFAULT_LEVELS), 'levels.');
+  }
+  const levels = { ...DEFAULT_LEVELS, ...options.levels };
   const logger = options.logger === undefined ? consoleJsonLogger : options.logger;
+  let write: ((ctx: Context<any>, info: FinishInfo) => void) | undefined;
   if (logger !== false) {
-    if (logger === null || typeof logger !== 'object' || typeof (logger as any)[level] !== 'function') {
-      throw new ConfigError(
-        'timing',
-        'logger',
-        `must be false or an object with a \`${level}(obj, msg)\` method (pino-compatible), got ${show(logger)}`,
-      );
-    }
+    const method = (outcome: keyof AccessLogLevels): AccessLogger['info'] => {
+      const name = levels[outcome];
+      const fn = logger !== null && typeof logger === 'object' ? (logger as any)[name] : undefined;
+      if (typeof name !== 'string' || typeof fn !== 'function') {
+        throw new ConfigError(
+          'timing',
+          'logger',
+          `must be false or an object with a \`${String(name)}(obj, msg)\` method (pino-compatible) for \`levels.${outcome}\`, got ${show(logger)}`,
+        );
+      }
+      return fn.bind(logger);
+    };
+    const ok = method('ok');
+    const rejected = method('rejected');
+    const failed = method('failed');
+    write = (ctx, info) => {
+      const record = buildRecord(ctx, info);
+      const outcome = outcomeOf(ctx, info.status, info.aborted);
+      if (outcome === 'failed') failed(record, 'request failed');
+      else if (outcome === 'rejected') rejected(record, 'request rejected');
+      else ok(record, outcome === 'aborted' ? 'request aborted' : 'request completed');
+    };
   }
   const serverTiming = options.serverTiming ?? false;
   if (typeof serverTiming !== 'boolean') {
     throw new ConfigError('timing', 'serverTiming', `must be a boolean, got ${show(serverTiming)}`);
   }
-  const log = logger === false ? undefined : ((logger as any)[level] as AccessLogger['info']).bind(logger);
+  const log = write;
 
   // With neither the log nor the header there is nothing to do: no phase at all, so the fused
   // layer skips this policy and no finish listener is registered.
   return phased('timing', {
-    before: log ? (ctx) => ctx.onFinish((info) => writeRecord(log, ctx, info)) : undefined,
+    before: log ? (ctx) => ctx.onFinish((info) => log(ctx, info)) : undefined,
     head: serverTiming ? appendServerTiming : undefined,
   });
-}
-
-function writeRecord(log: AccessLogger['info'], ctx: Context<any>, info: FinishInfo): void {
-  const record = buildRecord(ctx, info);
-  log(
-    record,
-    record.aborted ? 'request aborted' : record.rejectedBy ? 'request rejected' : 'request completed',
-  );
 }
 
 /** A head hook: the duration up to the moment the head is written, whoever answered. */
