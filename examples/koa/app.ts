@@ -10,6 +10,20 @@ import { prices, readInventory, readUser } from '../pricing';
 export function createApp() {
   const app = new Koa();
   app.use(bouncer(policy)); // first: every route, 404 and error passes the bouncer
+  // Errors as problem+json, like the other three stacks (Koa's own answer is plain text); a
+  // server error is still reported through Koa's error channel.
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      const code = status !== undefined && status >= 400 && status < 500 ? status : 500;
+      if (code === 500) ctx.app.emit('error', error, ctx);
+      ctx.status = code;
+      ctx.type = PROBLEM_TYPE;
+      ctx.body = problemBody(code);
+    }
+  });
   const router = new Router();
   router.get('/health', (ctx) => {
     ctx.body = { status: 'ok' };
