@@ -26,9 +26,9 @@ export interface TargetApp {
  */
 export function judgingChain(): Middleware<any> {
   return compose([
-    async function reportJudged(ctx, next) {
-      await next();
-      ctx.res.set('X-Judged-Path', ctx.req.targetOk ? encodeURIComponent(ctx.req.path) : '!');
+    function reportJudged(ctx, next) {
+      ctx.onHead((c) => c.res.set('X-Judged-Path', c.req.targetOk ? encodeURIComponent(c.req.path) : '!'));
+      return next();
     },
     core(
       {

@@ -121,8 +121,10 @@ function sameResource(stack: Stack, judged: string, routed: string): boolean {
 }
 
 /** The chain's public rules, method included: `GET /health` and `GET /docs/*`. */
+/** The public rules are GET rules, and HEAD follows GET (every router serves HEAD from GET routes). */
 const PUBLIC = (method: string, path: string) =>
-  method === 'GET' && (path === '/health' || path === '/docs' || path.startsWith('/docs/'));
+  (method === 'GET' || method === 'HEAD') &&
+  (path === '/health' || path === '/docs' || path.startsWith('/docs/'));
 
 function head(row: Row, bearer?: string): string {
   const lines = [`${row.method ?? 'GET'} ${row.target} HTTP/1.1`, `Host: ${row.host ?? '127.0.0.1'}`];

@@ -133,7 +133,10 @@ export function corsLayers(options: CorsOptions = {}): [headers: Middleware, pre
         return answer.decide(ctx, origin);
       },
       head(ctx) {
-        answer.head(ctx);
+        // A preflight's grant is the preflight layer's alone: one refused before it (a denied
+        // address, a client over its quota) gets `Vary: Origin` and nothing else.
+        if (ctx.req.header('origin') !== undefined && isPreflight(ctx)) answer.set(ctx, undefined, true);
+        else answer.head(ctx);
       },
     }),
     phased('corsPreflight', {
