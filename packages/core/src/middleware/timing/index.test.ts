@@ -45,8 +45,35 @@ describe('timing', () => {
       requestId: 'req-1',
       aborted: false,
     });
-    expect(obj.durationMs).toBeGreaterThanOrEqual(0);
     expect(obj.rejectedBy).toBeUndefined();
+  });
+
+  it('logs the time from the chain start to the finish, in milliseconds rounded to three decimals', async () => {
+    const logger = memoryLogger();
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
+    const r = await runFake(timing({ logger }));
+    clock.mockReturnValue(1012.34567);
+    r.finish();
+    expect(logger.lines[0].obj.durationMs).toBe(12.346);
+  });
+
+  it('reports the Server-Timing duration from the chain start to the application’s answer', async () => {
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(50);
+    const r = await runFake(
+      timing({ logger: false, serverTiming: true }),
+      {},
+      { run: () => void clock.mockReturnValue(57.5) },
+    );
+    expect(r.headers['server-timing']).toBe('bouncer;dur=7.5');
+  });
+
+  it('never logs a negative duration', async () => {
+    const logger = memoryLogger();
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
+    const r = await runFake(timing({ logger }));
+    clock.mockReturnValue(999);
+    r.finish();
+    expect(logger.lines[0].obj.durationMs).toBe(0);
   });
 
   it('never logs the query string, Authorization or Cookie values (T6)', async () => {
