@@ -63,6 +63,42 @@ describe('bodyLimit', () => {
     },
   );
 
+  it('reads leading zeros and surrounding whitespace the way a host parser does', async () => {
+    const withinLimit = async (cl: string) =>
+      (
+        await runFake(compose([bodyLimit({ limit: 10 }), reader]), {
+          method: 'POST',
+          body: '12345',
+          headers: { 'content-length': cl },
+        })
+      ).status;
+    expect(await withinLimit(`${'0'.repeat(20)}5`)).toBe(200);
+    expect(await withinLimit(' 5 ')).toBe(200);
+    expect(
+      (
+        await runFake(bodyLimit({ limit: 10 }), {
+          method: 'POST',
+          headers: { 'content-length': `${'0'.repeat(20)}11` },
+        })
+      ).status,
+    ).toBe(413);
+  });
+
+  it('parses size strings with spaces, any unit case and fractional sizes rounded down', () => {
+    expect(parseByteSize(' 2 kb ')).toBe(2048);
+    expect(parseByteSize('3b')).toBe(3);
+    expect(parseByteSize('1GB')).toBe(1024 ** 3);
+    expect(parseByteSize('1.0001kb')).toBe(1024);
+    expect(parseByteSize('7')).toBe(7);
+    expect(() => parseByteSize('1tb')).toThrow(
+      'bodyLimit: option `limit` must be a non-negative integer of bytes or a size like \'64kb\', got "1tb"',
+    );
+    expect(() => parseByteSize('.5kb')).toThrow(ConfigError);
+    expect(() => parseByteSize('5 k b')).toThrow(ConfigError);
+    expect(() => parseByteSize(true as never, 'rateLimit', 'cost')).toThrow(/^rateLimit: option `cost`/);
+    expect(() => parseByteSize(2 ** 53)).toThrow(ConfigError);
+  });
+
   it('answers 400 for two Content-Length field lines', async () => {
     const r = await runFake(bodyLimit(), { method: 'POST', headers: { 'content-length': ['10', '10'] } });
     expect(r.status).toBe(400);
