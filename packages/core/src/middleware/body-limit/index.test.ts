@@ -196,6 +196,19 @@ describe('bodyLimit', () => {
     expect(looser.ctx.req.body.limit).toBe(10);
   });
 
+  it('names the effective limit when a middleware between two bodyLimits lowered it', async () => {
+    const lower: Middleware = (ctx, next) => {
+      ctx.req.body.limit = 5;
+      return next();
+    };
+    const r = await runFake(compose([bodyLimit({ limit: 100 }), lower, bodyLimit({ limit: 200 })]), {
+      method: 'POST',
+      headers: { 'content-length': '50' },
+    });
+    expect(r.status).toBe(413);
+    expect(r.ctx.rejection?.reason).toBe('Body exceeds 5 bytes');
+  });
+
   it('raises the default limit when configured above it', async () => {
     const r = await runFake(compose([bodyLimit({ limit: '2mb' }), reader]), {
       method: 'POST',

@@ -67,6 +67,28 @@ describe('timing', () => {
     expect(r.headers['server-timing']).toBe('bouncer;dur=7.5');
   });
 
+  it('logs a method that is not an RFC 9110 token as "-", never the raw bytes', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(timing({ logger }), { method: 'GE T\r\n' });
+    r.finish();
+    expect(logger.lines[0].obj.method).toBe('-');
+  });
+
+  it('keeps a request id of up to 256 characters whole and cuts a longer one there', async () => {
+    const logged = async (id: string) => {
+      const logger = memoryLogger();
+      const setId: Middleware = async (ctx, next) => {
+        ctx.state.requestId = id;
+        await next();
+      };
+      const r = await runFake(compose([timing({ logger }), setId]));
+      r.finish();
+      return logger.lines[0].obj.requestId;
+    };
+    expect(await logged('a'.repeat(256))).toBe('a'.repeat(256));
+    expect(await logged(`${'b'.repeat(256)}tail`)).toBe('b'.repeat(256));
+  });
+
   it('never logs a negative duration', async () => {
     const logger = memoryLogger();
     const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
