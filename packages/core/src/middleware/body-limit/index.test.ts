@@ -97,6 +97,9 @@ describe('bodyLimit', () => {
     expect(() => parseByteSize('5 k b')).toThrow(ConfigError);
     expect(() => parseByteSize(true as never, 'rateLimit', 'cost')).toThrow(/^rateLimit: option `cost`/);
     expect(() => parseByteSize(2 ** 53)).toThrow(ConfigError);
+    // Only a number or a string: an array or object whose text reads as a size is still refused.
+    expect(() => parseByteSize(['64kb'] as never)).toThrow(ConfigError);
+    expect(() => parseByteSize({ toString: () => '5' } as never)).toThrow(ConfigError);
   });
 
   it('answers 400 for two Content-Length field lines', async () => {
