@@ -31,7 +31,8 @@ describe('bodyLimit', () => {
   );
 
   it('refuses unknown options with a hint', () => {
-    expect(() => bodyLimit({ limt: 5 } as never)).toThrow(/did you mean `limit`/);
+    expect(() => bodyLimit({ limt: 5 } as never)).toThrow(/^bodyLimit: option `limt` .*did you mean `limit`/);
+    expect(bodyLimit().name).toBe('bodyLimit');
   });
 
   it('rejects a declared Content-Length over the limit with 413 before reading (B1)', async () => {
@@ -210,6 +211,21 @@ describe('bodyLimit', () => {
     });
     expect(r.status).toBe(413);
     expect(r.ctx.rejection?.reason).toBe('Body exceeds 5 bytes');
+  });
+
+  it('publishes the smallest limit of the chain on ctx.req.body.limit, whichever order they run in', async () => {
+    for (const pair of [
+      [10, 100],
+      [100, 10],
+    ]) {
+      const r = await runFake(compose(pair.map((limit) => bodyLimit({ limit }))), {
+        method: 'POST',
+        body: 'abc',
+      });
+      expect(r.status, String(pair)).toBe(200);
+      expect(r.ctx.req.body.limit, String(pair)).toBe(10);
+    }
+    expect((await runFake(bodyLimit({ limit: 7 }))).ctx.req.body.limit).toBe(7);
   });
 
   it('raises the default limit when configured above it', async () => {
