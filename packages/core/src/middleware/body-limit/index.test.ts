@@ -103,9 +103,33 @@ describe('bodyLimit', () => {
     expect(() => parseByteSize({ toString: () => '5' } as never)).toThrow(ConfigError);
   });
 
+  it('refuses a declared length of more than 15 significant digits whatever the limit (not exact as a number)', async () => {
+    const status = async (cl: string) =>
+      (await runFake(bodyLimit({ limit: 9e15 }), { method: 'POST', headers: { 'content-length': cl } }))
+        .status;
+    expect(await status('999999999999999')).toBe(200);
+    expect(await status('100000000000000')).toBe(200);
+    expect(await status('1000000000000005')).toBe(413);
+    expect(await status(`000${'9'.repeat(15)}`)).toBe(200);
+  });
+
+  it('ignores a malformed Content-Length when Transfer-Encoding is present, and counts the body', async () => {
+    for (const cl of ['abc']) {
+      const r = await runFake(compose([bodyLimit({ limit: 100 }), reader]), {
+        method: 'POST',
+        body: 'small',
+        headers: { 'transfer-encoding': 'chunked', 'content-length': cl },
+      });
+      expect(r.status, cl).toBe(200);
+      expect(r.state.read).toBe(5);
+    }
+  });
+
   it('answers 400 for two Content-Length field lines', async () => {
     const r = await runFake(bodyLimit(), { method: 'POST', headers: { 'content-length': ['10', '10'] } });
     expect(r.status).toBe(400);
+    expect(r.ctx.rejection).toEqual({ policy: 'bodyLimit', reason: 'Malformed Content-Length' });
+    expect(r.headers.connection).toBe('close');
   });
 
   it('accepts a body of exactly limit bytes (B7)', async () => {
