@@ -269,6 +269,19 @@ describe('bodyLimit', () => {
     });
     expect(r.status).toBe(413);
     expect(r.reached).toBe(false);
+    expect(r.ctx.rejection).toEqual({ policy: 'bodyLimit', reason: 'Body exceeds 10 bytes' });
+    const exact = await runFake(compose([reader, bodyLimit({ limit: 10 })]), {
+      method: 'POST',
+      headers: { 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(10),
+    });
+    expect(exact.status).toBe(200);
+  });
+
+  it('leaves a body of declared length unread, for the application to stream', async () => {
+    const r = await runFake(bodyLimit({ limit: 100 }), { method: 'POST', body: 'x'.repeat(50) });
+    expect(r.status).toBe(200);
+    expect(r.ctx.req.body.consumed).toBe(false);
   });
 
   it('lets a request without a body through', async () => {
