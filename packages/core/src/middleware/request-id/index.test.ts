@@ -119,5 +119,6 @@ describe('requestId', () => {
     ]) {
       expect(() => requestId(bad as never), JSON.stringify(bad)).toThrow(ConfigError);
     }
+    expect(() => requestId({ heder: 'x' } as never)).toThrow(/^requestId: option `heder` .*did you mean `header`/);
   });
 });
