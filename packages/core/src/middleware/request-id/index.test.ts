@@ -119,6 +119,20 @@ describe('requestId', () => {
     ]) {
       expect(() => requestId(bad as never), JSON.stringify(bad)).toThrow(ConfigError);
     }
-    expect(() => requestId({ heder: 'x' } as never)).toThrow(/^requestId: option `heder` .*did you mean `header`/);
+    expect(() => requestId({ heder: 'x' } as never)).toThrow(
+      /^requestId: option `heder` .*did you mean `header`/,
+    );
+    expect(() => requestId({ header: 42 as never })).toThrow(
+      'requestId: option `header` must be a header name (RFC 9110 token), got 42',
+    );
+    expect(() => requestId({ maxLength: 0 })).toThrow(
+      'requestId: option `maxLength` must be a whole number from 1 to 1024, got 0',
+    );
+    expect(() => requestId({ generate: 'uuid' as never })).toThrow(
+      'requestId: option `generate` must be a function, got "uuid"',
+    );
+    expect(() => requestId({ reuseIncoming: 1 as never })).toThrow(
+      'requestId: option `reuseIncoming` must be a boolean, got 1',
+    );
   });
 });
