@@ -119,6 +119,8 @@ describe('requestId', () => {
     ]) {
       expect(() => requestId(bad as never), JSON.stringify(bad)).toThrow(ConfigError);
     }
+    // The name is what the route audit lists for this layer.
+    expect(requestId().name).toBe('requestId');
     expect(() => requestId({ heder: 'x' } as never)).toThrow(
       /^requestId: option `heder` .*did you mean `header`/,
     );

@@ -201,7 +201,18 @@ describe('timing', () => {
     expect(() => timing({ logger: {} as never })).toThrow(ConfigError);
     expect(() => timing({ logger: { info() {} }, level: 'trace' })).toThrow(/`logger` must be false/);
     expect(() => timing({ serverTiming: 'yes' as never })).toThrow(/serverTiming/);
-    expect(() => timing({ servertiming: true } as never)).toThrow(/did you mean `serverTiming`/);
+    expect(() => timing({ servertiming: true } as never)).toThrow(
+      /^timing: option `servertiming` .*did you mean `serverTiming`/,
+    );
+    expect(() => timing({ serverTiming: 'yes' as never })).toThrow(
+      'timing: option `serverTiming` must be a boolean, got "yes"',
+    );
+    expect(() => timing({ logger: null as never })).toThrow(
+      /^timing: option `logger` must be false or an object with a `info\(obj, msg\)` method/,
+    );
+    expect(() => timing({ logger: 'console' as never })).toThrow(ConfigError);
+    // The name is what the route audit lists for this layer.
+    expect(timing().name).toBe('timing');
   });
 });
 
