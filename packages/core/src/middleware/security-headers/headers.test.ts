@@ -64,7 +64,9 @@ describe('policy headers with a value set', () => {
         'securityHeaders: option `opt` must be a boolean or an object, got "yes"',
       );
       expect(() => b('opt', null)).toThrow(ConfigError);
-      expect(() => b('opt', { polcy: 'x' })).toThrow(/^securityHeaders: option `opt\.polcy` is not a known option/);
+      expect(() => b('opt', { polcy: 'x' })).toThrow(
+        /^securityHeaders: option `opt\.polcy` is not a known option/,
+      );
     });
   }
 
