@@ -105,6 +105,9 @@ describe('requestId', () => {
     const res = await runFake(requestId({ generate: () => 'a\nb' }));
     expect(res.status).toBe(500);
     expect(res.headers['x-request-id']).toBeUndefined();
+    expect(res.errors).toEqual([
+      new TypeError('requestId: `generate` must return 1–1024 characters of [A-Za-z0-9._:/+=-], got "a\\nb"'),
+    ]);
   });
 
   it('validates options at startup', () => {
