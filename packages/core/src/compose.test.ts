@@ -170,6 +170,53 @@ describe('compose', () => {
     const r = await runFake(compose([(ctx) => ctx.reject(413)]));
     expect(r.headers.connection).toBe('close');
   });
+
+  it('should turn a rejected promise from a middleware into a 500 and still run the outer layers', async () => {
+    const log: string[] = [];
+    const r = await runFake(
+      compose([
+        trace(log, 'outer'),
+        async () => {
+          await Promise.resolve();
+          throw new Error('later');
+        },
+        trace(log, 'never'),
+      ]),
+    );
+    expect(r.status).toBe(500);
+    expect(log).toEqual(['outer-in', 'outer-out']);
+    expect(r.errors).toEqual([expect.objectContaining({ message: 'later' })]);
+  });
+
+  it('should treat a middleware returning a non-promise value as done', async () => {
+    const log: string[] = [];
+    const r = await runFake(
+      compose([trace(log, 'a'), ((_ctx: unknown) => 42) as unknown as Middleware]),
+      {},
+      { run: () => void log.push('app') },
+    );
+    expect(log).toEqual(['a-in', 'a-out']);
+    expect(r.reached).toBe(false);
+    expect(r.status).toBe(0);
+  });
+
+  it('should call the downstream application after the last layer, and run an empty chain straight to it', async () => {
+    expect((await runFake(compose([]))).reached).toBe(true);
+    const log: string[] = [];
+    await runFake(compose([trace(log, 'a'), trace(log, 'b')]), {}, { run: () => void log.push('app') });
+    expect(log.filter((e) => e === 'app')).toHaveLength(1);
+  });
+
+  it('should keep the flattened parts, in order and frozen, for inspection', () => {
+    const a = trace([], 'a');
+    const b = trace([], 'b');
+    const c = trace([], 'c');
+    const chain = compose([compose([a, b]), c]);
+    expect(chain.middleware).toEqual([a, b, c]);
+    expect(Object.isFrozen(chain.middleware)).toBe(true);
+    expect(Object.keys(chain)).toContain('middleware');
+    expect(chain.name).toBe('chain');
+  });
 });
 
 describe('request view', () => {

@@ -31,7 +31,8 @@ describe('bodyLimit', () => {
   );
 
   it('refuses unknown options with a hint', () => {
-    expect(() => bodyLimit({ limt: 5 } as never)).toThrow(/did you mean `limit`/);
+    expect(() => bodyLimit({ limt: 5 } as never)).toThrow(/^bodyLimit: option `limt` .*did you mean `limit`/);
+    expect(bodyLimit().name).toBe('bodyLimit');
   });
 
   it('rejects a declared Content-Length over the limit with 413 before reading (B1)', async () => {
@@ -63,9 +64,72 @@ describe('bodyLimit', () => {
     },
   );
 
+  it('reads leading zeros and surrounding whitespace the way a host parser does', async () => {
+    const withinLimit = async (cl: string) =>
+      (
+        await runFake(compose([bodyLimit({ limit: 10 }), reader]), {
+          method: 'POST',
+          body: '12345',
+          headers: { 'content-length': cl },
+        })
+      ).status;
+    expect(await withinLimit(`${'0'.repeat(20)}5`)).toBe(200);
+    expect(await withinLimit(' 5 ')).toBe(200);
+    expect(
+      (
+        await runFake(bodyLimit({ limit: 10 }), {
+          method: 'POST',
+          headers: { 'content-length': `${'0'.repeat(20)}11` },
+        })
+      ).status,
+    ).toBe(413);
+  });
+
+  it('parses size strings with spaces, any unit case and fractional sizes rounded down', () => {
+    expect(parseByteSize(' 2 kb ')).toBe(2048);
+    expect(parseByteSize('3b')).toBe(3);
+    expect(parseByteSize('1GB')).toBe(1024 ** 3);
+    expect(parseByteSize('1.0001kb')).toBe(1024);
+    expect(parseByteSize('7')).toBe(7);
+    expect(() => parseByteSize('1tb')).toThrow(
+      'bodyLimit: option `limit` must be a non-negative integer of bytes or a size like \'64kb\', got "1tb"',
+    );
+    expect(() => parseByteSize('.5kb')).toThrow(ConfigError);
+    expect(() => parseByteSize('5 k b')).toThrow(ConfigError);
+    expect(() => parseByteSize(true as never, 'rateLimit', 'cost')).toThrow(/^rateLimit: option `cost`/);
+    expect(() => parseByteSize(2 ** 53)).toThrow(ConfigError);
+    // Only a number or a string: an array or object whose text reads as a size is still refused.
+    expect(() => parseByteSize(['64kb'] as never)).toThrow(ConfigError);
+    expect(() => parseByteSize({ toString: () => '5' } as never)).toThrow(ConfigError);
+  });
+
+  it('refuses a declared length of more than 15 significant digits whatever the limit (not exact as a number)', async () => {
+    const status = async (cl: string) =>
+      (await runFake(bodyLimit({ limit: 9e15 }), { method: 'POST', headers: { 'content-length': cl } }))
+        .status;
+    expect(await status('999999999999999')).toBe(200);
+    expect(await status('100000000000000')).toBe(200);
+    expect(await status('1000000000000005')).toBe(413);
+    expect(await status(`000${'9'.repeat(15)}`)).toBe(200);
+  });
+
+  it('ignores a malformed Content-Length when Transfer-Encoding is present, and counts the body', async () => {
+    for (const cl of ['abc']) {
+      const r = await runFake(compose([bodyLimit({ limit: 100 }), reader]), {
+        method: 'POST',
+        body: 'small',
+        headers: { 'transfer-encoding': 'chunked', 'content-length': cl },
+      });
+      expect(r.status, cl).toBe(200);
+      expect(r.state.read).toBe(5);
+    }
+  });
+
   it('answers 400 for two Content-Length field lines', async () => {
     const r = await runFake(bodyLimit(), { method: 'POST', headers: { 'content-length': ['10', '10'] } });
     expect(r.status).toBe(400);
+    expect(r.ctx.rejection).toEqual({ policy: 'bodyLimit', reason: 'Malformed Content-Length' });
+    expect(r.headers.connection).toBe('close');
   });
 
   it('accepts a body of exactly limit bytes (B7)', async () => {
@@ -160,6 +224,34 @@ describe('bodyLimit', () => {
     expect(looser.ctx.req.body.limit).toBe(10);
   });
 
+  it('names the effective limit when a middleware between two bodyLimits lowered it', async () => {
+    const lower: Middleware = (ctx, next) => {
+      ctx.req.body.limit = 5;
+      return next();
+    };
+    const r = await runFake(compose([bodyLimit({ limit: 100 }), lower, bodyLimit({ limit: 200 })]), {
+      method: 'POST',
+      headers: { 'content-length': '50' },
+    });
+    expect(r.status).toBe(413);
+    expect(r.ctx.rejection?.reason).toBe('Body exceeds 5 bytes');
+  });
+
+  it('publishes the smallest limit of the chain on ctx.req.body.limit, whichever order they run in', async () => {
+    for (const pair of [
+      [10, 100],
+      [100, 10],
+    ]) {
+      const r = await runFake(compose(pair.map((limit) => bodyLimit({ limit }))), {
+        method: 'POST',
+        body: 'abc',
+      });
+      expect(r.status, String(pair)).toBe(200);
+      expect(r.ctx.req.body.limit, String(pair)).toBe(10);
+    }
+    expect((await runFake(bodyLimit({ limit: 7 }))).ctx.req.body.limit).toBe(7);
+  });
+
   it('raises the default limit when configured above it', async () => {
     const r = await runFake(compose([bodyLimit({ limit: '2mb' }), reader]), {
       method: 'POST',
@@ -177,6 +269,19 @@ describe('bodyLimit', () => {
     });
     expect(r.status).toBe(413);
     expect(r.reached).toBe(false);
+    expect(r.ctx.rejection).toEqual({ policy: 'bodyLimit', reason: 'Body exceeds 10 bytes' });
+    const exact = await runFake(compose([reader, bodyLimit({ limit: 10 })]), {
+      method: 'POST',
+      headers: { 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(10),
+    });
+    expect(exact.status).toBe(200);
+  });
+
+  it('leaves a body of declared length unread, for the application to stream', async () => {
+    const r = await runFake(bodyLimit({ limit: 100 }), { method: 'POST', body: 'x'.repeat(50) });
+    expect(r.status).toBe(200);
+    expect(r.ctx.req.body.consumed).toBe(false);
   });
 
   it('lets a request without a body through', async () => {

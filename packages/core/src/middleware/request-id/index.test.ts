@@ -66,6 +66,39 @@ describe('requestId', () => {
     ).toMatch(UUID);
   });
 
+  it('reuses an incoming id of exactly maxLength characters and replaces one a character longer', async () => {
+    const id = (n: number) => 'a'.repeat(n);
+    const reused = async (options: Parameters<typeof requestId>[0], incoming: string) =>
+      (await runFake(requestId(options), { headers: { 'x-request-id': incoming } })).headers[
+        'x-request-id'
+      ] === incoming;
+    expect(await reused({}, id(128))).toBe(true);
+    expect(await reused({}, id(129))).toBe(false);
+    expect(await reused({ maxLength: 1 }, id(1))).toBe(true);
+    expect(await reused({ maxLength: 1 }, id(2))).toBe(false);
+    expect(await reused({ maxLength: 1024 }, id(1024))).toBe(true);
+    expect(await reused({ maxLength: 1024 }, id(1025))).toBe(false);
+  });
+
+  it('accepts maxLength 1 and 1024 and refuses 1025 or a fraction', () => {
+    expect(() => requestId({ maxLength: 1 })).not.toThrow();
+    expect(() => requestId({ maxLength: 1024 })).not.toThrow();
+    expect(() => requestId({ maxLength: 1025 })).toThrow(/maxLength.*1 to 1024.*1025/);
+    expect(() => requestId({ maxLength: 12.5 })).toThrow(ConfigError);
+  });
+
+  it('holds a custom generator to 1024 safe characters', async () => {
+    expect(
+      (
+        await runFake(requestId({ generate: () => 'g'.repeat(1024) }), {
+          headers: { 'x-request-id': 'bad id' },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await runFake(requestId({ generate: () => 'g'.repeat(1025) }))).status).toBe(500);
+    expect((await runFake(requestId({ generate: () => 42 as never }))).status).toBe(500);
+  });
+
   it('honours maxLength, header, generate and reuseIncoming', async () => {
     expect(
       (await runFake(requestId({ maxLength: 3 }), { headers: { 'x-request-id': 'abcd' } })).headers[
@@ -92,6 +125,9 @@ describe('requestId', () => {
     const res = await runFake(requestId({ generate: () => 'a\nb' }));
     expect(res.status).toBe(500);
     expect(res.headers['x-request-id']).toBeUndefined();
+    expect(res.errors).toEqual([
+      new TypeError('requestId: `generate` must return 1–1024 characters of [A-Za-z0-9._:/+=-], got "a\\nb"'),
+    ]);
   });
 
   it('validates options at startup', () => {
@@ -106,5 +142,22 @@ describe('requestId', () => {
     ]) {
       expect(() => requestId(bad as never), JSON.stringify(bad)).toThrow(ConfigError);
     }
+    // The name is what the route audit lists for this layer.
+    expect(requestId().name).toBe('requestId');
+    expect(() => requestId({ heder: 'x' } as never)).toThrow(
+      /^requestId: option `heder` .*did you mean `header`/,
+    );
+    expect(() => requestId({ header: 42 as never })).toThrow(
+      'requestId: option `header` must be a header name (RFC 9110 token), got 42',
+    );
+    expect(() => requestId({ maxLength: 0 })).toThrow(
+      'requestId: option `maxLength` must be a whole number from 1 to 1024, got 0',
+    );
+    expect(() => requestId({ generate: 'uuid' as never })).toThrow(
+      'requestId: option `generate` must be a function, got "uuid"',
+    );
+    expect(() => requestId({ reuseIncoming: 1 as never })).toThrow(
+      'requestId: option `reuseIncoming` must be a boolean, got 1',
+    );
   });
 });

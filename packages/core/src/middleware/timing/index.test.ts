@@ -68,6 +68,56 @@ describe('timing', () => {
     expect(Math.abs(durationMs * 1000 - Math.round(durationMs * 1000))).toBeLessThan(1e-6);
   });
 
+  it('logs the time from the chain start to the finish, in milliseconds rounded to three decimals', async () => {
+    const logger = memoryLogger();
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
+    const r = await runFake(timing({ logger }));
+    clock.mockReturnValue(1012.34567);
+    r.finish();
+    expect(logger.lines[0].obj.durationMs).toBe(12.346);
+  });
+
+  it('reports the Server-Timing duration from the chain start to the application’s answer', async () => {
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(50);
+    const r = await runFake(
+      timing({ logger: false, serverTiming: true }),
+      {},
+      { run: () => void clock.mockReturnValue(57.5) },
+    );
+    expect(r.headers['server-timing']).toBe('bouncer;dur=7.5');
+  });
+
+  it('logs a method that is not an RFC 9110 token as "-", never the raw bytes', async () => {
+    const logger = memoryLogger();
+    const r = await runFake(timing({ logger }), { method: 'GE T\r\n' });
+    r.finish();
+    expect(logger.lines[0].obj.method).toBe('-');
+  });
+
+  it('keeps a request id of up to 256 characters whole and cuts a longer one there', async () => {
+    const logged = async (id: string) => {
+      const logger = memoryLogger();
+      const setId: Middleware = async (ctx, next) => {
+        ctx.state.requestId = id;
+        await next();
+      };
+      const r = await runFake(compose([timing({ logger }), setId]));
+      r.finish();
+      return logger.lines[0].obj.requestId;
+    };
+    expect(await logged('a'.repeat(256))).toBe('a'.repeat(256));
+    expect(await logged(`${'b'.repeat(256)}tail`)).toBe('b'.repeat(256));
+  });
+
+  it('never logs a negative duration', async () => {
+    const logger = memoryLogger();
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
+    const r = await runFake(timing({ logger }));
+    clock.mockReturnValue(999);
+    r.finish();
+    expect(logger.lines[0].obj.durationMs).toBe(0);
+  });
+
   it('never logs the query string, Authorization or Cookie values (T6)', async () => {
     const logger = memoryLogger();
     const r = await runFake(timing({ logger }), {
@@ -226,7 +276,18 @@ describe('timing', () => {
       /`levels\.okay` is not a known option: did you mean `levels\.ok`/,
     );
     expect(() => timing({ serverTiming: 'yes' as never })).toThrow(/serverTiming/);
-    expect(() => timing({ servertiming: true } as never)).toThrow(/did you mean `serverTiming`/);
+    expect(() => timing({ servertiming: true } as never)).toThrow(
+      /^timing: option `servertiming` .*did you mean `serverTiming`/,
+    );
+    expect(() => timing({ serverTiming: 'yes' as never })).toThrow(
+      'timing: option `serverTiming` must be a boolean, got "yes"',
+    );
+    expect(() => timing({ logger: null as never })).toThrow(
+      /^timing: option `logger` must be false or an object with a `info\(obj, msg\)` method/,
+    );
+    expect(() => timing({ logger: 'console' as never })).toThrow(ConfigError);
+    // The name is what the route audit lists for this layer.
+    expect(timing().name).toBe('timing');
   });
 });
 
