@@ -216,7 +216,7 @@ export class Context<S extends object = State> {
 
   /** Turns anything a middleware threw into the chain's answer (called by `compose`). */
   fail(error: unknown): void {
-    if (error instanceof HttpError) {
+    if (HttpError.is(error)) {
       this.reject(error.status, error.detail, error.policy ?? this.rejection?.policy, error.headers);
       return;
     }

@@ -51,6 +51,7 @@ export { bouncer, parseDuration } from './policy';
 export type { BouncerExtras, BouncerPolicy, BouncerState, PublicRoute } from './policy/types';
 export { runChain } from './run';
 export type * from './types';
+export { addressPolicies, usesAddress } from './uses-address';
 export { parseForwarded, parseXForwardedFor } from './utils/forwarded';
 // Address helpers shared by the policies and the logs.
 export { formatIp, normaliseIp, parseIp } from './utils/ip';
