@@ -30,7 +30,8 @@ function sh(cmd, args, opts = {}) {
 
 /** Builds and packs every package; returns the tarball paths by package name. */
 export function packAll(dir) {
-  const build = sh('npx', [...PNPM, '-r', '--filter', './packages/**', 'build'], { cwd: root });
+  // Declarations resolve each other from source (the `@bouncer/source` condition), so no order is needed.
+  const build = sh('npx', [...PNPM, '-r', '--no-sort', '--filter', './packages/**', 'build'], { cwd: root });
   if (!build.ok) throw new Error(`build failed:\n${build.out}`);
   const tarballs = {};
   for (const p of PACKAGES) {

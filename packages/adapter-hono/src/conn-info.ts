@@ -92,6 +92,14 @@ export class PeerError extends Error {
   }
 }
 
+/**
+ * True where the runtime writes `Connection: close` itself when it will not read on (Deno.serve,
+ * whose handler info carries `completed`): the chain's own would be sent a second time.
+ */
+export function runtimeClosesConnection(c: Context): boolean {
+  return deliveredPromise(c) !== undefined;
+}
+
 /** Deno's `ServeHandlerInfo.completed`: settles when the response is delivered or the client is gone. */
 export function deliveredPromise(c: Context): Promise<unknown> | undefined {
   const completed = (c.env as { completed?: unknown } | undefined)?.completed;

@@ -2,7 +2,7 @@ import type { Middleware, State } from '@bouncer/core';
 import { runChain } from '@bouncer/core';
 import { markBouncer } from '@bouncer/core/audit';
 import type { Context, MiddlewareHandler } from 'hono';
-import { deliveredPromise, peerReader } from './conn-info';
+import { deliveredPromise, peerReader, runtimeClosesConnection } from './conn-info';
 import { HonoHost } from './hono-host';
 
 export interface HonoAdapterOptions {
@@ -66,6 +66,7 @@ export function bouncer<S extends object = State>(
       const answer = ctx.response;
       if (answer) {
         const headers = host.answerHeaders();
+        if (runtimeClosesConnection(c)) headers.delete('connection');
         const body =
           answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
         // Clearing first stops Hono from merging the old response's headers over the new one.

@@ -16,7 +16,10 @@ function hit(probe: AppProbe, route: string): void {
 /** Web Crypto, so the same route runs on every runtime. */
 async function digest(bytes: Uint8Array<ArrayBuffer>): Promise<{ length: number; sha256: string }> {
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return { length: bytes.byteLength, sha256: Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('') };
+  return {
+    length: bytes.byteLength,
+    sha256: Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join(''),
+  };
 }
 
 /** The app of `AppFactory`, guarded by `chain`; `before` registers routes that bypass the chain. */
