@@ -5,6 +5,7 @@ export { rawApp } from './adapters/raw';
 export { CaseFailure, deepEqual, equal, eventually, ok, pick } from './assert';
 export { coreCases } from './cases/core';
 export { POLICY_HEADERS, policyCases } from './cases/policies';
+export { wireCases } from './cases/wire';
 export { coreChain, policyChain } from './chains';
 export { request } from './client';
 export { type CaseResult, type ConformanceReport, formatMatrix, runConformance } from './run';
@@ -16,8 +17,9 @@ import { koaApp } from './adapters/koa';
 import { rawApp } from './adapters/raw';
 import { coreCases } from './cases/core';
 import { policyCases } from './cases/policies';
+import { wireCases } from './cases/wire';
 
 /** The four adapters Bouncer ships. */
 export const builtinApps = [expressApp, koaApp, honoApp, rawApp];
 /** Every case of the kit. */
-export const allCases = [...coreCases, ...policyCases];
+export const allCases = [...coreCases, ...policyCases, ...wireCases];
