@@ -26,7 +26,7 @@ function nodeVersion(node) {
 function record(label, passed, failed) {
   totals.passed += passed;
   totals.failed += failed;
-  rows.push(`${label.padEnd(20)} ${passed} passed, ${failed} failed`);
+  rows.push(`${label.padEnd(24)} ${passed} passed, ${failed} failed`);
 }
 
 ensureSystemTools({ chromium: true });
