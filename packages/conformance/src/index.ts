@@ -8,6 +8,7 @@ export { inboundCases } from './cases/inbound';
 export { operatorCases } from './cases/operators';
 export { POLICY_HEADERS, policyCases } from './cases/policies';
 export { routeCases } from './cases/routes';
+export { wireCases } from './cases/wire';
 export { coreChain, policyChain, routesChain } from './chains';
 export { type RawResult, rawRequest, request } from './client';
 export { type CaseResult, type ConformanceReport, formatMatrix, runConformance } from './run';
@@ -22,8 +23,16 @@ import { inboundCases } from './cases/inbound';
 import { operatorCases } from './cases/operators';
 import { policyCases } from './cases/policies';
 import { routeCases } from './cases/routes';
+import { wireCases } from './cases/wire';
 
 /** The four adapters Bouncer ships. */
 export const builtinApps = [expressApp, koaApp, honoApp, rawApp];
 /** Every case of the kit. */
-export const allCases = [...coreCases, ...policyCases, ...inboundCases, ...routeCases, ...operatorCases];
+export const allCases = [
+  ...coreCases,
+  ...policyCases,
+  ...inboundCases,
+  ...routeCases,
+  ...operatorCases,
+  ...wireCases,
+];

@@ -39,7 +39,9 @@ export async function runConformance(
       const finishes: FinishRecord[] = [];
       let app: Awaited<ReturnType<AppFactory['start']>>;
       try {
-        app = await adapter.start(group[0].chain.build(finishes), probe);
+        app = adapter.startBuilder
+          ? await adapter.startBuilder(group[0].chain, probe, finishes)
+          : await adapter.start(group[0].chain.build(finishes), probe);
       } catch (error) {
         for (const c of group)
           results.push({
@@ -59,7 +61,11 @@ export async function runConformance(
             url: app.url,
             probe,
             finishes,
-            request: (method, path, init) => request(app.url, method, path, init),
+            request: async (method, path, init) => {
+              const result = await request(app.url, method, path, init);
+              await app.sync?.();
+              return result;
+            },
           });
           results.push({
             case: c.name,

@@ -27,12 +27,19 @@ export interface AppProbe {
 export interface AppFactory {
   readonly name: string;
   start(chain: Middleware<any>, probe: AppProbe): Promise<RunningApp>;
+  /**
+   * For a server in another process (another runtime), which builds the chain itself: given the
+   * builder instead of the chain, it keeps `probe` and `finishes` in step with the server's own.
+   */
+  startBuilder?(builder: ChainBuilder, probe: AppProbe, finishes: FinishRecord[]): Promise<RunningApp>;
 }
 
 export interface RunningApp {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;
   close(): Promise<void>;
+  /** Brings the probe up to date after a request, when the app runs in another process. */
+  sync?(): Promise<void>;
 }
 
 export interface HttpResult {

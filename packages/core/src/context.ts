@@ -346,7 +346,7 @@ export class Context<S extends object = State> {
       this.#outboundError(error);
       return;
     }
-    if (error instanceof HttpError) {
+    if (HttpError.is(error)) {
       this.reject(error.status, error.detail, error.policy ?? this.rejection?.policy, error.headers);
       return;
     }

@@ -51,8 +51,23 @@ export function statusTitle(status: number): string {
   return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
 }
 
+/**
+ * The brand an `HttpError` carries. `Symbol.for`, so that a rejection thrown by another copy of
+ * `@bouncer/core` (the CommonJS build next to the ESM one, or two versions in one tree) is still
+ * recognised: `instanceof` would see two unrelated classes and turn the 403 into a 500.
+ * https://nodejs.org/api/packages.html#dual-package-hazard
+ */
+const HTTP_ERROR: unique symbol = Symbol.for('bouncer.http-error') as never;
+
 /** A rejection: turned into one RFC 9457 `application/problem+json` response in one place. */
 export class HttpError extends BouncerError {
+  /** True for an `HttpError` from any copy of `@bouncer/core`; use it instead of `instanceof`. */
+  static is(value: unknown): value is HttpError {
+    if (typeof value !== 'object' || value === null) return false;
+    const v = value as { [HTTP_ERROR]?: unknown; status?: unknown };
+    return v[HTTP_ERROR] === true && typeof v.status === 'number';
+  }
+
   override name = 'HttpError';
   readonly status: number;
   readonly detail: string | undefined;
@@ -70,6 +85,7 @@ export class HttpError extends BouncerError {
     this.policy = options.policy;
   }
 }
+Object.defineProperty(HttpError.prototype, HTTP_ERROR, { value: true });
 
 export const PROBLEM_TYPE = 'application/problem+json';
 

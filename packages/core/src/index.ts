@@ -81,6 +81,7 @@ export type {
 export { runChain } from './run';
 export { type ParsedTarget, parseTarget } from './target';
 export type * from './types';
+export { addressPolicies, usesAddress } from './uses-address';
 export { parseForwarded, parseXForwardedFor } from './utils/forwarded';
 // Address helpers shared by the policies and the logs.
 export { formatIp, normaliseIp, parseIp } from './utils/ip';

@@ -1,6 +1,6 @@
-import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Middleware, runChain } from '@bouncer/core';
+import { type Middleware, runChain, statusTitle } from '@bouncer/core';
 import { UPGRADE_GUARD } from '@bouncer/core/audit';
 import { UpgradeHost } from './upgrade-host';
 
@@ -65,7 +65,8 @@ function refuse(
     socket.destroy();
     return 0;
   }
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`];
+  // RFC 9110 §15 reason phrases, from the core (no `node:http` import: Hono off Node loads this file).
+  const lines = [`HTTP/1.1 ${status} ${statusTitle(status)}`];
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (lower === 'connection' || lower === 'content-length') continue;

@@ -1,31 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
+import { fieldLines } from './field-lines';
 import { onResponseHead } from './head-hook';
 import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
+import { trackFinish } from './track-finish';
 
 /**
  * The core's `Host` over Node's own request/response pair. Express and Koa both sit on it;
  * Hono on @hono/node-server reaches the same objects through `c.env`.
  */
 const NONE: readonly string[] = Object.freeze([]);
-
-/**
- * The field lines of one header, straight from `rawHeaders` (`name` lower-case). Cheaper than
- * `headersDistinct`, which copies every header of the request on first use, and unlike
- * `headers` it keeps the duplicates Node drops (a second `Authorization`, `Host`…).
- */
-export function fieldLines(raw: readonly string[], name: string): readonly string[] {
-  let out: string[] | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i];
-    if (key.length !== name.length || (key !== name && key.toLowerCase() !== name)) continue;
-    if (out === undefined) out = [];
-    out.push(raw[i + 1]);
-  }
-  return out ?? NONE;
-}
 
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
@@ -137,33 +123,4 @@ export class NodeHost implements Host {
   }
 }
 
-const NO_BODY = new Set([204, 304]);
-
-/**
- * Fires `listener` once the response is over: completed (`writableFinished`) or cut short (the
- * client went away). Body bytes are read off the socket's counter (what it wrote while this
- * response was current, less the head), so no method of the response has to be wrapped.
- * Chunked framing counts as body; a pipelined response written at the same time would be mixed in.
- */
-export function trackFinish(
-  req: IncomingMessage,
-  res: ServerResponse,
-  listener: (info: HostFinish) => void,
-): void {
-  const socket = res.socket ?? req.socket;
-  const start = socket?.bytesWritten ?? 0;
-  let done = false;
-  const fire = (aborted: boolean) => {
-    if (done) return;
-    done = true;
-    let bytes = 0;
-    if (req.method !== 'HEAD' && !NO_BODY.has(res.statusCode) && socket) {
-      const head = (res as { _header?: unknown })._header;
-      const headBytes = typeof head === 'string' ? Buffer.byteLength(head, 'latin1') : 0;
-      bytes = Math.max(0, socket.bytesWritten - start - headBytes);
-    }
-    listener({ bytes, aborted });
-  };
-  // One listener: a ServerResponse always emits 'close', after 'finish' when it completed.
-  res.once('close', () => fire(!res.writableFinished));
-}
+export { fieldLines, trackFinish };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
-import { fieldLines } from './node-host';
+import { fieldLines } from './field-lines';
 
 const NONE: readonly string[] = Object.freeze([]);
 const EMPTY = new Uint8Array(0);

@@ -1,12 +1,16 @@
 import { createServer } from 'node:http';
-import { bouncer } from '@bouncer/express';
-import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { AppFactory } from '../types';
 import { cyclic, digest, hit, listen, pushTrace, sleep } from './_shared';
 
 export const expressApp: AppFactory = {
   name: 'express',
   async start(chain, probe) {
+    // Loaded here, so the kit imports without Express (an optional peer) until this adapter runs.
+    const [{ bouncer }, { default: express }] = await Promise.all([
+      import('@bouncer/express'),
+      import('express'),
+    ]);
     const app = express();
     // Production mode: Express's final handler must not print stack traces.
     app.set('env', 'production');
@@ -57,7 +61,7 @@ export const expressApp: AppFactory = {
       res.json({ slow: true });
     });
     // An application error handler, as real apps have: the default one logs every stack.
-    app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    app.use((_error: unknown, _req: Request, res: Response, _next: NextFunction) => {
       res.status(500).type('text/plain').send('Internal Server Error');
     });
     return listen(createServer(app));

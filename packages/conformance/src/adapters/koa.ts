@@ -1,14 +1,17 @@
 import { createServer } from 'node:http';
-import { bouncer } from '@bouncer/koa';
-import { bodyParser } from '@koa/bodyparser';
-import Router from '@koa/router';
-import Koa from 'koa';
 import type { AppFactory } from '../types';
 import { cyclic, digest, hit, listen, pushTrace, sleep } from './_shared';
 
 export const koaApp: AppFactory = {
   name: 'koa',
   async start(chain, probe) {
+    // Loaded here, so the kit imports without Koa (an optional peer) until this adapter runs.
+    const [{ bouncer }, { bodyParser }, { default: Router }, { default: Koa }] = await Promise.all([
+      import('@bouncer/koa'),
+      import('@koa/bodyparser'),
+      import('@koa/router'),
+      import('koa'),
+    ]);
     const app = new Koa();
     app.silent = true;
     app.on('error', (error) => probe.reported.push(error));

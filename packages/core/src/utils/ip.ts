@@ -1,9 +1,10 @@
 // Strict IP address parsing and one canonical text form, shared by every address-based policy,
 // so that the IP filter, the rate limiter and the logs can never disagree about who a client is.
-import ipaddr from 'ipaddr.js';
+import ipaddr, { type IPv4, type IPv6 } from 'ipaddr.js';
 import { BoundedCache } from './bounded-cache';
 
-export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
+// Named type imports, so the published declarations need no `esModuleInterop` (ipaddr.js is `export =`).
+export type IpAddress = IPv4 | IPv6;
 
 /** Longest textual IPv6 address: eight groups with the last two written as a dotted quad (RFC 4291 §2.2). */
 export const MAX_IP_TEXT = 45;

@@ -2,6 +2,7 @@ import { type Context, cutHeaders } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
+import { usesAddress } from '../../uses-address';
 import { BoundedCache } from '../../utils/bounded-cache';
 import { parseForwarded, parseXForwardedFor } from '../../utils/forwarded';
 import { lookupIp } from '../../utils/ip';
@@ -94,7 +95,8 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
     return client ?? undefined;
   };
 
-  return phased('clientIp', {
+  // Trusting a proxy means judging the peer's address: without it, no forwarding line is read.
+  const resolver = phased('clientIp', {
     before(ctx: Context) {
       // The host dropped field lines: the forwarding line a proxy appended last may be among
       // them, and the walk would stop at the proxy itself (its address, its rate-limit bucket).
@@ -115,4 +117,5 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
       ctx.req.ip = (lines.length === 0 ? undefined : walk(lines)) ?? first.text;
     },
   });
+  return usesAddress(resolver, 'trustProxy');
 }

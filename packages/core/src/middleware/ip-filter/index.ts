@@ -2,6 +2,7 @@ import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
+import { usesAddress } from '../../uses-address';
 import { BoundedCache } from '../../utils/bounded-cache';
 import { compileIpList, type IpMatcher, toList } from '../../utils/cidr';
 import { lookupIp, MAX_IP_TEXT } from '../../utils/ip';
@@ -84,9 +85,12 @@ export function ipFilter(options: IpFilterOptions = {}): Middleware {
     return refused;
   };
 
-  return phased('ipFilter', {
-    before(ctx: Context) {
-      if (refuses(ctx.req.ip)) ctx.reject(403, message, 'ipFilter');
-    },
-  });
+  return usesAddress(
+    phased('ipFilter', {
+      before(ctx: Context) {
+        if (refuses(ctx.req.ip)) ctx.reject(403, message, 'ipFilter');
+      },
+    }),
+    'ipFilter',
+  );
 }

@@ -1,4 +1,4 @@
-import type { JWTPayload, JWTVerifyOptions } from 'jose';
+import type { JWTVerifyOptions } from 'jose';
 import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
@@ -6,6 +6,7 @@ import type { Middleware } from '../../types';
 import { isPlainQuotable, isToken } from '../../utils/policy-http';
 import { assertKnownKeys, show } from '../../utils/policy-options';
 import { RecentBearers, VerifiedTokens } from './cache';
+import type { JwtPayload as JWTPayload } from './claims';
 import { buildVerifier, seconds, stringList } from './config';
 import { checkAlgorithms, type JwtAlgorithm, type JwtPublicKey } from './keys';
 import { type AuthModeOf, compileMode } from './mode';
@@ -13,6 +14,7 @@ import { compilePublic, type PublicMatcher } from './public-routes';
 import { COMPACT_JWS, presentedToken } from './token';
 import { failureReason, TOKEN_ERRORS } from './verify';
 
+export type { JwtPayload, PublicJwk } from './claims';
 export type { JwtAlgorithm, JwtPublicKey } from './keys';
 export type { AuthMode, AuthModeOf } from './mode';
 export type { PublicMatcher, PublicRoute } from './public-routes';

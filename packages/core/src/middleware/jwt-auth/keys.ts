@@ -4,6 +4,7 @@
 import { importJWK, importSPKI, type JWK } from 'jose';
 import { ConfigError } from '../../errors';
 import { show } from '../../utils/policy-options';
+import type { PublicJwk } from './claims';
 import { readSpki, type SpkiInfo } from './spki';
 
 export type JwtAlgorithm =
@@ -40,7 +41,7 @@ export const ALGORITHMS: readonly JwtAlgorithm[] = [
 ];
 
 /** A verification key: a Web Crypto `CryptoKey`, a public JWK, an SPKI PEM string, or a Node `KeyObject`. */
-export type JwtPublicKey = CryptoKey | JWK | string | { type: string; asymmetricKeyType?: string };
+export type JwtPublicKey = CryptoKey | PublicJwk | string | { type: string; asymmetricKeyType?: string };
 
 const RSA: JwtAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const PSS: JwtAlgorithm[] = ['PS256', 'PS384', 'PS512'];

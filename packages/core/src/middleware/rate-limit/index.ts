@@ -1,6 +1,7 @@
 import type { Context } from '../../context';
 import { PHASES, type Phases } from '../../phases';
 import type { Middleware, Next } from '../../types';
+import { usesAddress } from '../../uses-address';
 import { show } from '../../utils/policy-options';
 import { ceilSeconds, POLICY_FIELD, policyItem, putItem, STATE_FIELD, stateItemOf } from './headers';
 import { keyFunction } from './key';
@@ -132,5 +133,6 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     return verdict.then((pass) => (pass ? next() : undefined));
   };
   Object.defineProperty(rateLimit, PHASES, { value: phases });
-  return rateLimit;
+  // Keyed by address, or by subject with the address for anonymous requests; a caller's own key may not be.
+  return typeof key === 'function' ? rateLimit : usesAddress(rateLimit, 'rateLimit');
 }

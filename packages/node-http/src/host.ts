@@ -1,0 +1,14 @@
+// The glue that imports nothing from Node at run time (only its types), for adapters that also run
+// off Node: `@bouncer/hono` loads this on Bun, Deno and Workers, where a `node:*` import would fail
+// to bundle or to load. Everything here is only called once a Node request is in hand.
+export { fieldLines } from './field-lines';
+export {
+  guardUpgrade,
+  type UpgradeGuardOptions,
+  upgradeState,
+  type VerifyClient,
+  verifyClient,
+} from './guard-upgrade';
+export { headersCut } from './header-cap';
+export { lendBody } from './lend-body';
+export { trackFinish } from './track-finish';
