@@ -115,7 +115,9 @@ describe('server refusals of a parsed head, with a chain', () => {
       [`GET / HTTP/1.1\r\nHost: a b\r\nOrigin: ${ORIGIN}\r\n\r\n`, 400],
       [`GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nOrigin: ${ORIGIN}\r\n\r\n`, 400],
       [`GET / HTTP/1.1\r\nOrigin: ${ORIGIN}\r\n\r\n`, 400],
-      [`CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\nOrigin: ${ORIGIN}\r\n\r\n`, 501],
+      // Authority-form is outside the core's strict reading of the target: the chain refuses it
+      // (400) before the server's own 501 for CONNECT is reached.
+      [`CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\nOrigin: ${ORIGIN}\r\n\r\n`, 400],
       [`GET * HTTP/1.1\r\nHost: a\r\nOrigin: ${ORIGIN}\r\n\r\n`, 400],
     ];
     for (const [input, status] of cases) {

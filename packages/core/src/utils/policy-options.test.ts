@@ -44,7 +44,11 @@ describe('assertKnownKeys', () => {
       assertKnownKeys('cors', { origin: 1, credentials: true }, ['origin', 'credentials']),
     ).not.toThrow();
     expect(() => assertKnownKeys('cors', { orign: 1 }, ['origin', 'credentials'])).toThrow(
-      new ConfigError('cors', 'orign', 'is not a known option: did you mean `origin`?'),
+      new ConfigError(
+        'cors',
+        'orign',
+        'is not a known option: did you mean `origin`? (known: origin, credentials)',
+      ),
     );
   });
 

@@ -92,7 +92,7 @@ describe('bodyLimit', () => {
     expect(parseByteSize('1.0001kb')).toBe(1024);
     expect(parseByteSize('7')).toBe(7);
     expect(() => parseByteSize('1tb')).toThrow(
-      'bodyLimit: option `limit` must be a non-negative integer of bytes or a size like \'64kb\', got "1tb"',
+      'bodyLimit: option `limit` must be a non-negative integer of bytes or a size with a unit (b, kb, mb, gb), like \'64kb\', got "1tb"',
     );
     expect(() => parseByteSize('.5kb')).toThrow(ConfigError);
     expect(() => parseByteSize('5 k b')).toThrow(ConfigError);
