@@ -3,10 +3,16 @@
 // and the chain recorded, for the runner in Node to assert on.
 
 import { honoConformanceApp } from '../../packages/conformance/src/adapters/hono-app';
-import { coreChain, policyChain } from '../../packages/conformance/src/chains';
+import { operatorsChain } from '../../packages/conformance/src/cases/operators';
+import { coreChain, policyChain, routesChain } from '../../packages/conformance/src/chains';
 import type { AppProbe, ChainBuilder, FinishRecord } from '../../packages/conformance/src/types';
 
-const CHAINS: Record<string, ChainBuilder> = { core: coreChain, policy: policyChain };
+const CHAINS: Record<string, ChainBuilder> = {
+  core: coreChain,
+  policy: policyChain,
+  routes: routesChain,
+  operators: operatorsChain,
+};
 
 export function runtimeApp(chainId: string | undefined) {
   const builder = chainId === undefined ? undefined : CHAINS[chainId];

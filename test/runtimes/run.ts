@@ -26,12 +26,27 @@ const DOCUMENTED: Record<string, Record<string, string>> = {
       'Connection field lines: expected 1, got 0',
   },
 };
+/**
+ * Cases that test what only a Node host has, run on Node only: Node's silent field-line cap, and a
+ * body on a GET (a Web `Request` cannot carry one, so Bun, Deno and workerd drop it before any
+ * handler: nothing to count and nothing to bypass); and one that reads what the chain recorded in
+ * the test process itself (metrics samples), which a chain built inside another runtime cannot share.
+ */
+const NODE_ONLY = new Set([
+  "a request at Node's 1000-line cap → 431, so a proxy's X-Forwarded-For cannot be pushed out",
+  'a GET with a chunked body is read and counted like any body, never a 500',
+  'a chunked body is counted as it arrives: 413 while the client is still sending',
+  'extras.metrics gets one sample per request: outcome, refusing policy, status',
+]);
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const runtimes = only.length ? all.filter((a) => only.includes(a.name)) : all;
 const node = { ...honoApp, name: 'node' };
 
 try {
-  const report = await runConformance([node, ...runtimes], allCases);
+  const report = await runConformance(
+    [node, ...runtimes],
+    allCases.filter((c) => !NODE_ONLY.has(c.name)),
+  );
   const documented: string[] = [];
   for (const r of report.results) {
     const expected = DOCUMENTED[r.adapter]?.[r.case];

@@ -71,7 +71,12 @@ export function bouncer<S extends object = State>(
       const answer = ctx.response;
       if (answer) {
         const headers = host.answerHeaders();
-        if (runtimeClosesConnection(c)) headers.delete('connection');
+        if (runtimeClosesConnection(c)) {
+          // Deno closes the connection itself: drop the chain's field, staged ones included, or
+          // going live would put it back and the answer would say `Connection: close` twice.
+          headers.delete('connection');
+          host.removeHeader('connection');
+        }
         const body =
           answer.body === null || c.req.method === 'HEAD' ? null : (answer.body as Uint8Array<ArrayBuffer>);
         // Clearing first stops Hono from merging the old response's headers over the new one.
