@@ -1,6 +1,8 @@
 // What every server under test shares: the payload, the mode it was started in, and the
 // one line the harness reads to learn the port.
 
+import type { Kind } from '../lib/variants';
+
 /** The small JSON array `GET /prices` answers on every variant. */
 export const prices = [
   { sku: 'basic', currency: 'EUR', monthly: 9 },
@@ -10,15 +12,8 @@ export const prices = [
 
 export const PRICES_JSON = JSON.stringify(prices);
 
-/** How much protection a framework server mounts. */
-export type Mode =
-  | 'bare'
-  | 'native'
-  | 'headers'
-  | 'bouncer'
-  | 'bouncer-jwt'
-  | 'bouncer-redis'
-  | 'bouncer-cluster';
+/** How much protection a framework server mounts: the variant kinds. */
+export type Mode = Kind;
 
 const MODES: readonly Mode[] = [
   'bare',

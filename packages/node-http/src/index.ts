@@ -1,13 +1,7 @@
-export {
-  guardUpgrade,
-  type UpgradeGuardOptions,
-  upgradeState,
-  type VerifyClient,
-  verifyClient,
-} from './guard-upgrade';
-export { headersCut } from './header-cap';
-export { lendBody } from './lend-body';
+// Everything an adapter on Node uses: the node-free glue (also loaded off Node, see host.ts) and
+// the parts that need Node at run time.
+export * from './host';
 export { type LoopbackServer, listenLoopback } from './listen-loopback';
-export { fieldLines, NodeHost, trackFinish } from './node-host';
+export { NodeHost } from './node-host';
 export { UpgradeHost } from './upgrade-host';
 export { writeAnswer } from './write-answer';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
-import { fieldLines } from './field-lines';
+import { requestHeader, requestHeaderLines } from './field-lines';
 import { onResponseHead } from './head-hook';
 import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
@@ -11,7 +11,6 @@ import { trackFinish } from './track-finish';
  * The core's `Host` over Node's own request/response pair. Express and Koa both sit on it;
  * Hono on @hono/node-server reaches the same objects through `c.env`.
  */
-const NONE: readonly string[] = Object.freeze([]);
 
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
@@ -46,14 +45,11 @@ export class NodeHost implements Host {
   }
 
   header(name: string): string | undefined {
-    const value = this.req.headers[name];
-    return value === undefined || typeof value === 'string' ? value : value.join(', ');
+    return requestHeader(this.req, name);
   }
 
   headerValues(name: string): readonly string[] {
-    // Absent is the common case, answered from `headers` alone.
-    if (this.req.headers[name] === undefined) return NONE;
-    return fieldLines(this.req.rawHeaders, name);
+    return requestHeaderLines(this.req, name);
   }
 
   readBody(limit: number): Promise<Uint8Array> {
@@ -122,5 +118,3 @@ export class NodeHost implements Host {
     this.#report(error);
   }
 }
-
-export { fieldLines, trackFinish };

@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core';
-import { fieldLines } from './field-lines';
+import { requestHeader, requestHeaderLines } from './field-lines';
 
-const NONE: readonly string[] = Object.freeze([]);
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -36,13 +35,11 @@ export class UpgradeHost implements Host {
   }
 
   header(name: string): string | undefined {
-    const value = this.req.headers[name];
-    return value === undefined || typeof value === 'string' ? value : value.join(', ');
+    return requestHeader(this.req, name);
   }
 
   headerValues(name: string): readonly string[] {
-    if (this.req.headers[name] === undefined) return NONE;
-    return fieldLines(this.req.rawHeaders, name);
+    return requestHeaderLines(this.req, name);
   }
 
   /** A handshake carries no body (RFC 6455 §4.1 is a GET); anything after the head is the new protocol's. */
