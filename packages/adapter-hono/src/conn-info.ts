@@ -59,10 +59,7 @@ export function peerReader(
   chain: Middleware<any>,
   peer: ((c: Context) => string | undefined) | undefined,
 ): PeerReader {
-  if (peer !== undefined && typeof peer !== 'function')
-    throw new TypeError(
-      `@bouncer/hono: option \`peer\` must be a function (c) => string, got ${typeof peer}`,
-    );
+  // `peer` is validated with the adapter's other options, before this runs.
   const needs = addressPolicies(chain);
   return function readPeer(c: Context): string {
     let address: string | undefined;
