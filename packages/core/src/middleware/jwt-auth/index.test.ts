@@ -263,6 +263,12 @@ describe('jwtAuth: rejected tokens', () => {
     },
   );
 
+  it('says why a date claim jose lets through is refused: it is not finite', async () => {
+    const r = await expectInvalid(hsAuth(), await hsRaw(`{"sub":"u1","exp":1e400}`));
+    expect(r.ctx.rejection?.reason).toBe('non-finite date claim');
+    expect(JSON.parse(r.body!).detail).toBe('Invalid access token');
+  });
+
   it.each(['1e400', '"0"'])('rejects nbf or iat %s, and a future nbf (J8)', async (value) => {
     const exp = now() + 60;
     await expectInvalid(hsAuth(), await hsRaw(`{"exp":${exp},"nbf":${value}}`));
