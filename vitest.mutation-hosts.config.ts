@@ -2,9 +2,11 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The vitest run that the hosts half of mutation testing (stryker.hosts.config.mjs) drives: the
-// adapter and example suites, which exercise node-http, the Hono host and the route audit over real
-// sockets. The browser, benchmark, multi-process integration and raw-server wire suites cover none
-// of them and would only make every mutant slower. The default `vitest.config.ts` still runs all.
+// adapter and example suites, the conformance matrix (test/mutation/conformance.ts, one test per
+// case and adapter) and the single-process integration suites, which exercise node-http, the Hono
+// host and the route audit over real sockets. The browser, benchmark, Redis, multi-process and
+// raw-server wire suites cover none of them and would only make every mutant slower. The default
+// `vitest.config.ts` still runs all.
 //
 // Stryker copies the workspace into a sandbox and mutates the copy, but pnpm's workspace links
 // (`node_modules/@bouncer/*`) still point at the original packages; the aliases below make every
@@ -22,6 +24,7 @@ const sources: Record<string, string> = {
   '@bouncer/hono': here('./packages/adapter-hono/src/index.ts'),
   '@bouncer/raw/testing': here('./packages/adapter-raw/src/testing.ts'),
   '@bouncer/raw': here('./packages/adapter-raw/src/index.ts'),
+  '@bouncer/conformance': here('./packages/conformance/src/index.ts'),
 };
 
 export default defineConfig({
@@ -41,6 +44,8 @@ export default defineConfig({
       'packages/adapter-koa/src/**/*.test.ts',
       'packages/adapter-hono/src/**/*.test.ts',
       'examples/*/app.test.ts',
+      'test/mutation/*.ts',
+      'test/integration/{adapter-options,hostile-targets,upgrade-guard}.test.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,

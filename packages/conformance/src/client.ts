@@ -85,6 +85,8 @@ export function rawRequest(
   options: { gap?: number; deadline?: number } = {},
 ): Promise<RawResult> {
   const url = new URL(base);
+  // An answer to HEAD has no body whatever its Content-Length says (RFC 9110 §9.3.2).
+  const headRequest = String(parts[0] ?? '').startsWith('HEAD ');
   return new Promise<RawResult>((resolve) => {
     const socket = connect(Number(url.port), url.hostname);
     let data = Buffer.alloc(0);
@@ -101,7 +103,8 @@ export function rawRequest(
       data = Buffer.concat([data, chunk]);
       const parsed = parseAnswer(data);
       const length = Number(parsed.headers['content-length'] ?? Number.NaN);
-      if (parsed.status > 0 && Number.isFinite(length) && parsed.body.length >= length) finish(false);
+      const complete = headRequest || (Number.isFinite(length) && parsed.body.length >= length);
+      if (parsed.status > 0 && complete) finish(false);
     });
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));
