@@ -116,3 +116,80 @@ describe('parseNode', () => {
     }
   });
 });
+
+describe('parseForwarded: the grammar, character by character', () => {
+  it('takes every tchar in a parameter name and an unquoted value (RFC 9110 §5.6.2)', () => {
+    const tchars = "!#$%&'*+-.^_`|~AZaz09";
+    expect(parseForwarded([`${tchars}=${tchars};for=192.0.2.1`])).toEqual(['192.0.2.1']);
+    expect(parseForwarded([`for=${tchars}`])).toEqual([tchars]);
+  });
+
+  it.each(['"', '[', '\\', ']', '{', '}', '(', '@', '/', ' x'])(
+    'refuses a name with the separator %j in it',
+    (sep) => {
+      expect(parseForwarded([`a${sep}b=1;for=192.0.2.1`])).toEqual(['']);
+    },
+  );
+
+  it('refuses an empty name, an empty value and text glued to a quoted value', () => {
+    expect(parseForwarded(['=x;for=192.0.2.1'])).toEqual(['']);
+    expect(parseForwarded(['for=192.0.2.1;by='])).toEqual(['']);
+    expect(parseForwarded(['for="192.0.2.1"proto=http'])).toEqual(['']);
+    expect(parseForwarded(['for=192.0.2.1 x'])).toEqual(['']);
+  });
+
+  it('allows whitespace around pairs and a trailing semicolon', () => {
+    expect(parseForwarded(['for=192.0.2.1 ;proto=http'])).toEqual(['192.0.2.1']);
+    expect(parseForwarded(['for=192.0.2.1;  '])).toEqual(['192.0.2.1']);
+    expect(parseForwarded(['  for=192.0.2.1\t, for=192.0.2.2'])).toEqual(['192.0.2.1', '192.0.2.2']);
+  });
+
+  it('reads an empty line as one element without for', () => {
+    expect(parseForwarded([''])).toEqual(['']);
+    expect(parseForwarded(['', 'for=192.0.2.1'])).toEqual(['', '192.0.2.1']);
+  });
+
+  it('keeps the rightmost hops over all lines, marking the cut only when there was one', () => {
+    const hops = (n: number, from = 0) =>
+      Array.from({ length: n }, (_, i) => `for=10.0.${(from + i) >> 8}.${(from + i) & 255}`).join(', ');
+    const exact = parseForwarded([hops(MAX_FORWARDED_HOPS)]);
+    expect(exact).toHaveLength(MAX_FORWARDED_HOPS);
+    expect(exact[0]).toBe('10.0.0.0');
+    const over = parseForwarded([hops(40)]);
+    expect(over).toHaveLength(MAX_FORWARDED_HOPS + 1);
+    expect(over.slice(0, 2)).toEqual(['', '10.0.0.8']);
+    // A line longer than twice the cap is cut on its own; the next line still counts.
+    const long = parseForwarded([hops(70), 'for=192.0.2.1']);
+    expect(long).toHaveLength(MAX_FORWARDED_HOPS + 1);
+    expect(long.slice(0, 2)).toEqual(['', '10.0.0.39']);
+    expect(long.at(-1)).toBe('192.0.2.1');
+    const alone = parseForwarded([hops(70)]);
+    expect(alone).toHaveLength(MAX_FORWARDED_HOPS + 1);
+    expect(alone.slice(0, 2)).toEqual(['', '10.0.0.38']);
+  });
+});
+
+describe('parseNode: ports', () => {
+  it('takes decimal ports of up to five digits, 0 to 65535', () => {
+    for (const port of ['0', '9', '80', '65535']) expect(node(`192.0.2.1:${port}`), port).toBe('192.0.2.1');
+    expect(node('[2001:db8::1]:65535')).toBe('2001:db8::1');
+  });
+
+  it.each(['65536', '000080', '1e3', '-1', '+80', ' 80', '8 ', '0x50', '_', '_a!b', '_a#b', '_a[b', '_a b'])(
+    'refuses the port %j',
+    (port) => {
+      expect(node(`192.0.2.1:${port}`)).toBeUndefined();
+      expect(node(`[2001:db8::1]:${port}`)).toBeUndefined();
+    },
+  );
+
+  it('takes an obfuscated port of identifier characters (RFC 7239 §6.3)', () => {
+    expect(node('192.0.2.1:_a.b-c_9')).toBe('192.0.2.1');
+    expect(node('[2001:db8::1]:_x')).toBe('2001:db8::1');
+  });
+
+  it('needs a colon between a bracketed address and its port', () => {
+    expect(node('[2001:db8::1]x80')).toBeUndefined();
+    expect(node('[2001:db8::1]80')).toBeUndefined();
+  });
+});
