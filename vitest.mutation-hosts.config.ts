@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -10,28 +12,29 @@ import { defineConfig } from 'vitest/config';
 //
 // Stryker copies the workspace into a sandbox and mutates the copy, but pnpm's workspace links
 // (`node_modules/@bouncer/*`) still point at the original packages; the aliases below make every
-// `@bouncer/*` import load the sandbox's own (mutated) sources instead.
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const sources: Record<string, string> = {
-  '@bouncer/core/audit': here('./packages/core/src/audit/index.ts'),
-  '@bouncer/core': here('./packages/core/src/index.ts'),
-  '@bouncer/node-http': here('./packages/node-http/src/index.ts'),
-  '@bouncer/express/testing': here('./packages/adapter-express/src/testing.ts'),
-  '@bouncer/express': here('./packages/adapter-express/src/index.ts'),
-  '@bouncer/koa/testing': here('./packages/adapter-koa/src/testing.ts'),
-  '@bouncer/koa': here('./packages/adapter-koa/src/index.ts'),
-  '@bouncer/hono/testing': here('./packages/adapter-hono/src/testing.ts'),
-  '@bouncer/hono': here('./packages/adapter-hono/src/index.ts'),
-  '@bouncer/raw/testing': here('./packages/adapter-raw/src/testing.ts'),
-  '@bouncer/raw': here('./packages/adapter-raw/src/index.ts'),
-  '@bouncer/conformance': here('./packages/conformance/src/index.ts'),
-};
+// `@bouncer/*` import (every entry point a package exports) load the sandbox's own, mutated sources.
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Every `@bouncer/*` entry point (each package's `exports` with a `@bouncer/source` path), by name. */
+function sandboxSources(): Record<string, string> {
+  const sources: Record<string, string> = {};
+  for (const dir of readdirSync(join(root, 'packages'))) {
+    const manifest = join(root, 'packages', dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const { name, exports = {} } = JSON.parse(readFileSync(manifest, 'utf8'));
+    for (const [subpath, target] of Object.entries<Record<string, unknown>>(exports)) {
+      const source = typeof target === 'object' ? target['@bouncer/source'] : undefined;
+      if (typeof source === 'string') sources[name + subpath.slice(1)] = join(root, 'packages', dir, source);
+    }
+  }
+  return sources;
+}
 
 export default defineConfig({
   resolve: {
     conditions: ['@bouncer/source'],
-    alias: Object.entries(sources).map(([name, path]) => ({
-      find: new RegExp(`^${name.replace('/', '\\/')}$`),
+    alias: Object.entries(sandboxSources()).map(([name, path]) => ({
+      find: new RegExp(`^${name.replaceAll('/', '\\/')}$`),
       replacement: path,
     })),
   },
