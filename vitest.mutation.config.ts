@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/core/src/**/*.test.ts', 'packages/core/test/**/*.test.ts'],
+    // A test file that fails to load is a failed test (test/mutation/load-failures.ts).
+    reporters: ['default', './test/mutation/load-failures.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
