@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../errors';
 import { gcraStep } from './gcra';
-import { MemoryStore } from './memory-store';
+import { MemoryStore, memoryStore } from './memory-store';
 
 const rule = { limit: 3, windowMs: 60_000 };
 
@@ -38,6 +38,30 @@ describe('gcraStep', () => {
       expect(d, `early by ${early} ms`).toMatchObject({ allowed: true, remaining: 0, retryAfterMs: 0 });
     }
     expect(gcraStep(1.1e-3, 0, r, 1).allowed).toBe(false);
+  });
+
+  it('admits a request exactly the slack early, and measures from now, not from zero', () => {
+    // 0.001 + 2^-30 - 2^-30 is exactly 0.001 in binary floating point: the boundary itself.
+    const tiny = { limit: 1, windowMs: 2 ** -30 };
+    expect(gcraStep(0.001, 0, tiny, 1).allowed).toBe(true);
+    const now = 1_000_000;
+    expect(gcraStep(now + 50_000, now, rule, 1)).toEqual({
+      allowed: false,
+      limit: 3,
+      remaining: 0,
+      resetMs: 50_000,
+      retryAfterMs: 10_000,
+    });
+  });
+
+  it('starts a stale theoretical arrival time over from now', () => {
+    expect(gcraStep(0, 1_000_000, rule, 1)).toEqual({
+      allowed: true,
+      limit: 3,
+      remaining: 2,
+      resetMs: 20_000,
+      retryAfterMs: 0,
+    });
   });
 
   it('keeps remaining exact when windowMs / limit is not a whole number', () => {
@@ -162,8 +186,48 @@ describe('MemoryStore', () => {
     expect(store.consume('live', rule, 1).allowed).toBe(false);
   });
 
+  it('is named memory, and made by memoryStore() too', () => {
+    expect(new MemoryStore().name).toBe('memory');
+    expect(memoryStore({ maxKeys: 1 })).toBeInstanceOf(MemoryStore);
+  });
+
+  it('forgets every key on close', () => {
+    const { store } = clocked();
+    store.consume('a', rule, 1);
+    store.consume('b', rule, 1);
+    store.close();
+    expect(store.size).toBe(0);
+  });
+
+  it('makes no room while updating the newest key in place', () => {
+    const { store } = clocked(2);
+    const one = { limit: 1, windowMs: 60_000 };
+    store.consume('a', one, 1);
+    store.consume('b', one, 1);
+    store.consume('b', one, 1);
+    expect(store.consume('a', one, 1).allowed).toBe(false);
+  });
+
+  it('sweeps expired keys when full, at the latest every maxKeys / 8 inserts', () => {
+    const { clock, store } = clocked(8);
+    const one = { limit: 1, windowMs: 1000 };
+    for (let i = 0; i < 9; i++) store.consume(`k${i}`, one, 1);
+    expect(store.size).toBe(8);
+    // Every key expires exactly now: one insert sweeps them all.
+    clock.t += 1000;
+    store.consume('fresh', one, 1);
+    expect(store.size).toBe(1);
+  });
+
   it('refuses a bad maxKeys', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, '10'])
       expect(() => new MemoryStore({ maxKeys: bad as never })).toThrow(ConfigError);
+    expect(() => new MemoryStore({ maxKeys: 0 })).toThrow(
+      'MemoryStore: option `maxKeys` must be a whole number ≥ 1, got 0',
+    );
+    expect(new MemoryStore({ maxKeys: 1 }).size).toBe(0);
+    expect(() => new MemoryStore({ now: 5 as never })).toThrow(
+      'MemoryStore: option `now` must be a function, got 5',
+    );
   });
 });
