@@ -257,6 +257,185 @@ describe('RedisStore failure handling (scripted client)', () => {
   });
 });
 
+describe('RedisStore options, word for word (scripted client)', () => {
+  const client = scriptedClient(async () => [1, 9, '6000', '0']).client;
+  const message = (options: unknown) => {
+    try {
+      new RedisStore(options as RedisStoreOptions);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('describes a bad client so that it can be recognised', () => {
+    const got = (value: unknown) => message({ client: value }).replace(/^.* got /, '');
+    expect(message({ client: {} })).toBe(
+      'RedisStore: option `client` must be a Redis client with a `script` method (an ioredis Redis or Cluster), got an object (no keys)',
+    );
+    expect(message({ client: { ...client, del: 1 } })).toMatch(
+      /with a `del` method .* got an object \(script, evalsha, eval, del\)$/,
+    );
+    expect(got({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 })).toBe('an object (a, b, c, d, e)');
+    expect(got([1, 2])).toBe('an array of 2');
+    expect(got(() => {})).toBe('a function');
+    expect(got(null)).toBe('null');
+    expect(got(undefined)).toBe('undefined');
+    expect(got('x'.repeat(60))).toBe(JSON.stringify('x'.repeat(60)));
+    expect(got('x'.repeat(61))).toBe(JSON.stringify(`${'x'.repeat(60)}…`));
+  });
+
+  it('names each other bad option and its value', () => {
+    expect(message({ client, prefix: 'a{b}' })).toBe(
+      'RedisStore: option `prefix` must be a string without `{` or `}`, got "a{b}"',
+    );
+    for (const timeoutMs of [0, -1, 2 ** 31, '50']) {
+      expect(message({ client, timeoutMs })).toBe(
+        `RedisStore: option \`timeoutMs\` must be a number of milliseconds from 1 to 2147483647, got ${typeof timeoutMs === 'string' ? `"${timeoutMs}"` : timeoutMs}`,
+      );
+    }
+    expect(() => new RedisStore({ client, timeoutMs: 2 ** 31 - 1 })).not.toThrow();
+    for (const [fallback, shown] of [
+      [null, 'null'],
+      [{}, 'an object (no keys)'],
+    ] as const) {
+      expect(message({ client, fallback })).toBe(
+        `RedisStore: option \`fallback\` must be a RateLimitStore (e.g. a MemoryStore), got ${shown}`,
+      );
+    }
+    expect(message({ client, onError: 'log' })).toBe(
+      'RedisStore: option `onError` must be a function, got "log"',
+    );
+  });
+
+  it('keys under bouncer:rl: by default, tagged with the FNV-1a hash of the key', () => {
+    const store = new RedisStore({ client });
+    // FNV-1a 32-bit test vectors (draft-eastlake-fnv): "" → 811c9dc5, "a" → e40c292c, "foobar" → bf9cf968.
+    expect(store.keyFor('')).toBe('bouncer:rl:{811c9dc5}');
+    expect(store.keyFor('a')).toBe('bouncer:rl:{e40c292c}a');
+    expect(store.keyFor('foobar')).toBe('bouncer:rl:{bf9cf968}foobar');
+  });
+
+  it('names its error class', async () => {
+    const store = new RedisStore({ client: scriptedClient(() => Promise.reject(new Error('down'))).client });
+    const error = await store.consume('k', rule, 1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect((error as Error).name).toBe('StoreUnavailableError');
+    expect((error as Error).message).toBe('RedisStore: Redis unavailable (down)');
+  });
+});
+
+describe('RedisStore replies (scripted client)', () => {
+  const answer = async (reply: unknown) => {
+    const store = new RedisStore({ client: scriptedClient(async () => reply).client });
+    return store.consume('k', rule, 1).catch((e: Error) => e.message);
+  };
+
+  it('reads a four-number reply as the decision', async () => {
+    expect(await answer([1, 9, '6000', '0'])).toEqual({
+      allowed: true,
+      limit: 10,
+      remaining: 9,
+      resetMs: 6000,
+      retryAfterMs: 0,
+    });
+    expect(await answer([0, 0, '6000', '500'])).toMatchObject({ allowed: false, retryAfterMs: 500 });
+  });
+
+  it.each([
+    [[1, 9, 6000], 'an array of 3'],
+    [[1, 9, 6000, 0, 0], 'an array of 5'],
+    [[1, 'x', 6000, 0], 'an array of 4'],
+    [[1, 9, 6000, 'NaN'], 'an array of 4'],
+    ['abcd', '"abcd"'],
+    [null, 'null'],
+  ])('refuses the reply %j', async (reply, shown) => {
+    expect(await answer(reply)).toBe(
+      `RedisStore: Redis unavailable (unexpected reply from the rate-limit script: ${shown})`,
+    );
+  });
+
+  it('refuses a SCRIPT LOAD answer that is not a SHA-1 in hex', async () => {
+    for (const sha of [
+      5,
+      'A'.repeat(40),
+      'a'.repeat(41),
+      ` ${'a'.repeat(40)}`,
+      `${'a'.repeat(40)}\n`,
+      'a'.repeat(39),
+    ]) {
+      const { client } = scriptedClient(async () => [1, 9, '6000', '0']);
+      client.script = async () => sha;
+      const message = await new RedisStore({ client }).consume('k', rule, 1).catch((e: Error) => e.message);
+      expect(message).toBe(`RedisStore: Redis unavailable (SCRIPT LOAD answered ${JSON.stringify(sha)})`);
+    }
+  });
+
+  it('passes on a rejection that carries no error at all', async () => {
+    const store = new RedisStore({ client: scriptedClient(() => Promise.reject(undefined)).client });
+    expect(await store.consume('k', rule, 1).catch((e: Error) => e.message)).toBe(
+      'RedisStore: Redis unavailable (undefined)',
+    );
+  });
+});
+
+describe('RedisStore lifecycle (scripted client)', () => {
+  it('loads the script once on ready(), and on every master of a cluster', async () => {
+    const { client, calls } = scriptedClient(async () => [1, 9, '6000', '0']);
+    await new RedisStore({ client }).ready();
+    expect(calls.script).toBe(1);
+    const masters = [scriptedClient(async () => []), scriptedClient(async () => [])];
+    const cluster = Object.assign(scriptedClient(async () => []).client, {
+      nodes(role: string) {
+        expect(role).toBe('master');
+        return masters.map((m) => m.client);
+      },
+    });
+    await new RedisStore({ client: cluster }).ready();
+    expect(masters.map((m) => m.calls.script)).toEqual([1, 1]);
+  });
+
+  it('rejects ready() when Redis cannot load the script', async () => {
+    const { client } = scriptedClient(async () => []);
+    client.script = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    await expect(new RedisStore({ client }).ready()).rejects.toThrow('connect ECONNREFUSED');
+  });
+
+  it('closes its fallback, and does without one', async () => {
+    const { client } = scriptedClient(async () => []);
+    let closed = 0;
+    const fallback = {
+      ...new CountingStore(),
+      consume: () => ({}) as never,
+      reset() {},
+      close: () => void closed++,
+    };
+    await new RedisStore({ client, fallback }).close();
+    expect(closed).toBe(1);
+    await new RedisStore({ client }).close();
+    await new RedisStore({ client, fallback: new CountingStore() }).close();
+  });
+
+  it('counts Redis as back once a reset succeeds, so the next failure is a new outage', async () => {
+    let failing = true;
+    const { client } = scriptedClient(async () => {
+      if (failing) throw new Error('down');
+      return [1, 9, '6000', '0'];
+    });
+    const errors: unknown[] = [];
+    const store = new RedisStore({ client, onError: (e) => errors.push(e), fallback: new CountingStore() });
+    await store.consume('k', rule, 1);
+    expect(errors).toHaveLength(1);
+    await store.reset('k');
+    await store.consume('k', rule, 1);
+    expect(errors).toHaveLength(2);
+    failing = false;
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // Against the shared Redis on 127.0.0.1:6379.
 
