@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Connection } from '../src/connection';
+import { Connection } from '../src/_server/connection';
 import { createServer, type RawServer, type RawServerOptions, Router } from '../src/index';
 import { count, openClient, parseResponses, roundTrip } from './_wire';
 

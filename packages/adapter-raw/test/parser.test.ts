@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ParseError, type ParserLimits, type RequestHead, RequestParser } from '../src/parser';
+import { type ParseError, type ParserLimits, type RequestHead, RequestParser } from '../src/_server/parser';
 import { CASES } from './_cases';
 
 const LIMITS: ParserLimits = {

@@ -1,8 +1,8 @@
-import { ChunkDecoder } from './_chunk-decoder';
-import { analyseHead, ParseError, type RequestHead } from './_head';
-import { HeadScanner } from './_head-scanner';
+import { ChunkDecoder } from './chunk-decoder';
+import { analyseHead, ParseError, type RequestHead } from './head';
+import { HeadScanner } from './head-scanner';
 
-export { ParseError, type RequestHead } from './_head';
+export { ParseError, type RequestHead } from './head';
 
 /** Bounds the parser enforces while it reads, before anything is buffered past them. */
 export interface ParserLimits {

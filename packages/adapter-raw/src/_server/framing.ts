@@ -1,5 +1,5 @@
-import type { Chunk, ResponseTransport } from './_transport';
 import { bodyless, type HeaderMap } from './serialize';
+import type { Chunk, ResponseTransport } from './transport';
 
 enum Framing {
   None,

@@ -1,4 +1,4 @@
-import type { Chunk } from './_transport';
+import type { Chunk } from './transport';
 
 /**
  * What an exchange writes before its turn on the wire (a pipelined answer behind an earlier one,

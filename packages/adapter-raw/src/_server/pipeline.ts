@@ -1,5 +1,5 @@
-import type { Chunk } from './_transport';
 import type { Exchange } from './exchange';
+import type { Chunk } from './transport';
 
 /**
  * A connection's answers in request order (RFC 9112 §9.3.2): exchanges wait for their turn on

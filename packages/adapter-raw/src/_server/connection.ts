@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
-import { Clock, ConnectionClock } from './_clock';
-import type { RequestHead } from './_head';
-import { Pipeline } from './_pipeline';
-import type { Chunk } from './_transport';
+import { Clock, ConnectionClock } from './clock';
 import { Exchange, type ExchangeOwner } from './exchange';
+import type { RequestHead } from './head';
 import { type ParseError, type ParserSink, RequestParser } from './parser';
+import { Pipeline } from './pipeline';
 import type { ServerCore } from './server-options';
+import type { Chunk } from './transport';
 
 /** Most requests a client may pipeline ahead of our answers before we stop reading. */
 const MAX_PIPELINE = 32;

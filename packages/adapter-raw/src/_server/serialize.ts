@@ -1,8 +1,8 @@
 import { STATUS_CODES } from 'node:http';
-import { checkFieldValue, fieldKey } from './_field-cache';
-import type { FieldTable } from './_field-table';
+import type { FieldTable } from './field-table';
+import { checkFieldValue, fieldKey } from './fields';
 
-export type { HeaderEntry } from './_field-table';
+export type { HeaderEntry } from './field-table';
 
 /** Response fields keyed by lower-case name. */
 export type HeaderMap = FieldTable;

@@ -1,12 +1,12 @@
 import { type Context, HttpError, PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core';
-import type { BodyOwner } from './_body';
-import type { RequestHead } from './_head';
-import { RequestHost } from './_host';
-import { Outbox } from './_outbox';
-import type { Chunk, ResponseTransport } from './_transport';
+import type { BodyOwner } from './body';
+import type { RequestHead } from './head';
+import { RequestHost } from './host';
+import { Outbox } from './outbox';
 import { RawRequest } from './request';
 import { RawResponse } from './response';
 import type { ServerCore } from './server-options';
+import type { Chunk, ResponseTransport } from './transport';
 
 /** What an exchange needs from its connection: its place on the wire. */
 export interface ExchangeOwner {

@@ -1,7 +1,7 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { ConfigError, type Middleware, type State } from '@bouncer/core';
-import { CannedAnswers } from './_canned';
+import { CannedAnswers } from './canned';
 import { Connection } from './connection';
 import type { Handler } from './exchange';
 import {

@@ -1,6 +1,6 @@
 import { decodeBody, type ParsedTarget, parseJsonBody, parseTarget } from '@bouncer/core';
-import { type BodyOwner, BodyReader } from './_body';
-import type { RequestHead } from './_head';
+import { type BodyOwner, BodyReader } from './body';
+import type { RequestHead } from './head';
 
 /** The app-facing request: the parsed head plus the body as a stream or as bytes. */
 export class RawRequest implements AsyncIterable<Uint8Array> {

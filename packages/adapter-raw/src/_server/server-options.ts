@@ -1,6 +1,6 @@
 import type { TlsOptions } from 'node:tls';
 import { assertKnownKeys, ConfigError, type Middleware, type State } from '@bouncer/core';
-import { type CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './_canned';
+import { type CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './canned';
 import type { Handler } from './exchange';
 
 /**

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { checkValue, fieldLine, fieldRecord, lookupKey } from './_field-cache';
-import { FieldTable } from './_field-table';
-import { BodyFraming, byteLength, checkFramingField } from './_framing';
-import type { Chunk, ResponseTransport } from './_transport';
+import { FieldTable } from './field-table';
+import { checkValue, fieldLine, fieldRecord, lookupKey } from './fields';
+import { BodyFraming, byteLength, checkFramingField } from './framing';
 import { bodyless, type HeaderMap, serializeHead } from './serialize';
+import type { Chunk, ResponseTransport } from './transport';
 
-export type { Chunk, ResponseTransport } from './_transport';
+export type { Chunk, ResponseTransport } from './transport';
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
