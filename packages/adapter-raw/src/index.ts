@@ -1,11 +1,7 @@
 export { Exchange, type Handler } from './_server/exchange';
-export {
-  ParseError,
-  type ParserLimits,
-  type ParserSink,
-  type RequestHead,
-  RequestParser,
-} from './_server/parser';
+export type { RequestHead } from './_server/head';
+export { ParseError } from './_server/parse-error';
+export { type ParserLimits, type ParserSink, RequestParser } from './_server/parser';
 export { RawRequest } from './_server/request';
 export { type Chunk, RawResponse } from './_server/response';
 export { type RouteHandler, type RouteInfo, Router } from './_server/router';

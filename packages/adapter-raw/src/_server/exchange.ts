@@ -2,7 +2,7 @@ import { type Context, HttpError, PROBLEM_TYPE, parseTarget, problemBody, runCha
 import type { BodyOwner } from './body';
 import type { RequestHead } from './head';
 import { RequestHost } from './host';
-import { Outbox } from './outbox';
+import { Outbox } from './pipeline';
 import { RawRequest } from './request';
 import { RawResponse } from './response';
 import type { ServerCore } from './server-options';

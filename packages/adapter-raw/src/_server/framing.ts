@@ -1,4 +1,5 @@
-import { bodyless, type HeaderMap } from './serialize';
+import type { FieldTable } from './fields';
+import { bodyless } from './serialize';
 import type { Chunk, ResponseTransport } from './transport';
 
 enum Framing {
@@ -49,7 +50,7 @@ export class BodyFraming {
    * whole body (`ended`, `known` bytes) is already there; otherwise chunked on 1.1 and
    * close-delimited on 1.0.
    */
-  head(status: number, h: HeaderMap, ended: boolean, known: number): string {
+  head(status: number, h: FieldTable, ended: boolean, known: number): string {
     const t = this.#t;
     let extra = '';
     if (bodyless(status)) {

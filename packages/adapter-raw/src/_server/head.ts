@@ -1,16 +1,6 @@
 // Turns a request head's decoded field lines into framing decisions (RFC 9112 §6, §9.3) and
 // rejects every ambiguity that could desynchronise us from a proxy in front of us.
-
-/** A request the parser refuses: the status to answer with, and why (never sent to the client verbatim). */
-export class ParseError extends Error {
-  override name = 'ParseError';
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
+import { ParseError } from './parse-error';
 
 export interface RequestHead {
   method: string;

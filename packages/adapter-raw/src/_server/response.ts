@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { FieldTable } from './field-table';
-import { checkValue, fieldLine, fieldRecord, lookupKey } from './fields';
+import { checkValue, FieldTable, fieldLine, fieldRecord, lookupKey } from './fields';
 import { BodyFraming, byteLength, checkFramingField } from './framing';
-import { bodyless, type HeaderMap, serializeHead } from './serialize';
+import { bodyless, serializeHead } from './serialize';
 import type { Chunk, ResponseTransport } from './transport';
 
 export type { Chunk, ResponseTransport } from './transport';
@@ -24,7 +23,7 @@ export interface RawResponse extends EventEmitter {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class RawResponse {
   statusCode = 200;
-  readonly #headers: HeaderMap = new FieldTable();
+  readonly #headers = new FieldTable();
   readonly #t: ResponseTransport;
   #committed = false;
   #flushed = false;
