@@ -4,7 +4,20 @@ import { BodyFraming, byteLength, checkFramingField } from './framing';
 import { bodyless, serializeHead } from './serialize';
 import type { Chunk, ResponseTransport } from './transport';
 
-export type { Chunk, ResponseTransport } from './transport';
+// What the server's own parts call on a response and the app never may: keyed by symbols that no
+// public entry exports (fastify's lib/symbols.js), so they are neither in the API nor reachable.
+/** Whether the head has been serialised onto the connection. */
+export const kFlushed = Symbol('flushed');
+/** Body bytes sent so far. */
+export const kBytesSent = Symbol('bytesSent');
+/** Sets a field even after the app committed (the chain's head hooks). */
+export const kSetHeader = Symbol('setHeader');
+/** Removes a field even after the app committed. */
+export const kRemoveHeader = Symbol('removeHeader');
+/** Sends a complete answer that is not the app's (short-circuit, error). */
+export const kSendFinal = Symbol('sendFinal');
+/** The connection's socket drained. */
+export const kDrain = Symbol('drain');
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -65,13 +78,11 @@ export class RawResponse {
     return this.#ended;
   }
 
-  /** @internal The response head has been serialised onto the connection. */
-  get flushed(): boolean {
+  get [kFlushed](): boolean {
     return this.#flushed;
   }
 
-  /** @internal Body bytes sent so far. */
-  get bytesSent(): number {
+  get [kBytesSent](): number {
     return this.#body.bytes;
   }
 
@@ -89,7 +100,7 @@ export class RawResponse {
 
   setHeader(name: string, value: string | number | readonly string[]): this {
     this.#assertOpen();
-    this.setHeaderInternal(name, typeof value === 'number' ? String(value) : value);
+    this[kSetHeader](name, typeof value === 'number' ? String(value) : value);
     return this;
   }
 
@@ -97,10 +108,10 @@ export class RawResponse {
     this.#assertOpen();
     const current = this.#headers.get(lookupKey(name));
     const add = typeof value === 'string' ? [value] : [...value];
-    if (current === undefined) this.setHeaderInternal(name, add.length === 1 ? add[0] : add);
+    if (current === undefined) this[kSetHeader](name, add.length === 1 ? add[0] : add);
     else {
       const before = typeof current.value === 'string' ? [current.value] : current.value;
-      this.setHeaderInternal(current.name, [...before, ...add]);
+      this[kSetHeader](current.name, [...before, ...add]);
     }
     return this;
   }
@@ -111,8 +122,7 @@ export class RawResponse {
     return this;
   }
 
-  /** @internal Sets a field even after the app committed (the chain's head hooks). */
-  setHeaderInternal(name: string, value: string | readonly string[]): void {
+  [kSetHeader](name: string, value: string | readonly string[]): void {
     const rec = fieldRecord(name);
     const lower = rec.lower;
     if (checkValue(rec, name, value)) this.#obsText = true;
@@ -125,8 +135,7 @@ export class RawResponse {
     );
   }
 
-  /** @internal */
-  removeHeaderInternal(name: string): void {
+  [kRemoveHeader](name: string): void {
     this.#headers.delete(lookupKey(name));
   }
 
@@ -214,14 +223,14 @@ export class RawResponse {
   #commit(): void {
     this.#committed = true;
     this.#t.onCommit();
-    if (!this.#flushed && !this.#discard) this.flushHead();
+    if (!this.#flushed && !this.#discard) this.#flushHead();
   }
 
   /**
-   * @internal Serialises the head and everything written so far, framed as `BodyFraming`
+   * Serialises the head and everything written so far, framed as `BodyFraming`
    * decides. The chain's head hooks run first, the last moment its fields can change.
    */
-  flushHead(): void {
+  #flushHead(): void {
     if (this.#flushed) return;
     this.#t.beforeHead();
     if (this.#flushed) return;
@@ -251,19 +260,18 @@ export class RawResponse {
     this.#pendingBytes = 0;
     if (this.#ended) this.#finish();
     t.uncork();
-    if (drain) this.emitDrain();
+    if (drain) this[kDrain]();
   }
 
-  /** @internal Replaces the app's output with another answer (the chain's, or a 500). */
-  discardAppOutput(): void {
+  /** Replaces the app's output with another answer (the chain's, or a 500). */
+  #discardAppOutput(): void {
     this.#discard = true;
     this.#pending = undefined;
     this.#pendingBytes = 0;
   }
 
-  /** @internal Sends a complete answer that is not the app's (short-circuit, error). */
-  sendFinal(status: number, body: Uint8Array | null): void {
-    this.discardAppOutput();
+  [kSendFinal](status: number, body: Uint8Array | null): void {
+    this.#discardAppOutput();
     this.#discard = false;
     this.#committed = true;
     this.#ended = true;
@@ -277,12 +285,11 @@ export class RawResponse {
     if (!this.#headers.has('content-length') && !bodyless(status)) {
       this.#headers.set('content-length', { name: 'Content-Length', value: String(this.#pendingBytes) });
     }
-    this.flushHead();
+    this.#flushHead();
     this.#discard = true;
   }
 
-  /** @internal Called by the connection when the socket drained. */
-  emitDrain(): void {
+  [kDrain](): void {
     if (!this.#needDrain) return;
     this.#needDrain = false;
     this.emit('drain');
