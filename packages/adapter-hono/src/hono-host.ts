@@ -187,6 +187,21 @@ export class HonoHost implements Host {
     this.#staged.set(name.toLowerCase(), { name, value });
   }
 
+  /**
+   * On Node the Response's own headers are written over the Node response's, so a header the
+   * Response carries wins whatever is set here: only the Node response needs checking.
+   */
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    const out = this.#out;
+    if (out === undefined) {
+      for (let i = 0; i < names.length; i++)
+        if (this.getHeader(lower[i]) === undefined) this.setHeader(names[i], values[i]);
+      return;
+    }
+    if (out.headersSent) return;
+    for (let i = 0; i < names.length; i++) if (!out.hasHeader(lower[i])) out.setHeader(names[i], values[i]);
+  }
+
   removeHeader(name: string): void {
     if (this.#out && !this.#out.headersSent) this.#out.removeHeader(name);
     if (this.#live) {

@@ -141,6 +141,23 @@ export class BouncerResponse {
     this.#host.setHeader(name, value);
   }
 
+  /**
+   * Sets `names[i]` to `values[i]` for each header the response does not carry yet (a value the
+   * downstream set wins); `lower[i]` is the name in lower case. For fixed header sets computed
+   * once: the host may check the whole set in one go.
+   */
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    this.#ctx.assertWritable('ctx.res.setMissing()');
+    const host = this.#host;
+    if (host.setMissing !== undefined) {
+      host.setMissing(names, lower, values);
+      return;
+    }
+    for (let i = 0; i < names.length; i++) {
+      if (host.getHeader(lower[i]) === undefined) host.setHeader(names[i], values[i]);
+    }
+  }
+
   /** Adds a value: a comma-separated list for most fields, a second field line for `Set-Cookie`. */
   append(name: string, value: string): void {
     this.#ctx.assertWritable('ctx.res.append()');

@@ -84,6 +84,12 @@ export class NodeHost implements Host {
     if (!this.res.headersSent) this.res.removeHeader(name);
   }
 
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    const res = this.res;
+    if (res.headersSent) return;
+    for (let i = 0; i < names.length; i++) if (!res.hasHeader(lower[i])) res.setHeader(names[i], values[i]);
+  }
+
   /**
    * The chain's head hooks, run inside `writeHead` — explicit, or the implicit one of the first
    * `write()`/`end()` — through `onResponseHead`, the per-response hook of `on-headers` (what

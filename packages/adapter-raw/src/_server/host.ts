@@ -1,7 +1,7 @@
 import type { Host, HostFinish } from '@bouncer/core';
 import type { BodyReader } from './body';
 import type { RawRequest } from './request';
-import { kFlushed, kRemoveHeader, kSetHeader, type RawResponse } from './response';
+import { kFlushed, kRemoveHeader, kSetHeader, kSetMissing, type RawResponse } from './response';
 
 /**
  * The core's view of one request (`Host` in @bouncer/core): reads come from the parsed request,
@@ -56,6 +56,9 @@ export abstract class RequestHost implements Host {
   }
   removeHeader(name: string): void {
     if (!this.res[kFlushed]) this.res[kRemoveHeader](name);
+  }
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    if (!this.res[kFlushed]) this.res[kSetMissing](names, lower, values);
   }
   onFinish(listener: (info: HostFinish) => void): void {
     this.finishListener = listener;

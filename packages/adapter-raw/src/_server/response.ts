@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { checkValue, FieldTable, fieldLine, fieldRecord, lookupKey } from './fields';
+import { checkValue, FieldTable, fieldLine, fieldRecord, type HeaderEntry, lookupKey } from './fields';
 import { BodyFraming, byteLength, checkFramingField } from './framing';
 import { bodyless, serializeHead } from './serialize';
 import type { Chunk, ResponseTransport } from './transport';
@@ -14,10 +14,18 @@ export const kBytesSent = Symbol('bytesSent');
 export const kSetHeader = Symbol('setHeader');
 /** Removes a field even after the app committed. */
 export const kRemoveHeader = Symbol('removeHeader');
+/** Sets each field of a fixed set that the response does not carry yet (the chain's head hooks). */
+export const kSetMissing = Symbol('setMissing');
 /** Sends a complete answer that is not the app's (short-circuit, error). */
 export const kSendFinal = Symbol('sendFinal');
 /** The connection's socket drained. */
 export const kDrain = Symbol('drain');
+
+/** A fixed field set (by its values array), checked once: its entries, and whether any holds obs-text. */
+const fixedEntries = new WeakMap<
+  readonly string[],
+  { names: readonly string[]; entries: readonly HeaderEntry[]; obsText: boolean }
+>();
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -133,6 +141,32 @@ export class RawResponse {
         ? { name, value, line: fieldLine(rec, name, value) }
         : { name, value: [...value] },
     );
+  }
+
+  [kSetMissing](names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    const h = this.#headers;
+    let fixed = fixedEntries.get(values);
+    if (fixed === undefined || fixed.names !== names) {
+      // A fixed set is checked and its field lines built once; every answer then reuses them.
+      const entries: HeaderEntry[] = [];
+      let obsText = false;
+      for (let i = 0; i < names.length; i++) {
+        const rec = fieldRecord(names[i]);
+        if (checkValue(rec, names[i], values[i])) obsText = true;
+        checkFramingField(rec.lower, values[i]);
+        entries.push({ name: names[i], value: values[i], line: `${names[i]}: ${values[i]}\r\n` });
+      }
+      fixed = { names, entries, obsText };
+      fixedEntries.set(values, fixed);
+    }
+    const { entries } = fixed;
+    let added = false;
+    for (let i = 0; i < entries.length; i++) {
+      if (h.has(lower[i])) continue;
+      h.set(lower[i], entries[i]);
+      added = true;
+    }
+    if (added && fixed.obsText) this.#obsText = true;
   }
 
   [kRemoveHeader](name: string): void {
