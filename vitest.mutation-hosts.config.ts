@@ -11,6 +11,8 @@ import { defineConfig } from 'vitest/config';
 // `@bouncer/*` import load the sandbox's own (mutated) sources instead.
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const sources: Record<string, string> = {
+  '@bouncer/core/adapter': here('./packages/core/src/adapter.ts'),
+  '@bouncer/core/address': here('./packages/core/src/address.ts'),
   '@bouncer/core/audit': here('./packages/core/src/audit/index.ts'),
   '@bouncer/core': here('./packages/core/src/index.ts'),
   '@bouncer/node-http': here('./packages/node-http/src/index.ts'),

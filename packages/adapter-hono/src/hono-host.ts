@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Host, HostFinish } from '@bouncer/core';
-import { HttpError } from '@bouncer/core';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
+import { bodyTooLarge } from '@bouncer/core/adapter';
 import { fieldLines, headersCut, lendBody, trackFinish } from '@bouncer/node-http/host';
 import type { Context } from 'hono';
 import { replayRequest } from './conn-info';
@@ -262,7 +262,7 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' });
+      throw bodyTooLarge(limit);
     }
     chunks.push(value);
   }

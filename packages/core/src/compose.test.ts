@@ -316,7 +316,7 @@ describe('body', () => {
     );
     expect(a).toEqual({ a: 1 });
     expect(b).toBe('{"a":1}');
-    expect((r.ctx.host as unknown as { bodyReads: number }).bodyReads).toBe(1);
+    expect(r.host.bodyReads).toBe(1);
   });
 
   it('should refuse a declared length over the limit without reading', async () => {
@@ -329,7 +329,7 @@ describe('body', () => {
       { method: 'POST', body: 'too long' },
     );
     expect(r.status).toBe(413);
-    expect((r.ctx.host as unknown as { bodyReads: number }).bodyReads).toBe(0);
+    expect(r.host.bodyReads).toBe(0);
   });
 
   it('should answer 400 for malformed JSON', async () => {

@@ -59,6 +59,8 @@ export class BouncerRequest {
   /** The client's address: the peer, until a trust-proxy policy resolves forwarded headers. */
   ip: string;
   readonly body: RequestBody;
+  /** True when the host dropped some of the request's field lines (see `Host.headersCut`). */
+  readonly headersCut: boolean;
 
   constructor(host: Host) {
     this.#host = host;
@@ -70,6 +72,7 @@ export class BouncerRequest {
     this.peer = normalisePeer(host.peer);
     this.ip = this.peer;
     this.body = new RequestBody(host);
+    this.headersCut = host.headersCut === true;
   }
 
   /**
@@ -235,12 +238,7 @@ export class Context<S extends object = State> {
     this.startTime = performance.now();
     this.req = new BouncerRequest(host);
     this.res = new BouncerResponse(this, host);
-    this.refusal = host.headersCut ? cutHeaders() : this.req.targetOk ? undefined : malformedTarget();
-  }
-
-  /** The adapter's view of the host, for middleware that need it (rarely). */
-  get host(): Host {
-    return this.#host;
+    this.refusal = this.req.headersCut ? cutHeaders() : this.req.targetOk ? undefined : malformedTarget();
   }
 
   /**

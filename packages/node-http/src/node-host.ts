@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Host, HostFinish } from '@bouncer/core';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { requestHeader, requestHeaderLines } from './field-lines';
 import { onResponseHead } from './head-hook';
 import { headersCut } from './header-cap';
@@ -11,7 +11,6 @@ import { trackFinish } from './track-finish';
  * The core's `Host` over Node's own request/response pair. Express and Koa both sit on it;
  * Hono on @hono/node-server reaches the same objects through `c.env`.
  */
-
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;

@@ -1,4 +1,5 @@
-import { type Context, HttpError, PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core';
+import { type Context, HttpError } from '@bouncer/core';
+import { PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core/adapter';
 import { type BodyOwner, BodyReader } from './body';
 import type { RequestHead } from './head';
 import { RequestHost } from './host';

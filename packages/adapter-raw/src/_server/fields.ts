@@ -5,7 +5,8 @@
 // per name, and a name remembers the last value that passed, so that a policy's constant values
 // are checked by one identity comparison, and per-request values (request ids, rate-limit
 // counters) by one scan, with nothing stored for them.
-import { FieldValue, fieldValueKind, isToken } from './chars';
+import { isToken } from '@bouncer/core/adapter';
+import { FieldValue, fieldValueKind } from './chars';
 
 /** Distinct names remembered; when full it starts over (the constant ones are back after one answer). */
 const LIMIT = 1024;

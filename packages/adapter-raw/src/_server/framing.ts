@@ -1,3 +1,4 @@
+import { contentLength } from '@bouncer/core/adapter';
 import type { FieldTable } from './fields';
 import { bodyless } from './serialize';
 import type { Chunk, ResponseTransport } from './transport';
@@ -24,8 +25,10 @@ export function checkFramingField(lower: string, value: string | readonly string
   if (lower === 'transfer-encoding' && (typeof value !== 'string' || value.toLowerCase() !== 'chunked')) {
     throw new TypeError('Transfer-Encoding may only be set to "chunked"; the server owns framing');
   }
-  if (lower === 'content-length' && (typeof value !== 'string' || !/^\d{1,15}$/.test(value))) {
-    throw new TypeError(`Invalid Content-Length: ${String(value)}`);
+  if (lower === 'content-length') {
+    const length = typeof value === 'string' ? contentLength(value) : undefined;
+    if (length === undefined || length === Number.POSITIVE_INFINITY)
+      throw new TypeError(`Invalid Content-Length: ${String(value)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Host, HostFinish } from '@bouncer/core';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
 import type { BodyReader } from './body';
 import type { RawRequest } from './request';
 import { kFlushed, kRemoveHeader, kSetHeader, kSetMissing, type RawResponse } from './response';

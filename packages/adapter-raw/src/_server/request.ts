@@ -1,4 +1,4 @@
-import { decodeBody, type ParsedTarget, parseJsonBody, parseTarget } from '@bouncer/core';
+import { decodeBody, type ParsedTarget, parseJsonBody, parseTarget } from '@bouncer/core/adapter';
 import type { BodyReader } from './body';
 import type { RequestHead } from './head';
 

@@ -1,5 +1,6 @@
 import type { TlsOptions } from 'node:tls';
-import { assertKnownKeys, ConfigError, type Middleware, type State } from '@bouncer/core';
+import { ConfigError, type Middleware, type State } from '@bouncer/core';
+import { assertKnownKeys } from '@bouncer/core/adapter';
 import { CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './canned';
 import type { Handler } from './exchange';
 

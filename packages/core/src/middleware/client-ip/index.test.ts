@@ -5,7 +5,8 @@ import { compose } from '../../compose';
 import { ConfigError } from '../../errors';
 import { parseXForwardedFor } from '../../utils/forwarded';
 import { ipFilter } from '../ip-filter';
-import { clientIp, compileTrust, resolveClientIp } from '.';
+import { clientIp } from '.';
+import { compileTrust, resolveClientIp } from './resolve';
 
 const ipOf = async (
   options: Parameters<typeof clientIp>[0],

@@ -1,4 +1,4 @@
-import { isToken } from '../../utils/policy-http';
+import { isToken } from '../../utils/http-grammar';
 
 /** Most names reflected from one `Access-Control-Request-Headers`. */
 export const MAX_REFLECTED_HEADERS = 64;

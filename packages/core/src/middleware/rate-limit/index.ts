@@ -8,7 +8,6 @@ import { keyFunction } from './key';
 import { type RateLimitOptions, settleOptions, validCost } from './options';
 import type { RateLimitDecision, RateLimitRule } from './store';
 
-export { gcraStep } from './gcra';
 export { MemoryStore, type MemoryStoreOptions, memoryStore } from './memory-store';
 export type { RateLimitOptions } from './options';
 export type { RateLimitDecision, RateLimitRule, RateLimitStore } from './store';
@@ -113,8 +112,8 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     return apply(ctx, out);
   };
 
-  // Inside `compose` the two halves run fused with the neighbouring policies (a denial is seen
-  // through `ctx.response`); `before` returns a promise only while a network store answers.
+  // Inside `compose`, `before` runs fused with the neighbouring policies (a denial is seen through
+  // `ctx.response`); it returns a promise only while a network store answers.
   const phases: Phases<any> = {
     before(ctx) {
       const verdict = decide(ctx);
