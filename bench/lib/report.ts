@@ -4,7 +4,7 @@ import type { MicroResult } from '../micro';
 import type { Machine } from './machine';
 import { type Ceiling, type Target, targetLine, type VariantSummary } from './results';
 
-export interface RunConfig {
+interface RunConfig {
   rounds: number;
   seconds: number;
   warmupSeconds: number;

@@ -24,7 +24,7 @@ export interface TargetApp {
  * The chain under test: the policy with two public rules (an exact path and a prefix), wrapped
  * in a layer that reports the path the bouncer judged (`X-Judged-Path`, `!` when refused).
  */
-export function judgingChain(): Middleware<any> {
+function judgingChain(): Middleware<any> {
   return compose([
     function reportJudged(ctx, next) {
       ctx.onHead((c) => c.res.set('X-Judged-Path', c.req.targetOk ? encodeURIComponent(c.req.path) : '!'));

@@ -18,7 +18,7 @@ function lower(name: string): string {
 }
 
 /** The answer to a target `parseTarget` refuses; thrown where a policy first needs the path. */
-export function malformedTarget(): HttpError {
+function malformedTarget(): HttpError {
   return new HttpError(400, {
     detail: 'The request-target or Host is not one every reader parses alike',
     policy: 'target',

@@ -50,7 +50,7 @@ const MUST_QUOTE =
   /^(self|none|unsafe-inline|unsafe-eval|strict-dynamic|report-sample|unsafe-hashes|wasm-unsafe-eval|inline-speculation-rules|unsafe-allow-redirects|nonce-.+|sha(256|384|512)-.+)$/i;
 
 /** Why `value` cannot be a directive value, or undefined when it can. */
-export function invalidCspValue(value: string): string | undefined {
+function invalidCspValue(value: string): string | undefined {
   // `;` ends the directive and `,` the policy (CSP3 §2.2): either would let a value smuggle
   // in a directive (research note H1). Control characters would split or corrupt the header.
   if (/[;,]/.test(value)) return 'must not contain ";" or ","';
