@@ -1,5 +1,6 @@
 import { createServer as createNodeServer, type Server } from 'node:http';
 import { connect } from 'node:net';
+import { CASE_SECRET } from '@bouncer/conformance';
 import { compose, bouncer as core, type Middleware } from '@bouncer/core';
 import { bouncer as expressBouncer } from '@bouncer/express';
 import { bouncer as honoBouncer } from '@bouncer/hono';
@@ -9,8 +10,6 @@ import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
 import Koa from 'koa';
-
-import { CASE_SECRET } from '../../packages/conformance/src/cases/_tokens';
 export const STACKS = ['express', 'koa', 'hono', 'raw'] as const;
 export type Stack = (typeof STACKS)[number];
 
