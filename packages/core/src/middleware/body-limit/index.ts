@@ -24,7 +24,8 @@ export function parseByteSize(value: number | string, middleware = 'bodyLimit', 
     const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
     if (m) bytes = Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]);
   }
-  // raw-body 4 made an invalid limit an error instead of "no limit"; so do we (research note B8).
+  // An invalid limit is an error, never "no limit": body-parser silently ignored one until
+  // expressjs/body-parser#698, which disabled the size limit.
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new ConfigError(
       middleware,
