@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { bodyTooLarge } from '@bouncer/core/adapter';
-import { fieldLines, headersCut, lendBody, trackFinish } from '@bouncer/node-http/host';
+import { fieldLines, headersCut, lendBody, setMissingOn, trackFinish } from '@bouncer/node-http/host';
 import type { Context } from 'hono';
 import { replayRequest } from './conn-info';
 import { ResponseFinish } from './response-finish';
@@ -198,8 +198,7 @@ export class HonoHost implements Host {
         if (this.getHeader(lower[i]) === undefined) this.setHeader(names[i], values[i]);
       return;
     }
-    if (out.headersSent) return;
-    for (let i = 0; i < names.length; i++) if (!out.hasHeader(lower[i])) out.setHeader(names[i], values[i]);
+    setMissingOn(out, names, lower, values);
   }
 
   removeHeader(name: string): void {

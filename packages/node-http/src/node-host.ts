@@ -5,6 +5,7 @@ import { requestHeader, requestHeaderLines } from './field-lines';
 import { onResponseHead } from './head-hook';
 import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
+import { setMissingOn } from './set-missing';
 import { trackFinish } from './track-finish';
 
 /**
@@ -84,9 +85,7 @@ export class NodeHost implements Host {
   }
 
   setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
-    const res = this.res;
-    if (res.headersSent) return;
-    for (let i = 0; i < names.length; i++) if (!res.hasHeader(lower[i])) res.setHeader(names[i], values[i]);
+    setMissingOn(this.res, names, lower, values);
   }
 
   /**
