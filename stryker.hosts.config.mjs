@@ -11,7 +11,6 @@ export default {
     'packages/adapter-hono/src/hono-host.ts',
     'packages/core/src/audit/**/*.ts',
     '!**/*.test.ts',
-    '!packages/core/src/audit/_test-chain.ts',
   ],
   tempDirName: '.stryker-tmp/hosts',
   incrementalFile: 'reports/mutation/hosts/stryker-incremental.json',

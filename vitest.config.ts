@@ -16,6 +16,9 @@ export default defineConfig({
     // The Redis Cluster test starts its own cluster and twelve processes and takes minutes on a
     // busy machine: its own command, `pnpm test:cluster` (vitest.cluster.config.ts).
     exclude: [...configDefaults.exclude, 'test/cluster/**'],
+    // The examples' policy logs every request unless ACCESS_LOG=0: their tests assert on answers,
+    // and a passing run prints no access-log lines.
+    env: { ACCESS_LOG: '0' },
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -2,7 +2,8 @@
 // limiter in process (`ctx.req.ip` from the host's peer address, no network). The memory store
 // must hold at most `maxKeys` keys, so RSS plateaus instead of growing with the flood.
 //   node --expose-gc --conditions=@bouncer/source --import tsx bench/memory.ts [--quick] [--json]
-import { compose, MemoryStore, rateLimit, runChain } from '@bouncer/core';
+import { compose, MemoryStore, rateLimit } from '@bouncer/core';
+import { runChain } from '@bouncer/core/adapter';
 import { app, MemoryHost } from './lib/memory-host';
 
 export interface MemoryResult {

@@ -2,7 +2,8 @@
 // the empty chain, the full policy, and the policy with JWT, each run through `runChain` over a
 // minimal in-memory Host. Run with `--expose-gc` (the scripts do) for allocation figures.
 //   node --expose-gc --max-semi-space-size=64 --conditions=@bouncer/source --import tsx bench/micro.ts [--quick] [--json]
-import { type Chain, compose, runChain } from '@bouncer/core';
+import { type Chain, compose } from '@bouncer/core';
+import { runChain } from '@bouncer/core/adapter';
 import { app, MemoryHost } from './lib/memory-host';
 import { PRICES_JSON } from './servers/_app';
 import { benchPolicy } from './servers/_policy';

@@ -10,7 +10,7 @@ import { machine } from './lib/machine';
 import { probe } from './lib/probe';
 import { killChildrenOnExit, type RunningServer, runCommand, startServer, track } from './lib/processes';
 import { ceilingLine, type Results, throughputTable, toMarkdown } from './lib/report';
-import { ceiling, type Measurement, summarise, targetLine, targets } from './lib/results';
+import { ceiling, type Measurement, microPolicyNs, summarise, targetLine, targets } from './lib/results';
 import { roundOrder } from './lib/stats';
 import { ratioChart } from './lib/svg';
 import { selectVariants, type Variant } from './lib/variants';
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
 
   results.variants = summarise(variants, measurements, problems);
   results.ceiling = ceiling(results.variants);
-  results.targets = targets(results.variants);
+  results.targets = targets(results.variants, microPolicyNs(results.micro));
 
   const dir = args.quick ? QUICK_RESULTS : RESULTS;
   mkdirSync(dir, { recursive: true });

@@ -57,6 +57,8 @@ async function publintTarball(file) {
 
 const CONSUMER_SOURCE = `
 import { bouncer as policy, HttpError } from '@bouncer/core';
+import { runChain } from '@bouncer/core/adapter';
+import { parseForwarded } from '@bouncer/core/address';
 import { describeChain } from '@bouncer/core/audit';
 import { bouncer as onHono } from '@bouncer/hono';
 import { expectAllRoutesGuarded } from '@bouncer/hono/testing';
@@ -66,7 +68,7 @@ import { createServer } from '@bouncer/raw';
 import { runConformance } from '@bouncer/conformance';
 const chain = policy({ rateLimit: { limit: 5, window: '60s' } });
 const e: HttpError = new HttpError(403);
-export const all = [chain, e, HttpError.is(e), describeChain(chain), onHono(chain), expectAllRoutesGuarded, onExpress(chain), onKoa(chain), createServer, runConformance];
+export const all = [chain, e, HttpError.is(e), runChain, parseForwarded(['for=192.0.2.1']), describeChain(chain), onHono(chain), expectAllRoutesGuarded, onExpress(chain), onKoa(chain), createServer, runConformance];
 `;
 
 // The resolution modes a consumer may use, each type-checking an ESM and a CommonJS file.

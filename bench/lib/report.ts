@@ -4,7 +4,7 @@ import type { MicroResult } from '../micro';
 import type { Machine } from './machine';
 import { type Ceiling, type Target, targetLine, type VariantSummary } from './results';
 
-export interface RunConfig {
+interface RunConfig {
   rounds: number;
   seconds: number;
   warmupSeconds: number;
@@ -33,11 +33,11 @@ const ratio = (n: number | undefined) => (n === undefined ? '—' : `${n.toFixed
 export function throughputTable(variants: readonly VariantSummary[]): string {
   const rows = variants.map((v) => {
     const note = v.problems.length > 0 ? `⚠ ${v.problems.join('; ')}` : '';
-    return `| ${v.label} | ${num(v.requestsPerSec)} | ${num(v.p50Ms, 2)} | ${num(v.p99Ms, 2)} | ${ratio(v.vsBare)} | ${ratio(v.vsNative)} | ${v.samples.map((s) => num(s)).join(' / ')} | ${note} |`;
+    return `| ${v.label} | ${num(v.requestsPerSec)} | ${num(v.p50Ms, 2)} | ${num(v.p99Ms, 2)} | ${ratio(v.vsBare)} | ${ratio(v.vsFloor)} | ${ratio(v.vsNative)} | ${v.samples.map((s) => num(s)).join(' / ')} | ${note} |`;
   });
   return [
-    '| variant | req/s (median) | p50 ms | p99 ms | ÷ bare | ÷ native | req/s per round | notes |',
-    '|---|---:|---:|---:|---:|---:|---|---|',
+    '| variant | req/s (median) | p50 ms | p99 ms | ÷ bare | ÷ floor | ÷ native | req/s per round | notes |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|',
     ...rows,
   ].join('\n');
 }

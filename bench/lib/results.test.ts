@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ceiling, type Measurement, summarise, targetLine, targets } from './results';
+import { ceiling, type Measurement, rawPolicyCostNs, summarise, targetLine, targets } from './results';
 import { VARIANTS } from './variants';
 import type { WrkResult } from './wrk';
 
@@ -32,14 +32,17 @@ const RPS = {
   'express:bare': 8_000,
   'express:native': 5_000,
   'express:bouncer': 7_600,
+  'express:headers': 7_800,
   'express:bouncer-jwt': 7_000,
   'koa:bare': 28_000,
   'koa:native': 20_000,
   'koa:bouncer': 24_000,
+  'koa:headers': 26_000,
   'koa:bouncer-jwt': 22_000,
   'hono:bare': 33_000,
   'hono:native': 9_000,
   'hono:bouncer': 30_000,
+  'hono:headers': 31_000,
   'hono:bouncer-jwt': 29_000,
 };
 
@@ -65,6 +68,13 @@ describe('summarise', () => {
     expect(byId.get('hono:bouncer')!.vsNative).toBeCloseTo(30 / 9, 9);
     expect(byId.get('hono:native')!.vsNative).toBeUndefined();
     expect(byId.get('raw:bouncer')!.vsNative).toBeUndefined();
+  });
+
+  it('divides Bouncer variants by the floor of the same framework (same headers, no logic)', () => {
+    expect(byId.get('express:bouncer')!.vsFloor).toBeCloseTo(7_600 / 7_800, 9);
+    expect(byId.get('koa:bouncer')!.vsFloor).toBeCloseTo(24_000 / 26_000, 9);
+    expect(byId.get('koa:headers')!.vsFloor).toBeUndefined();
+    expect(byId.get('raw:bouncer')!.vsFloor).toBeUndefined();
   });
 
   it('flags non-2xx answers and carries start or probe problems', () => {
@@ -101,17 +111,31 @@ describe('ceiling', () => {
 });
 
 describe('targets', () => {
-  it('checks 0.90× for the policy, 0.85× with JWT, and raw + policy ≥ node:http', () => {
+  it('checks 0.95× the floor for the policy, 0.85× bare with JWT, and raw + policy ≥ node:http', () => {
     const lines = targets(summarise(VARIANTS, rounds(RPS))).map(targetLine);
     expect(lines).toEqual([
-      'PASS  Express: Bouncer policy ≥ 0.90× bare Express (0.95×)',
+      'PASS  Express: Bouncer policy ≥ 0.95× the floor (same headers, no logic) (0.97×)',
       'PASS  Express: Bouncer policy + JWT ≥ 0.85× bare Express (0.88×)',
-      'MISS  Koa: Bouncer policy ≥ 0.90× bare Koa (0.86×)',
+      'MISS  Koa: Bouncer policy ≥ 0.95× the floor (same headers, no logic) (0.92×)',
       'MISS  Koa: Bouncer policy + JWT ≥ 0.85× bare Koa (0.79×)',
-      'PASS  Hono: Bouncer policy ≥ 0.90× bare Hono (0.91×)',
+      'PASS  Hono: Bouncer policy ≥ 0.95× the floor (same headers, no logic) (0.97×)',
       'PASS  Hono: Bouncer policy + JWT ≥ 0.85× bare Hono (0.88×)',
       'MISS  @bouncer/raw with the full policy ≥ bare node:http (0.95×)',
     ]);
+  });
+
+  it("holds raw's policy cost per request to 1.5× the in-process chain's", () => {
+    const summaries = summarise(VARIANTS, rounds(RPS));
+    // 1e9/38_000 − 1e9/42_000 ≈ 2,506 ns on the raw server.
+    expect(rawPolicyCostNs(summaries)).toBeCloseTo(1e9 / 38_000 - 1e9 / 42_000, 6);
+    const within = targets(summaries, 2_000).at(-1)!;
+    expect(within.name).toBe(
+      "@bouncer/raw: policy cost 2506 ns/request ≤ 1.5× the in-process chain's 2000 ns",
+    );
+    expect(within.pass).toBe(true);
+    const beyond = targets(summaries, 1_600).at(-1)!;
+    expect(beyond.pass).toBe(false);
+    expect(targets(summaries).some((t) => t.name.includes('policy cost'))).toBe(false);
   });
 
   it('is a MISS, not a pass, when a variant did not serve what it claims', () => {

@@ -1,4 +1,5 @@
 // Hono 4 on @hono/node-server under test: `bare`, `native` (secure-headers, cors, hono-rate-limiter), `bouncer`, `bouncer-jwt`, `bouncer-redis`, `bouncer-cluster`.
+import type { ServerResponse } from 'node:http';
 import { bouncer } from '@bouncer/hono';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -27,8 +28,11 @@ if (mode === 'native') {
     }),
   );
 } else if (mode === 'headers') {
+  // On @hono/node-server the cheapest place is Node's response (`c.env.outgoing`), which
+  // node-server merges the Response's own headers over: the Response stays a plain one.
   app.use(async (c, next) => {
-    for (const [k, v] of POLICY_HEADERS) c.header(k, v);
+    const out = (c.env as { outgoing: ServerResponse }).outgoing;
+    for (const [k, v] of POLICY_HEADERS) out.setHeader(k, v);
     await next();
   });
 } else if (mode !== 'bare') {

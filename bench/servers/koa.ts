@@ -28,7 +28,8 @@ if (mode === 'native') {
   );
 } else if (mode === 'headers') {
   app.use((ctx, next) => {
-    for (const [k, v] of POLICY_HEADERS) ctx.set(k, v);
+    // Straight onto Node's response: cheaper than `ctx.set`, which normalises every value first.
+    for (const [k, v] of POLICY_HEADERS) ctx.res.setHeader(k, v);
     return next();
   });
 } else if (mode !== 'bare') {

@@ -3,7 +3,7 @@ import { type BouncerPolicy, bouncer as policyChain, type RequestSample } from '
 import { bouncer } from '@bouncer/express';
 import express, { type Express } from 'express';
 
-export const metricsPolicy = {
+const metricsPolicy = {
   timing: { log: false },
   ipFilter: { deny: ['203.0.113.0/24'] },
   trustProxy: 'loopback',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const ARGS = [
   '--headless',
@@ -29,7 +29,7 @@ export interface Chromium {
  * Starts Chromium on a fresh user-data-dir. Throws, with the command that fixes it, when the
  * binary is missing (`scripts/system-tools.mjs` installs it before `pnpm test` when run as root).
  */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Chromium> {
+async function launchChromium(extraArgs: readonly string[] = []): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `browser tests need Chromium at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` ` +

@@ -4,8 +4,8 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { bouncer, compose, type Middleware } from '@bouncer/core';
 import { createServer, type RawServer, Router } from '@bouncer/raw';
+import { makeCert } from '@bouncer/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCert } from '../../packages/adapter-raw/test/_cert';
 import { useChromium } from './_chromium';
 
 const cert = makeCert();

@@ -1,5 +1,6 @@
 import { createServer as createNodeServer, type Server } from 'node:http';
 import { connect } from 'node:net';
+import { CASE_SECRET } from '@bouncer/conformance';
 import { compose, bouncer as core, type Middleware } from '@bouncer/core';
 import { bouncer as expressBouncer } from '@bouncer/express';
 import { bouncer as honoBouncer } from '@bouncer/hono';
@@ -9,8 +10,6 @@ import { getRequestListener } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
 import Koa from 'koa';
-
-import { CASE_SECRET } from '../../packages/conformance/src/cases/_tokens';
 export const STACKS = ['express', 'koa', 'hono', 'raw'] as const;
 export type Stack = (typeof STACKS)[number];
 
@@ -24,7 +23,7 @@ export interface TargetApp {
  * The chain under test: the policy with two public rules (an exact path and a prefix), wrapped
  * in a layer that reports the path the bouncer judged (`X-Judged-Path`, `!` when refused).
  */
-export function judgingChain(): Middleware<any> {
+function judgingChain(): Middleware<any> {
   return compose([
     function reportJudged(ctx, next) {
       ctx.onHead((c) => c.res.set('X-Judged-Path', c.req.targetOk ? encodeURIComponent(c.req.path) : '!'));

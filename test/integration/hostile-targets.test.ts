@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import { token } from '@bouncer/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { token } from '../../packages/conformance/src/cases/_tokens';
 import {
   type RawAnswer,
   rawExchange,

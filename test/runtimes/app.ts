@@ -2,10 +2,16 @@
 // `GET /__probe` (registered before the chain, so the chain never sees it) reports what the app
 // and the chain recorded, for the runner in Node to assert on.
 
-import { honoConformanceApp } from '../../packages/conformance/src/adapters/hono-app';
-import { operatorsChain } from '../../packages/conformance/src/cases/operators';
-import { coreChain, policyChain, routesChain } from '../../packages/conformance/src/chains';
-import type { AppProbe, ChainBuilder, FinishRecord } from '../../packages/conformance/src/types';
+import {
+  type AppProbe,
+  type ChainBuilder,
+  coreChain,
+  type FinishRecord,
+  honoConformanceApp,
+  operatorsChain,
+  policyChain,
+  routesChain,
+} from '@bouncer/conformance/hono';
 
 const CHAINS: Record<string, ChainBuilder> = {
   core: coreChain,

@@ -17,7 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
 
-export const RUNTIME_BINARIES = {
+const RUNTIME_BINARIES = {
   bun: () => join(packageDir('@oven/bun-linux-x64'), 'bin', 'bun'),
   deno: () => join(packageDir('@deno/linux-x64-glibc'), 'deno'),
 };

@@ -1,13 +1,11 @@
 import {
   type AuditOptions,
   assertGuarded,
-  auditUpgrades,
   type FoundGuard,
   type FoundRoute,
   joinPath,
-  judgeRoute,
+  judgeRoutes,
   probePath,
-  publicTest,
   type RouteReport,
   readMark,
 } from '@bouncer/core/audit';
@@ -92,11 +90,7 @@ export function auditRoutes(app: Auditable, options: AuditOptions = {}): RouteRe
   };
   walk(root.stack, '', [0], 'app');
 
-  const isPublic = publicTest(
-    options.isPublic,
-    guards.map((g) => g.chain),
-  );
-  return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
+  return judgeRoutes(routes, guards, options);
 }
 
 /** Express strips the mount path before the layer sees the request: match the rest against the layer. */

@@ -1,12 +1,11 @@
-import type { Middleware, State, StateOf } from '@bouncer/core';
+import { ConfigError, type Middleware, type State, type StateOf } from '@bouncer/core';
 import {
   assertKnownKeys,
   assertOptionsObject,
-  ConfigError,
   PROBLEM_TYPE,
   problemBody,
   runChain,
-} from '@bouncer/core';
+} from '@bouncer/core/adapter';
 import { type AuditMode, auditOnce, markBouncer, type UpgradeSource } from '@bouncer/core/audit';
 import { NodeHost, writeAnswer } from '@bouncer/node-http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';

@@ -1,7 +1,7 @@
 import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '@bouncer/test-kit';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
 import { assertAllRoutesGuarded, auditRoutes, bouncer } from './index';
 import { expectAllRoutesGuarded } from './testing';
 

@@ -1,12 +1,10 @@
 import {
   type AuditOptions,
   assertGuarded,
-  auditUpgrades,
   type FoundGuard,
   type FoundRoute,
-  judgeRoute,
+  judgeRoutes,
   probePath,
-  publicTest,
   type RouteReport,
   readMark,
 } from '@bouncer/core/audit';
@@ -87,11 +85,7 @@ export function auditRoutes(app: AuditableHono, options: AuditOptions = {}): Rou
       source: route.basePath === '/' ? 'app' : `sub-app at ${route.basePath}`,
     });
   }
-  const isPublic = publicTest(
-    options.isPublic,
-    guards.map((g) => g.chain),
-  );
-  return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
+  return judgeRoutes(routes, guards, options);
 }
 
 /**

@@ -17,7 +17,8 @@
 //
 // Anything else (a test's `app.request()`, an unknown runtime) has no address: the `peer` option
 // supplies one.
-import { addressPolicies, type Middleware } from '@bouncer/core';
+import type { Middleware } from '@bouncer/core';
+import { addressPolicies } from '@bouncer/core/adapter';
 import type { Context } from 'hono';
 
 /** `Cloudflare-Workers` on Cloudflare, workerd and Miniflare; read once per isolate. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Host, HostFinish } from '@bouncer/core';
-import { HttpError } from '@bouncer/core';
-import { fieldLines, headersCut, lendBody, trackFinish } from '@bouncer/node-http/host';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
+import { bodyTooLarge } from '@bouncer/core/adapter';
+import { fieldLines, headersCut, lendBody, setMissingOn, trackFinish } from '@bouncer/node-http/host';
 import type { Context } from 'hono';
 import { replayRequest } from './conn-info';
 import { ResponseFinish } from './response-finish';
@@ -187,6 +187,20 @@ export class HonoHost implements Host {
     this.#staged.set(name.toLowerCase(), { name, value });
   }
 
+  /**
+   * On Node the Response's own headers are written over the Node response's, so a header the
+   * Response carries wins whatever is set here: only the Node response needs checking.
+   */
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    const out = this.#out;
+    if (out === undefined) {
+      for (let i = 0; i < names.length; i++)
+        if (this.getHeader(lower[i]) === undefined) this.setHeader(names[i], values[i]);
+      return;
+    }
+    setMissingOn(out, names, lower, values);
+  }
+
   removeHeader(name: string): void {
     if (this.#out && !this.#out.headersSent) this.#out.removeHeader(name);
     if (this.#live) {
@@ -247,7 +261,7 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, limit: num
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' });
+      throw bodyTooLarge(limit);
     }
     chunks.push(value);
   }

@@ -1,5 +1,5 @@
-import type { Middleware, State } from '@bouncer/core';
-import { assertKnownKeys, assertOptionsObject, ConfigError, runChain } from '@bouncer/core';
+import { ConfigError, type Middleware, type State } from '@bouncer/core';
+import { assertKnownKeys, assertOptionsObject, runChain } from '@bouncer/core/adapter';
 import { markBouncer } from '@bouncer/core/audit';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deliveredPromise, peerReader, runtimeClosesConnection } from './conn-info';

@@ -1,4 +1,4 @@
-import type { HostFinish } from '@bouncer/core';
+import type { HostFinish } from '@bouncer/core/adapter';
 
 /**
  * The finish signal off Node, where no runtime tells a middleware when its response went out:

@@ -1,8 +1,8 @@
 import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '@bouncer/test-kit';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { describe, expect, it, vi } from 'vitest';
-import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
 import { assertAllRoutesGuarded, auditRoutes, bouncer } from './index';
 import { expectAllRoutesGuarded } from './testing';
 

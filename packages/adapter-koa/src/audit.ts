@@ -1,12 +1,10 @@
 import {
   type AuditOptions,
   assertGuarded,
-  auditUpgrades,
   type FoundGuard,
   type FoundRoute,
-  judgeRoute,
+  judgeRoutes,
   probePath,
-  publicTest,
   type RouteReport,
   readMark,
 } from '@bouncer/core/audit';
@@ -79,11 +77,7 @@ export function auditRoutes(app: AuditableKoa, options: AuditOptions = {}): Rout
       }
     }
   }
-  const isPublic = publicTest(
-    options.isPublic,
-    guards.map((g) => g.chain),
-  );
-  return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
+  return judgeRoutes(routes, guards, options);
 }
 
 /**

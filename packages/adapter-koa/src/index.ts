@@ -1,6 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Middleware, State } from '@bouncer/core';
-import { assertKnownKeys, assertOptionsObject, PROBLEM_TYPE, problemBody, runChain } from '@bouncer/core';
+import {
+  assertKnownKeys,
+  assertOptionsObject,
+  PROBLEM_TYPE,
+  problemBody,
+  runChain,
+} from '@bouncer/core/adapter';
 import { type AuditMode, auditOnce, markBouncer, type UpgradeSource } from '@bouncer/core/audit';
 import { NodeHost } from '@bouncer/node-http';
 import type { Context as KoaContext, Middleware as KoaMiddleware, Next } from 'koa';

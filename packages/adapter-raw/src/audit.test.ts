@@ -1,6 +1,6 @@
 import { formatRouteReport, REASONS, UnguardedRoutesError } from '@bouncer/core/audit';
+import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '@bouncer/test-kit';
 import { describe, expect, it } from 'vitest';
-import { ROUTES_POLICY_REPORT, routesPolicy, testPolicy } from '../../core/src/audit/_test-chain';
 import { auditRoutes } from './audit';
 import { createServer, Router } from './index';
 import { expectAllRoutesGuarded } from './testing';

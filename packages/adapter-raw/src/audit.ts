@@ -16,7 +16,7 @@ export interface AuditableRawServer {
 }
 
 /** A route table in registration order (`Router#routes`). */
-export interface RouteTable {
+interface RouteTable {
   readonly routes: readonly { method: string; path: string }[];
 }
 

@@ -28,6 +28,50 @@ const stamp: Middleware = (ctx, next) => {
 };
 
 describe('chain integration', () => {
+  it("stamps a fixed header set on every answer, checked once, the application's own values winning", async () => {
+    const names = ['X-Fixed-A', 'X-Fixed-B', 'X-Latin'];
+    const lower = names.map((n) => n.toLowerCase());
+    const values = ['a', 'b', 'caf\xe9'];
+    const fixed: Middleware = (ctx, next) => {
+      ctx.onHead((c) => c.res.setMissing(names, lower, values));
+      return next();
+    };
+    const port = await start({
+      chain: compose([fixed]),
+      handler: (req, res) => {
+        if (req.path === '/own') res.setHeader('X-Fixed-B', 'mine');
+        res.end('ok');
+      },
+    });
+    const { data } = await roundTrip(port, GET('/own') + GET('/') + GET('/own'), { until: count(3) });
+    const [own, plain, again] = parseResponses(data);
+    for (const r of [own, plain, again]) {
+      expect(r.headers['x-fixed-a']).toBe('a');
+      // obs-text goes out as its latin1 byte, as node:http sends it (the reader decodes latin1).
+      expect(r.headers['x-latin']).toBe('caf\xe9');
+    }
+    expect(own.headers['x-fixed-b']).toBe('mine');
+    expect(plain.headers['x-fixed-b']).toBe('b');
+    expect(again.headers['x-fixed-b']).toBe('mine');
+  });
+
+  it('refuses a fixed header set holding a value that may not go on the wire', async () => {
+    const errors: unknown[] = [];
+    const bad: Middleware = (ctx, next) => {
+      ctx.onHead((c) => c.res.setMissing(['X-Bad'], ['x-bad'], ['a\r\nInjected: 1']));
+      return next();
+    };
+    const server = createServer({
+      chain: compose([bad]),
+      handler: (_q, res) => res.end('ok'),
+      onError: (e) => errors.push(e),
+    });
+    servers.push(server);
+    const { port } = await server.listen(0, '127.0.0.1');
+    const { data } = await roundTrip(port, GET('/'), { until: count(1) });
+    expect(data.toString('latin1')).not.toContain('Injected');
+    expect(errors.some((e) => e instanceof TypeError)).toBe(true);
+  });
   it('short-circuits: the chain answers and the handler never runs', async () => {
     let ran = 0;
     const deny: Middleware = (ctx, next) => {

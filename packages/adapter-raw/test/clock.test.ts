@@ -1,8 +1,8 @@
 // The connection's one timer is re-armed lazily: moving a deadline later costs no timer work, and
 // the timer still fires at the deadline in force, never at one that was replaced.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Clock, ConnectionClock } from '../src/_clock';
-import { dateHeader } from '../src/serialize';
+import { Clock, ConnectionClock } from '../src/_server/clock';
+import { dateHeader } from '../src/_server/serialize';
 
 const timeouts = { headersTimeout: 1000, requestTimeout: 5000, keepAliveTimeout: 100 };
 

@@ -3,7 +3,8 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Connection } from '../src/connection';
+import { Connection } from '../src/_server/connection';
+import { serverCore } from '../src/_server/server-options';
 import { createServer, type RawServer, type RawServerOptions, Router } from '../src/index';
 import { count, openClient, parseResponses, roundTrip } from './_wire';
 
@@ -42,9 +43,11 @@ class RecordingSocket extends EventEmitter {
 }
 
 function converse(options: RawServerOptions<any>, input: string): RecordingSocket {
-  const server = createServer({ onError: () => {}, ...options });
   const socket = new RecordingSocket();
-  const connection = new Connection(socket as never, server);
+  const connection = new Connection(
+    socket as never,
+    serverCore({ onError: () => {}, ...options }, () => {}),
+  );
   connection.onData(Buffer.from(input, 'latin1'));
   return socket;
 }

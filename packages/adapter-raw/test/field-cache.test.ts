@@ -1,6 +1,6 @@
 // Remembered field checks must answer exactly as the checks themselves, however full they get.
 import { describe, expect, it } from 'vitest';
-import { checkFieldValue, fieldKey, lookupKey } from '../src/_field-cache';
+import { checkFieldValue, fieldKey, lookupKey } from '../src/_server/fields';
 
 describe('field checks, remembered', () => {
   it('gives the lower-case key of a token name, the same on the next call', () => {

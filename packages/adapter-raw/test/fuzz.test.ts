@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestParser } from '../src/_server/parser';
 import { createServer, type RawRequest, type RawResponse, type RawServer } from '../src/index';
-import { RequestParser } from '../src/parser';
 import { encode, mutate, mutation, request } from './_gen';
 import { count, parseResponses, roundTrip } from './_wire';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ParseError, type ParserLimits, type RequestHead, RequestParser } from '../src/parser';
+import type { RequestHead } from '../src/_server/head';
+import type { ParseError } from '../src/_server/parse-error';
+import { type ParserLimits, RequestParser } from '../src/_server/parser';
 import { CASES } from './_cases';
 
 const LIMITS: ParserLimits = {

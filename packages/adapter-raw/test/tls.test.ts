@@ -6,9 +6,9 @@ import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
 import { bouncer, ConfigError } from '@bouncer/core';
+import { makeCert, type TestCert } from '@bouncer/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type RawServer, type RawServerOptions } from '../src/index';
-import { makeCert, type TestCert } from './_cert';
 import { parseResponses } from './_wire';
 
 const run = promisify(execFile);

@@ -3,6 +3,7 @@ export { honoApp } from './adapters/hono';
 export { koaApp } from './adapters/koa';
 export { rawApp } from './adapters/raw';
 export { CaseFailure, deepEqual, equal, eventually, ok, pick } from './assert';
+export { CASE_SECRET, token } from './cases/_tokens';
 export { coreCases } from './cases/core';
 export { inboundCases } from './cases/inbound';
 export { operatorCases } from './cases/operators';

@@ -1,6 +1,6 @@
 // In-process harness for core middleware tests: a fake request in, status and headers out.
 // No sockets; the conformance suite covers real hosts.
-import { HttpError } from './errors';
+import { bodyTooLarge } from './body';
 import { runChain } from './run';
 import type { Host, HostFinish, Middleware, State } from './types';
 
@@ -28,6 +28,8 @@ export interface FakeResult {
   /** Fires the host's finish listener (as if the response was written). */
   finish(info?: Partial<HostFinish>): void;
   ctx: import('./context').Context<any>;
+  /** The fake host the chain ran on. */
+  host: FakeHost;
 }
 
 export interface FakeApp {
@@ -86,8 +88,7 @@ export class FakeHost implements Host {
   }
   async readBody(limit: number) {
     this.bodyReads++;
-    if (this.body.byteLength > limit)
-      throw new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' });
+    if (this.body.byteLength > limit) throw bodyTooLarge(limit);
     return this.body;
   }
   status() {
@@ -150,6 +151,7 @@ export async function runFake<S extends object = State>(
     state: state as Record<string, unknown>,
     errors: host.errors,
     ctx,
+    host,
     finish(info = {}) {
       host.finishListener?.({ bytes: info.bytes ?? 0, aborted: info.aborted ?? false });
     },

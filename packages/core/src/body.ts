@@ -1,5 +1,6 @@
 import { HttpError } from './errors';
 import type { Host } from './types';
+import { contentLength } from './utils/http-grammar';
 
 /** 1 MiB: what a middleware may buffer when no `bodyLimit` policy set a tighter bound. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -20,11 +21,13 @@ export class RequestBody {
     this.#host = host;
   }
 
-  /** Declared `Content-Length`, or undefined for chunked / absent / invalid values. */
+  /**
+   * Declared `Content-Length`, or undefined for chunked / absent / invalid values; `Infinity` for
+   * one too long to read exactly.
+   */
   get length(): number | undefined {
     const raw = this.#host.header('content-length');
-    if (raw === undefined || !/^\d{1,15}$/.test(raw)) return undefined;
-    return Number(raw);
+    return raw === undefined ? undefined : contentLength(raw);
   }
 
   /** True when the request announces a body (RFC 9112 §6.3: Content-Length > 0 or Transfer-Encoding). */
@@ -42,9 +45,7 @@ export class RequestBody {
     if (this.#read) return this.#read;
     const declared = this.length;
     if (declared !== undefined && declared > this.limit) {
-      this.#read = Promise.reject(
-        new HttpError(413, { detail: `Body exceeds ${this.limit} bytes`, policy: 'bodyLimit' }),
-      );
+      this.#read = Promise.reject(bodyTooLarge(this.limit));
     } else if (!this.present) {
       this.#read = Promise.resolve(new Uint8Array(0));
     } else {
@@ -60,6 +61,14 @@ export class RequestBody {
   async json<T = unknown>(): Promise<T> {
     return parseJsonBody<T>(await this.text());
   }
+}
+
+/**
+ * The answer to a body past `limit` bytes, whoever counts them (RFC 9110 §15.5.14): `bodyLimit`, a
+ * declared length, or the host reading the bytes.
+ */
+export function bodyTooLarge(limit: number): HttpError {
+  return new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' });
 }
 
 /** Body bytes as UTF-8 text; invalid UTF-8 is the client's mistake: a 400 `HttpError`. */

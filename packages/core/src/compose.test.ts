@@ -316,7 +316,7 @@ describe('body', () => {
     );
     expect(a).toEqual({ a: 1 });
     expect(b).toBe('{"a":1}');
-    expect((r.ctx.host as unknown as { bodyReads: number }).bodyReads).toBe(1);
+    expect(r.host.bodyReads).toBe(1);
   });
 
   it('should refuse a declared length over the limit without reading', async () => {
@@ -329,7 +329,7 @@ describe('body', () => {
       { method: 'POST', body: 'too long' },
     );
     expect(r.status).toBe(413);
-    expect((r.ctx.host as unknown as { bodyReads: number }).bodyReads).toBe(0);
+    expect(r.host.bodyReads).toBe(0);
   });
 
   it('should answer 400 for malformed JSON', async () => {
@@ -353,6 +353,54 @@ describe('finish hook', () => {
     });
     r.finish({ bytes: 12 });
     expect(seen).toEqual([expect.objectContaining({ status: 200, bytes: 12, aborted: false })]);
+  });
+});
+
+describe('ctx.res.setMissing', () => {
+  const names = ['X-A', 'X-B'];
+  const lower = ['x-a', 'x-b'];
+  const values = ['1', '2'];
+  const fill: Middleware = (ctx, next) => {
+    ctx.onHead((c) => c.res.setMissing(names, lower, values));
+    return next();
+  };
+
+  it('sets only the headers the answer does not carry, through getHeader/setHeader', async () => {
+    const r = await runFake(compose([fill]), {}, { headers: { 'X-B': 'mine' } });
+    expect(r.headers).toMatchObject({ 'x-a': '1', 'x-b': 'mine' });
+  });
+
+  it("hands the whole set to the host's own setMissing when it has one", async () => {
+    const calls: unknown[][] = [];
+    const r = await runFake(
+      compose([fill]),
+      {},
+      {
+        run(host) {
+          (host as { setMissing?: unknown }).setMissing = (...args: unknown[]) => void calls.push(args);
+        },
+      },
+    );
+    expect(calls).toEqual([[names, lower, values]]);
+    expect(r.headers['x-a']).toBeUndefined();
+  });
+
+  it('throws like ctx.res.set() once the downstream has answered, outside a head hook', async () => {
+    let thrown: unknown;
+    await runFake(
+      compose([
+        async (ctx, next) => {
+          await next();
+          try {
+            ctx.res.setMissing(names, lower, values);
+          } catch (error) {
+            thrown = error;
+          }
+        },
+      ]),
+    );
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect(String(thrown)).toContain('ctx.res.setMissing()');
   });
 });
 

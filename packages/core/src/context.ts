@@ -18,7 +18,7 @@ function lower(name: string): string {
 }
 
 /** The answer to a target `parseTarget` refuses; thrown where a policy first needs the path. */
-export function malformedTarget(): HttpError {
+function malformedTarget(): HttpError {
   return new HttpError(400, {
     detail: 'The request-target or Host is not one every reader parses alike',
     policy: 'target',
@@ -59,6 +59,8 @@ export class BouncerRequest {
   /** The client's address: the peer, until a trust-proxy policy resolves forwarded headers. */
   ip: string;
   readonly body: RequestBody;
+  /** True when the host dropped some of the request's field lines (see `Host.headersCut`). */
+  readonly headersCut: boolean;
 
   constructor(host: Host) {
     this.#host = host;
@@ -70,6 +72,7 @@ export class BouncerRequest {
     this.peer = normalisePeer(host.peer);
     this.ip = this.peer;
     this.body = new RequestBody(host);
+    this.headersCut = host.headersCut === true;
   }
 
   /**
@@ -139,6 +142,23 @@ export class BouncerResponse {
   set(name: string, value: string | readonly string[]): void {
     this.#ctx.assertWritable('ctx.res.set()');
     this.#host.setHeader(name, value);
+  }
+
+  /**
+   * Sets `names[i]` to `values[i]` for each header the response does not carry yet (a value the
+   * downstream set wins); `lower[i]` is the name in lower case. For fixed header sets computed
+   * once: the host may check the whole set in one go.
+   */
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    this.#ctx.assertWritable('ctx.res.setMissing()');
+    const host = this.#host;
+    if (host.setMissing !== undefined) {
+      host.setMissing(names, lower, values);
+      return;
+    }
+    for (let i = 0; i < names.length; i++) {
+      if (host.getHeader(lower[i]) === undefined) host.setHeader(names[i], values[i]);
+    }
   }
 
   /** Adds a value: a comma-separated list for most fields, a second field line for `Set-Cookie`. */
@@ -218,12 +238,7 @@ export class Context<S extends object = State> {
     this.startTime = performance.now();
     this.req = new BouncerRequest(host);
     this.res = new BouncerResponse(this, host);
-    this.refusal = host.headersCut ? cutHeaders() : this.req.targetOk ? undefined : malformedTarget();
-  }
-
-  /** The adapter's view of the host, for middleware that need it (rarely). */
-  get host(): Host {
-    return this.#host;
+    this.refusal = this.req.headersCut ? cutHeaders() : this.req.targetOk ? undefined : malformedTarget();
   }
 
   /**

@@ -1,8 +1,10 @@
-// The core: an abstract request/response (`Host`), the onion chain, and the policies.
+// @bouncer/core for applications: `bouncer()`, the policies one by one, `compose`, the stores and
+// the errors. Adapter authors have `@bouncer/core/adapter`; the address and forwarding-header
+// parsers are `@bouncer/core/address`; route audits are `@bouncer/core/audit`.
 
-export { DEFAULT_BODY_LIMIT, decodeBody, parseJsonBody, RequestBody } from './body';
+export type { RequestBody } from './body';
 export { type Chain, compose } from './compose';
-export { BouncerRequest, BouncerResponse, Context } from './context';
+export type { BouncerRequest, BouncerResponse, Context } from './context';
 export {
   BouncerError,
   ConfigError,
@@ -10,25 +12,28 @@ export {
   type HttpErrorOptions,
   PROBLEM_TYPE,
   problemBody,
-  statusTitle,
 } from './errors';
 // Policies, one folder each.
-export { type BodyLimitOptions, bodyLimit, parseByteSize } from './middleware/body-limit';
-export {
-  type ClientIpOptions,
-  type CompiledTrust,
-  clientIp,
-  compileTrust,
-  resolveClientIp,
-  type TrustProxy,
-} from './middleware/client-ip';
+export { type BodyLimitOptions, bodyLimit } from './middleware/body-limit';
+export { type ClientIpOptions, clientIp, type TrustProxy } from './middleware/client-ip';
 export { type CorsOptions, type CorsOrigin, cors } from './middleware/cors';
 export { type CsrfOptions, csrf } from './middleware/csrf';
 export { type IpFilterOptions, ipFilter } from './middleware/ip-filter';
-export * from './middleware/jwt-auth';
+export {
+  type AuthMode,
+  type AuthModeOf,
+  type JwtAlgorithm,
+  type JwtAuthOptions,
+  type JwtAuthState,
+  type JwtPayload,
+  type JwtPublicKey,
+  jwtAuth,
+  type PublicJwk,
+  type PublicMatcher,
+  type PublicRoute,
+} from './middleware/jwt-auth';
 export { type MetricsOptions, metrics, type Outcome, type RequestSample } from './middleware/metrics';
 export {
-  gcraStep,
   MemoryStore,
   type MemoryStoreOptions,
   memoryStore,
@@ -52,9 +57,13 @@ export {
 } from './middleware/rejection-body';
 export { type RequestIdOptions, requestId } from './middleware/request-id';
 export {
+  type ContentSecurityPolicyOptions,
+  type CspDirectiveValue,
+  type CspDynamicValue,
   dangerouslyDisableDefaultSrc,
   getDefaultDirectives,
   type SecurityHeadersOptions,
+  type StrictTransportSecurityOptions,
   securityHeaders,
 } from './middleware/security-headers';
 export {
@@ -65,7 +74,7 @@ export {
   timing,
 } from './middleware/timing';
 // The one policy object.
-export { bouncer, parseDuration } from './policy';
+export { bouncer } from './policy';
 export type {
   BouncerChain,
   BouncerExtras,
@@ -73,17 +82,9 @@ export type {
   BouncerState,
   DefaultClaims,
   EffectivePolicy,
-  PublicRoute,
+  JwtSection,
   RateLimitSection,
   RoutePolicy,
   StateOf,
 } from './policy/types';
-export { runChain } from './run';
-export { type ParsedTarget, parseTarget } from './target';
-export type * from './types';
-export { addressPolicies, usesAddress } from './uses-address';
-export { parseForwarded, parseXForwardedFor } from './utils/forwarded';
-// Address helpers shared by the policies and the logs.
-export { formatIp, normaliseIp, parseIp } from './utils/ip';
-// For adapters and servers: their option objects are checked with the policies' own messages.
-export { assertKnownKeys, assertOptionsObject } from './utils/policy-options';
+export type { Awaitable, FinishInfo, HeadHook, Middleware, Next, ResponseBody, State } from './types';

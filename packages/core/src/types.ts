@@ -42,6 +42,12 @@ export interface Host {
   getHeader(name: string): string | undefined;
   setHeader(name: string, value: string | readonly string[]): void;
   removeHeader(name: string): void;
+  /**
+   * Optional: sets `names[i]` to `values[i]` for each header the response does not carry yet
+   * (`lower[i]` is its lower-case name). A host implements it when it can check a whole fixed
+   * set more cheaply than one `getHeader()` per name; without it the core does exactly that.
+   */
+  setMissing?(names: readonly string[], lower: readonly string[], values: readonly string[]): void;
 
   /**
    * Calls `listener` once, synchronously, at the moment the host commits the response head: the

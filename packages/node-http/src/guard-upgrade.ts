@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Middleware, runChain, statusTitle } from '@bouncer/core';
+import type { Middleware } from '@bouncer/core';
+import { runChain, statusTitle } from '@bouncer/core/adapter';
 import { UPGRADE_GUARD } from '@bouncer/core/audit';
 import { UpgradeHost } from './upgrade-host';
 

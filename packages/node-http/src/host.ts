@@ -11,4 +11,5 @@ export {
 } from './guard-upgrade';
 export { headersCut } from './header-cap';
 export { lendBody } from './lend-body';
+export { setMissingOn } from './set-missing';
 export { trackFinish } from './track-finish';

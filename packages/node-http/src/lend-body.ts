@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '@bouncer/core';
+import { bodyTooLarge } from '@bouncer/core/adapter';
 
 /**
  * Reads the whole request body (at most `limit` bytes) and lends it back: the bytes are
@@ -50,7 +51,7 @@ export function lendBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
           // unread rest of the body is never parsed as a request.
           cleanup();
           req.pause();
-          reject(new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' }));
+          reject(bodyTooLarge(limit));
           return;
         }
         chunks.push(chunk);

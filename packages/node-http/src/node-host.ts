@@ -1,17 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Host, HostFinish } from '@bouncer/core';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { requestHeader, requestHeaderLines } from './field-lines';
 import { onResponseHead } from './head-hook';
 import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
+import { setMissingOn } from './set-missing';
 import { trackFinish } from './track-finish';
 
 /**
  * The core's `Host` over Node's own request/response pair. Express and Koa both sit on it;
  * Hono on @hono/node-server reaches the same objects through `c.env`.
  */
-
 export class NodeHost implements Host {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
@@ -82,6 +82,10 @@ export class NodeHost implements Host {
 
   removeHeader(name: string): void {
     if (!this.res.headersSent) this.res.removeHeader(name);
+  }
+
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    setMissingOn(this.res, names, lower, values);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HostFinish } from '@bouncer/core';
+import type { HostFinish } from '@bouncer/core/adapter';
 
 const NO_BODY = new Set([204, 304]);
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { Host, HostFinish } from '@bouncer/core';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { requestHeader, requestHeaderLines } from './field-lines';
 
 const EMPTY = new Uint8Array(0);

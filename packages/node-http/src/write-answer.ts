@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ShortCircuit } from '@bouncer/core';
+import type { ShortCircuit } from '@bouncer/core/adapter';
 
 /**
  * Writes the chain's own answer on a Node response whose headers the chain already set. Returns

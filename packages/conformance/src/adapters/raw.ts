@@ -1,5 +1,5 @@
 import type { AppFactory } from '../types';
-import { cyclic, digest, hit, pushTrace, sleep } from './_shared';
+import { digest, hit, sharedRoutes } from './_shared';
 
 export const rawApp: AppFactory = {
   name: 'raw',
@@ -7,42 +7,8 @@ export const rawApp: AppFactory = {
     // Loaded on demand, like every factory's framework, so a kit user pulls in only what they run.
     const { createServer, Router } = await import('@bouncer/raw');
     const router = new Router<Record<string, any>>();
-    router.get('/hello', (_req, res) => {
-      hit(probe, 'GET /hello');
-      res.setHeader('X-Remove-Me', '1');
-      res.json({ hello: 'world' });
-    });
-    router.get('/stream', async (_req, res) => {
-      hit(probe, 'GET /stream');
-      res.setHeader('Content-Type', 'text/plain');
-      for (const part of ['a', 'b', 'c']) {
-        res.write(part);
-        await sleep(5);
-      }
-      res.end();
-    });
-    router.options('/hello', (_req, res) => {
-      hit(probe, 'OPTIONS /hello');
-      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
-      res.json({ options: true });
-    });
-    router.get('/cyclic', (_req, res) => {
-      hit(probe, 'GET /cyclic');
-      res.json(cyclic());
-    });
-    router.get('/boom', () => {
-      hit(probe, 'GET /boom');
-      throw new Error('handler exploded');
-    });
-    router.get('/state', (_req, res, state) => {
-      hit(probe, 'GET /state');
-      pushTrace(state);
-      res.json({
-        user: state.user,
-        trace: [...((state.trace as string[]) ?? [])],
-        sub: (state.auth as { sub?: string })?.sub,
-      });
-    });
+    for (const route of sharedRoutes(probe))
+      router[route.method](route.path, (_req, res, state) => route.handle(res, state));
     router.post('/echo', async (req, res) => {
       hit(probe, 'POST /echo');
       res.json({ received: await req.json() });
@@ -50,11 +16,6 @@ export const rawApp: AppFactory = {
     router.post('/bytes', async (req, res) => {
       hit(probe, 'POST /bytes');
       res.json(digest(await req.bytes()));
-    });
-    router.get('/slow', async (_req, res) => {
-      hit(probe, 'GET /slow');
-      await sleep(400);
-      res.json({ slow: true });
     });
     const server = createServer({
       chain,

@@ -10,7 +10,7 @@ export {
 } from './expect';
 export { joinPath, PROBE_SEGMENT, probePath } from './fill-path';
 export { formatRouteReport, isLeak } from './format';
-export { effectivePolicy, type FoundGuard, type FoundRoute, judgeRoute } from './judge';
+export { effectivePolicy, type FoundGuard, type FoundRoute, judgeRoute, judgeRoutes } from './judge';
 export { BOUNCER_MARK, markBouncer, readMark } from './mark';
 export { type ProbeOptions, type ProbeResult, probeRoutes } from './probe';
 export { type AuditMode, assertGuarded, auditOnce } from './startup';

@@ -1,6 +1,8 @@
 import type { EffectivePolicy } from '../policy/route-gates';
 import type { Middleware } from '../types';
-import { type IsPublic, outsidePattern, REASONS, type RouteReport } from './types';
+import { publicTest } from './describe-chain';
+import { type AuditOptions, type IsPublic, outsidePattern, REASONS, type RouteReport } from './types';
+import { auditUpgrades } from './upgrades';
 
 /** A bouncer found in a framework's stack, in run order. */
 export interface FoundGuard {
@@ -79,4 +81,20 @@ export function effectivePolicy(
   const describe = (chain as { describeRoute?: (m: string, p: string) => EffectivePolicy }).describeRoute;
   if (typeof describe !== 'function') return undefined;
   return describe(method === 'ALL' || method === 'USE' ? 'GET' : method, path);
+}
+
+/**
+ * The report of a whole app: every route judged against the guards found in its stack (public as
+ * `options.isPublic` or the guards' own public routes say), then the server's upgrade listeners.
+ */
+export function judgeRoutes(
+  routes: readonly FoundRoute[],
+  guards: readonly FoundGuard[],
+  options: AuditOptions,
+): RouteReport[] {
+  const isPublic = publicTest(
+    options.isPublic,
+    guards.map((g) => g.chain),
+  );
+  return [...routes.map((r) => judgeRoute(r, guards, isPublic)), ...auditUpgrades(options.server)];
 }

@@ -12,10 +12,11 @@ import { requestId } from '../middleware/request-id';
 import { securityHeaders } from '../middleware/security-headers';
 import { timing } from '../middleware/timing';
 import type { Middleware } from '../types';
+import { assertNestedOptions } from '../utils/policy-options';
 import { buildGates } from './route-gates';
 import { compileRoutes } from './routes';
 import type { BouncerChain, BouncerExtras, BouncerPolicy, BouncerState, DefaultClaims } from './types';
-import { checkKeys, section } from './validate';
+import { section } from './validate';
 
 export type * from './types';
 
@@ -42,7 +43,7 @@ export function bouncer<Claims extends object = DefaultClaims>(
   policy: BouncerPolicy = {},
   extras: BouncerExtras = {},
 ): BouncerChain<Claims> {
-  checkKeys('bouncer', 'policy', policy, [
+  assertNestedOptions('bouncer', 'policy', policy, [
     'trustProxy',
     'requestId',
     'timing',
@@ -55,7 +56,7 @@ export function bouncer<Claims extends object = DefaultClaims>(
     'csrf',
     'jwt',
   ]);
-  checkKeys('bouncer', 'extras', extras, [
+  assertNestedOptions('bouncer', 'extras', extras, [
     'jwtSecret',
     'jwtKeys',
     'logger',

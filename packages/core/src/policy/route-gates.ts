@@ -10,10 +10,10 @@ import type { AuthMode, AuthModeOf } from '../middleware/jwt-auth';
 import { MemoryStore, type RateLimitOptions, type RateLimitStore, rateLimit } from '../middleware/rate-limit';
 import { type Phases, phased, phasesOf } from '../phases';
 import type { Middleware } from '../types';
+import { assertNestedOptions } from '../utils/policy-options';
 import { parseDuration } from './index';
 import type { CompiledRoute, CompiledRoutes } from './routes';
 import type { BouncerExtras, BouncerPolicy, RateLimitSection } from './types';
-import { checkKeys } from './validate';
 
 /** What one route ends up with, as the route audit reports it. */
 export interface EffectivePolicy {
@@ -54,7 +54,7 @@ function buildLimiter(
   store: RateLimitStore,
   name: string | undefined,
 ): Limiter {
-  checkKeys('bouncer', option, section, RATE_LIMIT_KEYS);
+  assertNestedOptions('bouncer', option, section, RATE_LIMIT_KEYS);
   const { window, windowMs, ...rest } = section;
   if (window !== undefined && windowMs !== undefined) {
     throw new ConfigError(

@@ -1,8 +1,7 @@
 import { ConfigError } from '../errors';
 import type { AuthMode } from '../middleware/jwt-auth';
-import { show } from '../utils/policy-options';
+import { assertNestedOptions, show } from '../utils/policy-options';
 import type { RoutePolicy } from './types';
-import { checkKeys } from './validate';
 
 /** The keys a `routes` entry may have. */
 const ROUTE_KEYS = ['method', 'path', 'auth', 'bodyLimit', 'rateLimit'];
@@ -63,7 +62,7 @@ export function compileRoutes(list: unknown): CompiledRoutes | undefined {
     throw new ConfigError('bouncer', 'routes', `must be an array of { method?, path, … }, got ${show(list)}`);
   }
   const routes = list.map((spec: RoutePolicy, index): CompiledRoute => {
-    checkKeys('bouncer', `routes[${index}]`, spec, ROUTE_KEYS);
+    assertNestedOptions('bouncer', `routes[${index}]`, spec, ROUTE_KEYS);
     const path = spec.path;
     if (
       typeof path !== 'string' ||

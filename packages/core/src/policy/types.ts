@@ -2,7 +2,8 @@ import type { Chain } from '../compose';
 import type { Context } from '../context';
 import type { CorsOptions } from '../middleware/cors';
 import type { CsrfOptions } from '../middleware/csrf';
-import type { AuthMode } from '../middleware/jwt-auth';
+import type { IpFilterOptions } from '../middleware/ip-filter';
+import type { AuthMode, JwtAuthOptions, PublicRoute } from '../middleware/jwt-auth';
 import type { RequestSample } from '../middleware/metrics';
 import type { RateLimitOptions, RateLimitStore } from '../middleware/rate-limit';
 import type { RejectionShaper } from '../middleware/rejection-body';
@@ -45,14 +46,6 @@ export interface BouncerChain<Claims extends object = DefaultClaims> extends Cha
 /** The state type a chain hands the application: `StateOf<typeof policy>`. */
 export type StateOf<C> = C extends Middleware<infer S> ? S : never;
 
-/** A route excluded from authentication. */
-export interface PublicRoute {
-  /** Any method when absent. */
-  method?: string;
-  /** An exact path, or a prefix ending in `/*`. */
-  path: string;
-}
-
 /**
  * One declarative, JSON-serialisable policy. A section left out takes its default
  * (on: requestId, timing, securityHeaders, bodyLimit; off: the rest); `false` turns it off.
@@ -69,7 +62,7 @@ export interface BouncerPolicy {
   /** @default false (no cross-origin access) */
   cors?: boolean | (Omit<CorsOptions, 'origin'> & { origin?: string | readonly string[] });
   /** @default false */
-  ipFilter?: false | { allow?: readonly string[]; deny?: readonly string[]; message?: string };
+  ipFilter?: false | IpFilterOptions;
   /** Bytes, or `'64kb'`-style. @default true (1 MiB) */
   bodyLimit?: boolean | number | string;
   /** @default false */
@@ -85,30 +78,19 @@ export interface BouncerPolicy {
    * @default true with `jwt.cookie`, else false
    */
   csrf?: boolean | CsrfOptions;
-  /** @default false */
-  jwt?:
-    | false
-    | {
-        algorithms: readonly string[];
-        issuer?: string | readonly string[];
-        audience?: string | readonly string[];
-        jwksUri?: string;
-        public?: readonly PublicRoute[];
-        /** `false`: a token is verified when present, and not needed (express-jwt's option). @default true */
-        credentialsRequired?: boolean;
-        cookie?: string;
-        requireExp?: boolean;
-        clockTolerance?: number;
-        realm?: string;
-        cacheSize?: number;
-        cacheMaxAge?: number;
-        typ?: string;
-        maxTokenAge?: number;
-        maxTokenLength?: number;
-        /** Remote key-set tuning, in seconds. */
-        jwks?: { cacheMaxAge?: number; cooldown?: number; timeout?: number };
-      };
+  /** `jwtAuth()`'s options, with the keys in `BouncerExtras`. @default false */
+  jwt?: false | JwtSection;
 }
+
+/**
+ * The `jwt` section: `jwtAuth()`'s options that fit in JSON. The keys (`secret`, `publicKey`) are
+ * `extras.jwtSecret` / `extras.jwtKeys`, `public` is a route list (no predicate), and per-route
+ * modes come from `routes`.
+ */
+export type JwtSection = Omit<JwtAuthOptions, 'secret' | 'publicKey' | 'public' | 'authMode' | 'jwks'> & {
+  public?: readonly PublicRoute[];
+  jwks?: Omit<NonNullable<JwtAuthOptions['jwks']>, 'fetch'>;
+};
 
 /** The `rateLimit` section, also the shape of a route's own `rateLimit`. */
 export type RateLimitSection = Omit<RateLimitOptions, 'windowMs' | 'store' | 'key' | 'warn'> & {

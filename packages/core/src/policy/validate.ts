@@ -1,11 +1,5 @@
 import { ConfigError } from '../errors';
-import { assertKnownKeys, assertOptionsObject, show } from '../utils/policy-options';
-
-/** Throws on keys the policy does not know, suggesting the closest known one. */
-export function checkKeys(middleware: string, what: string, value: unknown, known: readonly string[]): void {
-  assertOptionsObject(middleware, what, value);
-  assertKnownKeys(middleware, value, known, `${what}.`);
-}
+import { show } from '../utils/policy-options';
 
 /**
  * A policy section: `undefined` → its default; `false` → off; `true` → on with defaults; an

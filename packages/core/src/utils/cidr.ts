@@ -4,7 +4,7 @@ import { type IpAddress, parseIpLiteral } from './ip';
 import { closestName } from './policy-options';
 
 /** Ranges proxies usually sit in, under the names Express's `trust proxy` uses. */
-export const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
+const NAMED_RANGES: Readonly<Record<string, readonly string[]>> = {
   loopback: ['127.0.0.0/8', '::1/128'],
   // RFC 3927 and RFC 4291 §2.5.6.
   linklocal: ['169.254.0.0/16', 'fe80::/10'],

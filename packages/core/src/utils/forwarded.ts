@@ -1,5 +1,6 @@
 // `X-Forwarded-For` and RFC 7239 `Forwarded` parsing: linear scans, no regular expressions, and
 // a cap on the entries kept, because every byte of these headers may come from an attacker.
+import { isTchar } from './http-grammar';
 import { type IpAddress, type IpInfo, lookupIp } from './ip';
 
 /** Hops kept from the right of a forwarding chain; no real deployment has more proxies than this. */
@@ -36,26 +37,6 @@ export function parseXForwardedFor(lines: readonly string[], max = MAX_FORWARDED
     }
   }
   return out.reverse();
-}
-
-/** RFC 9110 §5.6.2 tchar. */
-function isTchar(c: number): boolean {
-  return (
-    (c >= 48 && c <= 57) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    (c >= 35 && c <= 39) /* # $ % & ' */ ||
-    c === 33 ||
-    c === 42 ||
-    c === 43 ||
-    c === 45 ||
-    c === 46 ||
-    c === 94 ||
-    c === 95 ||
-    c === 96 ||
-    c === 124 ||
-    c === 126
-  );
 }
 
 /**

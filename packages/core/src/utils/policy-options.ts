@@ -63,6 +63,17 @@ export function assertOptionsObject(
   }
 }
 
+/** A nested options object (`routes[0]`, `rateLimit`): an object, and only known keys under `option.`. */
+export function assertNestedOptions(
+  middleware: string,
+  option: string,
+  value: unknown,
+  known: readonly string[],
+): asserts value is object {
+  assertOptionsObject(middleware, option, value);
+  assertKnownKeys(middleware, value, known, `${option}.`);
+}
+
 /** Quotes a configured value for an error message, bounded so a huge value does not flood logs. */
 export function show(value: unknown): string {
   let text: string;

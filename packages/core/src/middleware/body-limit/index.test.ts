@@ -23,7 +23,7 @@ describe('bodyLimit', () => {
   });
 
   it.each(['banana', Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY, '10 parsecs', '-5kb'])(
-    'throws ConfigError at construction for limit %s (B8)',
+    'throws ConfigError at construction for limit %s (expressjs/body-parser#698)',
     (limit) => {
       expect(() => bodyLimit({ limit: limit as number })).toThrow(ConfigError);
       expect(() => bodyLimit({ limit: limit as number })).toThrow(/bodyLimit: option `limit`/);
@@ -35,7 +35,7 @@ describe('bodyLimit', () => {
     expect(bodyLimit().name).toBe('bodyLimit');
   });
 
-  it('rejects a declared Content-Length over the limit with 413 before reading (B1)', async () => {
+  it('rejects a declared Content-Length over the limit with 413 before reading (RFC 9110 §15.5.14)', async () => {
     const r = await runFake(bodyLimit(), {
       method: 'POST',
       headers: { 'content-length': String(10 * MiB) },
@@ -47,7 +47,7 @@ describe('bodyLimit', () => {
     expect(r.ctx.rejection).toEqual({ policy: 'bodyLimit', reason: `Body exceeds ${MiB} bytes` });
   });
 
-  it('rejects a Content-Length beyond 2^53 as too large, not as NaN (B2)', async () => {
+  it('rejects a Content-Length beyond 2^53 as too large, not as NaN (RFC 9110 §8.6)', async () => {
     const r = await runFake(bodyLimit(), {
       method: 'POST',
       headers: { 'content-length': '99999999999999999999999' },
@@ -56,7 +56,7 @@ describe('bodyLimit', () => {
   });
 
   it.each(['1e3', '-1', '0x10', '10, 10', ' ', '+5'])(
-    'answers 400 for malformed Content-Length %j (B2)',
+    'answers 400 for malformed Content-Length %j (RFC 9110 §8.6)',
     async (cl) => {
       const r = await runFake(bodyLimit(), { method: 'POST', headers: { 'content-length': cl } });
       expect(r.status).toBe(400);
@@ -132,7 +132,7 @@ describe('bodyLimit', () => {
     expect(r.headers.connection).toBe('close');
   });
 
-  it('accepts a body of exactly limit bytes (B7)', async () => {
+  it('accepts a body of exactly limit bytes', async () => {
     const r = await runFake(compose([bodyLimit({ limit: 10 }), reader]), {
       method: 'POST',
       body: 'x'.repeat(10),
@@ -150,7 +150,7 @@ describe('bodyLimit', () => {
     expect(r.reached).toBe(false);
   });
 
-  it('counts the bytes of a chunked body with no Content-Length (B3)', async () => {
+  it('counts the bytes of a chunked body with no Content-Length (RFC 9112 §7.1)', async () => {
     const r = await runFake(compose([bodyLimit({ limit: '1kb' }), reader]), {
       method: 'POST',
       headers: { 'transfer-encoding': 'chunked' },
@@ -160,7 +160,7 @@ describe('bodyLimit', () => {
     expect(r.ctx.req.body.limit).toBe(1024);
   });
 
-  it('lets Transfer-Encoding win over a small lying Content-Length (B4)', async () => {
+  it('lets Transfer-Encoding win over a small lying Content-Length (RFC 9112 §6.1, honojs/hono 605c7056)', async () => {
     const r = await runFake(compose([bodyLimit({ limit: 100 }), reader]), {
       method: 'POST',
       headers: { 'content-length': '10', 'transfer-encoding': 'chunked' },
@@ -169,7 +169,7 @@ describe('bodyLimit', () => {
     expect(r.status).toBe(413);
   });
 
-  it('counts actual bytes when Content-Length understates the body (B5)', async () => {
+  it('counts actual bytes when Content-Length understates the body (honojs/hono fa5f9bfc)', async () => {
     const r = await runFake(compose([bodyLimit({ limit: 100 }), reader]), {
       method: 'POST',
       headers: { 'content-length': '10' },
@@ -178,7 +178,7 @@ describe('bodyLimit', () => {
     expect(r.status).toBe(413);
   });
 
-  it('counts a chunked body nobody in the chain reads, and refuses it past the limit (B6)', async () => {
+  it('counts a chunked body nobody in the chain reads, and refuses it past the limit (honojs/hono db05b96d)', async () => {
     // Left to the application, each framework's parser (or none) would decide: the bouncer counts.
     const r = await runFake(bodyLimit({ limit: '2kb' }), {
       method: 'POST',
@@ -190,7 +190,7 @@ describe('bodyLimit', () => {
     expect(r.headers.connection).toBe('close');
   });
 
-  it('reads a chunked body within the limit once and lets it through for replay (B6)', async () => {
+  it('reads a chunked body within the limit once and lets it through for replay (honojs/hono db05b96d)', async () => {
     const r = await runFake(bodyLimit({ limit: '2kb' }), {
       method: 'POST',
       headers: { 'transfer-encoding': 'chunked' },
@@ -199,10 +199,10 @@ describe('bodyLimit', () => {
     expect(r.reached).toBe(true);
     expect(r.ctx.req.body.limit).toBe(2048);
     expect(r.ctx.req.body.consumed).toBe(true);
-    expect((r.ctx.host as unknown as { bodyReads: number }).bodyReads).toBe(1);
+    expect(r.host.bodyReads).toBe(1);
   });
 
-  it('still rejects GET, HEAD and DELETE bodies over the limit (B12)', async () => {
+  it('still rejects GET, HEAD and DELETE bodies over the limit (RFC 9110 §9.3.1)', async () => {
     for (const method of ['GET', 'HEAD', 'DELETE']) {
       const r = await runFake(bodyLimit({ limit: 5 }), { method, headers: { 'content-length': '6' } });
       expect(r.status).toBe(413);

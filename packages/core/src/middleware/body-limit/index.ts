@@ -1,7 +1,8 @@
-import { DEFAULT_BODY_LIMIT, type RequestBody } from '../../body';
-import { ConfigError, HttpError } from '../../errors';
+import { bodyTooLarge, DEFAULT_BODY_LIMIT, type RequestBody } from '../../body';
+import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
+import { contentLength } from '../../utils/http-grammar';
 import { assertKnownKeys, show } from '../../utils/policy-options';
 
 export interface BodyLimitOptions {
@@ -23,7 +24,8 @@ export function parseByteSize(value: number | string, middleware = 'bodyLimit', 
     const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
     if (m) bytes = Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]);
   }
-  // raw-body 4 made an invalid limit an error instead of "no limit"; so do we (research note B8).
+  // An invalid limit is an error, never "no limit": body-parser silently ignored one until
+  // expressjs/body-parser#698, which disabled the size limit.
   if (!Number.isSafeInteger(bytes) || bytes < 0) {
     throw new ConfigError(
       middleware,
@@ -42,9 +44,6 @@ export function parseByteSize(value: number | string, middleware = 'bodyLimit', 
 const LIMITED = Symbol('bouncer.bodyLimit');
 type MarkedBody = RequestBody & { [LIMITED]?: true };
 
-/** Only plain digits are a Content-Length (RFC 9110 §8.6); `1e3`, `-1`, `0x10` and lists are malformed. */
-const DIGITS = /^\d+$/;
-
 /** A malformed or over-large declared body is left unread: the connection cannot carry another request. */
 const CLOSE: Readonly<Record<string, string>> = Object.freeze({ Connection: 'close' });
 
@@ -62,7 +61,6 @@ const CLOSE: Readonly<Record<string, string>> = Object.freeze({ Connection: 'clo
 export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
   assertKnownKeys('bodyLimit', options, ['limit']);
   const limit = options.limit === undefined ? DEFAULT_BODY_LIMIT : parseByteSize(options.limit);
-  const tooLarge = `Body exceeds ${limit} bytes`;
 
   return phased('bodyLimit', {
     before(ctx) {
@@ -73,20 +71,19 @@ export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
 
       // RFC 9112 §6.3: with Transfer-Encoding present, Content-Length is ignored (it must not be
       // trusted to be small: hono 605c7056); the byte count at read time is what holds then.
-      // The host is asked directly, with lower-case names: `ctx.req.header` would fold them again.
-      const chunked = ctx.host.header('transfer-encoding') !== undefined;
+      const chunked = ctx.req.header('transfer-encoding') !== undefined;
       if (!chunked) {
-        const declared = ctx.host.headerValues('content-length');
+        const declared = ctx.req.headerValues('content-length');
         if (declared.length > 0) {
-          const value = declared.length === 1 ? declared[0].trim() : '';
-          if (!DIGITS.test(value)) {
+          const length = declared.length === 1 ? contentLength(declared[0].trim()) : undefined;
+          if (length === undefined) {
             ctx.reject(400, 'Malformed Content-Length', 'bodyLimit', CLOSE);
             return;
           }
-          // A value too long to be exact is certainly too large.
-          if (value.replace(/^0+(?=\d)/, '').length > 15 || Number(value) > effective) {
-            const detail = effective === limit ? tooLarge : `Body exceeds ${effective} bytes`;
-            ctx.reject(413, detail, 'bodyLimit', CLOSE);
+          // A value too long to be exact is Infinity: certainly too large. (A 413 closes the
+          // connection by itself: see `ctx.respond`.)
+          if (length > effective) {
+            ctx.fail(bodyTooLarge(effective));
             return;
           }
         }
@@ -104,7 +101,5 @@ export function bodyLimit(options: BodyLimitOptions = {}): Middleware {
 
 async function checkRead(body: RequestBody, effective: number): Promise<void> {
   const bytes = await body.bytes();
-  if (bytes.byteLength > effective) {
-    throw new HttpError(413, { detail: `Body exceeds ${effective} bytes`, policy: 'bodyLimit' });
-  }
+  if (bytes.byteLength > effective) throw bodyTooLarge(effective);
 }

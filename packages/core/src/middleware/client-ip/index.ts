@@ -9,7 +9,7 @@ import { lookupIp } from '../../utils/ip';
 import { assertKnownKeys, show } from '../../utils/policy-options';
 import { compileTrust, type TrustProxy, walkForwarded } from './resolve';
 
-export { type CompiledTrust, compileTrust, resolveClientIp, type TrustProxy } from './resolve';
+export type { TrustProxy } from './resolve';
 
 export interface ClientIpOptions {
   /**
@@ -66,7 +66,7 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
         ctx.req.ip = lookupIp(peer)?.text ?? peer;
         if (
           !warned &&
-          (ctx.host.header('x-forwarded-for') !== undefined || ctx.host.header('forwarded') !== undefined)
+          (ctx.req.header('x-forwarded-for') !== undefined || ctx.req.header('forwarded') !== undefined)
         ) {
           warned = true;
           warn(
@@ -100,7 +100,7 @@ export function clientIp(options: ClientIpOptions = {}): Middleware {
     before(ctx: Context) {
       // The host dropped field lines: the forwarding line a proxy appended last may be among
       // them, and the walk would stop at the proxy itself (its address, its rate-limit bucket).
-      if (ctx.host.headersCut) throw cutHeaders();
+      if (ctx.req.headersCut) throw cutHeaders();
       const peer = ctx.req.peer;
       const first = lookupIp(peer);
       if (first === undefined) {

@@ -18,7 +18,6 @@ export class CorsAnswer {
    * without Origin or from refused origins, or a cache could serve one origin's answer to another.
    */
   readonly #varyOrigin: boolean;
-  /** A predicate is asked once per request: its answer is kept for the way out. */
 
   constructor(
     origins: CompiledOrigin,
@@ -75,8 +74,9 @@ export class CorsAnswer {
   }
 
   /**
-   * At the head of an actual request's answer. `'*'` and listed origins are decided here, from
-   * the request's `Origin` (a set lookup, no state kept between the two halves).
+   * At the head of an actual request's answer: `'*'` and listed origins are decided here, from
+   * the request's `Origin` (a set lookup). A predicate was asked on the way in (`decide`), once
+   * per request, and its verdict is stamped by the hook `decide` registered.
    */
   head(ctx: Context<any>): void {
     if (this.#origins.kind !== 'predicate') this.#stamp(ctx, this.#listed(ctx.req.header('origin')));
@@ -85,7 +85,7 @@ export class CorsAnswer {
   #stamp(ctx: Context<any>, allowed: string | undefined): void {
     // An answer that carries its own grant (the application handled CORS for this route) keeps
     // it; `Vary: Origin` is still ensured, or a cache could serve one origin's answer to another.
-    if (allowed !== undefined && ctx.host.getHeader('access-control-allow-origin') !== undefined) {
+    if (allowed !== undefined && ctx.res.get('access-control-allow-origin') !== undefined) {
       if (this.#varyOrigin) varyOrigin(ctx);
       return;
     }
@@ -96,11 +96,10 @@ export class CorsAnswer {
   set(ctx: Context<any>, allowed: string | undefined, preflight: boolean): void {
     if (this.#varyOrigin) varyOrigin(ctx);
     if (allowed === undefined) return;
-    const host = ctx.host;
-    host.setHeader('Access-Control-Allow-Origin', allowed);
-    if (this.#credentials) host.setHeader('Access-Control-Allow-Credentials', 'true');
-    if (this.#expose !== undefined && !preflight)
-      host.setHeader('Access-Control-Expose-Headers', this.#expose);
+    const res = ctx.res;
+    res.set('Access-Control-Allow-Origin', allowed);
+    if (this.#credentials) res.set('Access-Control-Allow-Credentials', 'true');
+    if (this.#expose !== undefined && !preflight) res.set('Access-Control-Expose-Headers', this.#expose);
   }
 }
 
@@ -109,8 +108,8 @@ export class CorsAnswer {
  * GHSA-q7jf-gf43-6x6p) and the application's Vary is kept (hono #4471).
  */
 function varyOrigin(ctx: Context<any>): void {
-  const current = ctx.host.getHeader('vary');
+  const current = ctx.res.get('vary');
   if (current === 'Origin') return;
-  if (current === undefined) ctx.host.setHeader('Vary', 'Origin');
+  if (current === undefined) ctx.res.set('Vary', 'Origin');
   else ctx.res.vary('Origin');
 }

@@ -2,7 +2,7 @@ import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
-import { isToken } from '../../utils/policy-http';
+import { isToken } from '../../utils/http-grammar';
 import { assertKnownKeys, show } from '../../utils/policy-options';
 import { CorsAnswer } from './answer';
 import { type CorsOrigin, compileOrigin } from './origin';

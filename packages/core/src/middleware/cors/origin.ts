@@ -12,7 +12,7 @@ export type CorsOrigin =
   | ((origin: string, ctx: Context<any>) => Awaitable<boolean>);
 
 /** Decides whether a syntactically valid request origin is allowed. */
-export type OriginMatcher = (origin: string, ctx: Context<any>) => Awaitable<boolean>;
+type OriginMatcher = (origin: string, ctx: Context<any>) => Awaitable<boolean>;
 
 /**
  * A serialized origin as browsers send it (RFC 6454 §6.2): `scheme://host[:port]`, lower-case

@@ -1,9 +1,9 @@
-import { isToken } from '../../utils/policy-http';
+import { isToken } from '../../utils/http-grammar';
 
 /** Most names reflected from one `Access-Control-Request-Headers`. */
-export const MAX_REFLECTED_HEADERS = 64;
+const MAX_REFLECTED_HEADERS = 64;
 /** Longest `Access-Control-Request-Headers` value considered for reflection. */
-export const MAX_REQUEST_HEADERS_LENGTH = 4096;
+const MAX_REQUEST_HEADERS_LENGTH = 4096;
 
 /**
  * The header names a preflight asks for, lower-cased, keeping only valid tokens (RFC 9110 §5.1),

@@ -61,9 +61,9 @@ export function csrf(options: CsrfOptions = {}): Middleware {
   return phased('csrf', {
     before(ctx) {
       // A WebSocket handshake is a GET, yet it acts like a POST: the socket it opens carries the cookie.
-      if (SAFE.has(ctx.req.method) && ctx.host.header('upgrade') === undefined) return;
-      const origin = ctx.host.header('origin');
-      const site = ctx.host.header('sec-fetch-site');
+      if (SAFE.has(ctx.req.method) && ctx.req.header('upgrade') === undefined) return;
+      const origin = ctx.req.header('origin');
+      const site = ctx.req.header('sec-fetch-site');
       if (site !== undefined) {
         if (site === 'same-origin' || site === 'none' || (sameSite && site === 'same-site')) return;
         if (origin !== undefined && trusted.has(origin.toLowerCase())) return;
@@ -73,7 +73,7 @@ export function csrf(options: CsrfOptions = {}): Middleware {
       const lower = origin.toLowerCase();
       if (trusted.has(lower)) return;
       // No Fetch Metadata (an older browser): the origin's authority must be this Host.
-      const host = ctx.host.header('host');
+      const host = ctx.req.header('host');
       const authority = ORIGIN.test(lower) ? lower.slice(lower.indexOf('://') + 3) : undefined;
       if (host !== undefined && authority !== undefined && authority === host.toLowerCase()) return;
       return refuse(ctx, `Origin: ${origin.slice(0, 64)}`);

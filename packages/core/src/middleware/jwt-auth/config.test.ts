@@ -78,16 +78,16 @@ describe('jwtAuth options: the errors they teach', () => {
 
   it('names a bad number, saying whether it must be an integer', () => {
     expect(message(() => hsAuth({ clockTolerance: -1 }))).toBe(
-      'jwtAuth: option `clockTolerance` must be a non-negative number, got -1',
+      'jwtAuth: option `clockTolerance` must be a non-negative number of seconds, got -1',
     );
     expect(message(() => hsAuth({ clockTolerance: Number.NaN }))).toBe(
-      'jwtAuth: option `clockTolerance` must be a non-negative number, got null',
+      'jwtAuth: option `clockTolerance` must be a non-negative number of seconds, got null',
     );
     expect(message(() => hsAuth({ maxTokenAge: Number.POSITIVE_INFINITY }))).toBe(
-      'jwtAuth: option `maxTokenAge` must be a non-negative number, got null',
+      'jwtAuth: option `maxTokenAge` must be a non-negative number of seconds, got null',
     );
     expect(message(() => hsAuth({ maxTokenAge: '60' as never }))).toBe(
-      'jwtAuth: option `maxTokenAge` must be a non-negative number, got "60"',
+      'jwtAuth: option `maxTokenAge` must be a non-negative number of seconds, got "60"',
     );
     expect(message(() => hsAuth({ cacheSize: 1.5 }))).toBe(
       'jwtAuth: option `cacheSize` must be a non-negative integer, got 1.5',
@@ -96,7 +96,7 @@ describe('jwtAuth options: the errors they teach', () => {
       'jwtAuth: option `maxTokenLength` must be a non-negative integer, got 100.5',
     );
     expect(message(() => hsAuth({ cacheMaxAge: -5 }))).toBe(
-      'jwtAuth: option `cacheMaxAge` must be a non-negative number, got -5',
+      'jwtAuth: option `cacheMaxAge` must be a non-negative number of seconds, got -5',
     );
   });
 
@@ -176,13 +176,13 @@ describe('jwtAuth options: the errors they teach', () => {
       'jwtAuth: option `jwks.cacheMaxAg` is not a known option: did you mean `jwks.cacheMaxAge`? (known: cacheMaxAge, cooldown, timeout, fetch)',
     );
     expect(message(jwks({ cacheMaxAge: -1 }))).toBe(
-      'jwtAuth: option `jwks.cacheMaxAge` must be a non-negative number, got -1',
+      'jwtAuth: option `jwks.cacheMaxAge` must be a non-negative number of seconds, got -1',
     );
     expect(message(jwks({ cooldown: -1 }))).toBe(
-      'jwtAuth: option `jwks.cooldown` must be a non-negative number, got -1',
+      'jwtAuth: option `jwks.cooldown` must be a non-negative number of seconds, got -1',
     );
     expect(message(jwks({ timeout: -1 }))).toBe(
-      'jwtAuth: option `jwks.timeout` must be a non-negative number, got -1',
+      'jwtAuth: option `jwks.timeout` must be a non-negative number of seconds, got -1',
     );
   });
 

@@ -7,19 +7,20 @@ import { type JwksSettings, jwksVerifier, secretVerifier, staticVerifier, type V
 
 // Option checks and the choice of verifier, run once when `jwtAuth()` is called.
 
-export function seconds(option: string, value: unknown, fallback: number, integer = false): number {
+/** A duration option in seconds: a finite, non-negative number. */
+export function seconds(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < 0 ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new ConfigError(
-      'jwtAuth',
-      option,
-      `must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got ${show(value)}`,
-    );
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError('jwtAuth', option, `must be a non-negative number of seconds, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** A count option (characters, entries): a non-negative integer. */
+export function count(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new ConfigError('jwtAuth', option, `must be a non-negative integer, got ${show(value)}`);
   }
   return value;
 }

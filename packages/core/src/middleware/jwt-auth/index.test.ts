@@ -97,11 +97,11 @@ describe('jwtAuth: configuration', () => {
     expect(() => jwtAuth({ algorithms: [], secret: SECRET })).toThrow(ConfigError);
   });
 
-  it.each(['none', 'None', 'NONE'])('refuses alg %s at startup (J1)', (alg) => {
+  it.each(['none', 'None', 'NONE'])('refuses alg %s at startup (RFC 8725 §3.1)', (alg) => {
     expect(() => jwtAuth({ algorithms: [alg as never], secret: SECRET })).toThrow(/none/);
   });
 
-  it('refuses a key type that cannot serve a listed algorithm (J2/J3 at startup)', () => {
+  it('refuses a key type that cannot serve a listed algorithm (RFC 8725 §2.1)', () => {
     expect(() => jwtAuth({ algorithms: ['RS256'], secret: SECRET })).toThrow(/HS\* only/);
     expect(() => jwtAuth({ algorithms: ['HS256'], publicKey: rsaPem })).toThrow(/needs `secret`/);
     expect(() => jwtAuth({ algorithms: ['RS256'], publicKey: ecPem })).toThrow(/cannot verify any/);
@@ -180,23 +180,23 @@ describe('jwtAuth: accepted tokens', () => {
     await expectInvalid(mw, await rs({}, { kid: 'rsa-1' }, other.privateKey));
   });
 
-  it('accepts a lower-case bearer scheme (J19, RFC 9110 §11.1)', async () => {
+  it('accepts a lower-case bearer scheme (RFC 6750 §2.1, RFC 9110 §11.1)', async () => {
     const r = await runFake(hsAuth(), { headers: { authorization: `bearer ${await hs()}` } });
     expect(r.status).toBe(200);
   });
 
-  it('accepts exp within the clock tolerance (J5)', async () => {
+  it('accepts exp within the clock tolerance (RFC 7519 §4.1.4)', async () => {
     const r = await runFake(hsAuth({ clockTolerance: 5 }), bearer(await hs({ exp: now() - 3 })));
     expect(r.status).toBe(200);
   });
 
-  it('accepts a token without exp only when requireExp is false (J6)', async () => {
+  it('accepts a token without exp only when requireExp is false', async () => {
     const token = await hsRaw(JSON.stringify({ sub: 'u1' }));
     await expectInvalid(hsAuth(), token);
     expect((await runFake(hsAuth({ requireExp: false }), bearer(token))).status).toBe(200);
   });
 
-  it('checks audience and issuer when configured (J10, J11)', async () => {
+  it('checks audience and issuer when configured (RFC 7519 §4.1.3, RFC 7519 §4.1.1)', async () => {
     const mw = hsAuth({ audience: 'api', issuer: 'https://idp.example' });
     const ok = await runFake(mw, bearer(await hs({ aud: ['other', 'api'], iss: 'https://idp.example' })));
     expect(ok.status).toBe(200);
@@ -206,7 +206,7 @@ describe('jwtAuth: accepted tokens', () => {
     await expectInvalid(mw, await hs({ aud: 'api' }));
   });
 
-  it('reads the token from the opt-in cookie, header first (J20)', async () => {
+  it('reads the token from the opt-in cookie, header first (RFC 6750 §2)', async () => {
     const good = await hs();
     const mw = hsAuth({ cookie: 'session' });
     expect((await runFake(mw, { headers: { cookie: `a=1; session=${good}` } })).status).toBe(200);
@@ -226,13 +226,16 @@ describe('jwtAuth: rejected tokens', () => {
     expect(r.ctx.rejection).toEqual({ policy: 'jwtAuth', reason: 'no token' });
   });
 
-  it.each(['none', 'None', 'NONE', 'nOnE'])('rejects alg %s with an empty signature (J1)', async (alg) => {
-    const token = `${b64url(JSON.stringify({ alg, typ: 'JWT' }))}.${b64url(JSON.stringify({ sub: 'u1', exp: now() + 60 }))}.`;
-    await expectInvalid(hsAuth(), token);
-    await expectInvalid(hsAuth(), `${token}AAAA`);
-  });
+  it.each(['none', 'None', 'NONE', 'nOnE'])(
+    'rejects alg %s with an empty signature (RFC 8725 §3.1)',
+    async (alg) => {
+      const token = `${b64url(JSON.stringify({ alg, typ: 'JWT' }))}.${b64url(JSON.stringify({ sub: 'u1', exp: now() + 60 }))}.`;
+      await expectInvalid(hsAuth(), token);
+      await expectInvalid(hsAuth(), `${token}AAAA`);
+    },
+  );
 
-  it('rejects an HS256 token keyed with the server’s RSA public key (J2, RS/HS confusion)', async () => {
+  it('rejects an HS256 token keyed with the server’s RSA public key (RFC 8725 §2.1, RS/HS confusion)', async () => {
     const mw = jwtAuth({ algorithms: ['RS256'], publicKey: rsaPem });
     const forged = await new SignJWT({ sub: 'admin', exp: now() + 60 })
       .setProtectedHeader({ alg: 'HS256' })
@@ -240,7 +243,7 @@ describe('jwtAuth: rejected tokens', () => {
     await expectInvalid(mw, forged);
   });
 
-  it('rejects a valid signature with an alg outside the allow-list (J3)', async () => {
+  it('rejects a valid signature with an alg outside the allow-list (RFC 8725 §3.1)', async () => {
     const long = SECRET.repeat(2);
     const mw = jwtAuth({ algorithms: ['HS256'], secret: long });
     const hs512 = await new SignJWT({ exp: now() + 60 })
@@ -250,14 +253,14 @@ describe('jwtAuth: rejected tokens', () => {
     expect(r.ctx.rejection?.reason).toBe('algorithm not allowed');
   });
 
-  it('rejects exp = now - 1 and exp = now (J4)', async () => {
+  it('rejects exp = now - 1 and exp = now (RFC 7519 §4.1.4)', async () => {
     const r = await expectInvalid(hsAuth(), await hs({ exp: now() - 1 }));
     expect(r.ctx.rejection?.reason).toBe('token expired');
     await expectInvalid(hsAuth(), await hs({ exp: now() }));
   });
 
   it.each(['"9999999999"', '0', '1e400', 'null', '[]', '-1', '-1e400'])(
-    'rejects exp: %s (J7)',
+    'rejects exp: %s (RFC 7519 §2 NumericDate, honojs/hono a5bd9ebe)',
     async (exp) => {
       await expectInvalid(hsAuth(), await hsRaw(`{"sub":"u1","exp":${exp}}`));
     },
@@ -269,27 +272,30 @@ describe('jwtAuth: rejected tokens', () => {
     expect(JSON.parse(r.body!).detail).toBe('Invalid access token');
   });
 
-  it.each(['1e400', '"0"'])('rejects nbf or iat %s, and a future nbf (J8)', async (value) => {
-    const exp = now() + 60;
-    await expectInvalid(hsAuth(), await hsRaw(`{"exp":${exp},"nbf":${value}}`));
-    await expectInvalid(hsAuth(), await hsRaw(`{"exp":${exp},"iat":${value}}`));
-    await expectInvalid(hsAuth(), await hs({ nbf: now() + 3600 }));
-  });
+  it.each(['1e400', '"0"'])(
+    'rejects nbf or iat %s, and a future nbf (RFC 7519 §4.1.5, §4.1.6)',
+    async (value) => {
+      const exp = now() + 60;
+      await expectInvalid(hsAuth(), await hsRaw(`{"exp":${exp},"nbf":${value}}`));
+      await expectInvalid(hsAuth(), await hsRaw(`{"exp":${exp},"iat":${value}}`));
+      await expectInvalid(hsAuth(), await hs({ nbf: now() + 3600 }));
+    },
+  );
 
-  it('rejects an iat older than maxTokenAge (J9)', async () => {
+  it('rejects an iat older than maxTokenAge (RFC 7519 §4.1.6)', async () => {
     const mw = hsAuth({ maxTokenAge: 60 });
     await expectInvalid(mw, await hs({ iat: now() - 3600 }));
     await expectInvalid(mw, await hs());
     expect((await runFake(mw, bearer(await hs({ iat: now() })))).status).toBe(200);
   });
 
-  it('rejects typ JWT where at+jwt is required (J12)', async () => {
+  it('rejects typ JWT where at+jwt is required (RFC 8725 §3.11)', async () => {
     const mw = hsAuth({ typ: 'at+jwt' });
     await expectInvalid(mw, await hs({}, { typ: 'JWT' }));
     expect((await runFake(mw, bearer(await hs({}, { typ: 'at+jwt' })))).status).toBe(200);
   });
 
-  it('ignores jku, x5u and embedded jwk headers pointing at attacker keys (J14)', async () => {
+  it('ignores jku, x5u and embedded jwk headers pointing at attacker keys (RFC 8725 §3.10)', async () => {
     const attacker = await generateKeyPair('RS256', { extractable: true });
     const jwk = await exportJWK(attacker.publicKey);
     const token = await rs(
@@ -304,12 +310,12 @@ describe('jwtAuth: rejected tokens', () => {
     ['a path', '../../dev/null'],
     ['SQL', "' OR 1=1--"],
     ['10 KB', 'k'.repeat(10_000)],
-  ])('treats a %s kid as an opaque lookup: 401, no 500 (J15)', async (_, kid) => {
+  ])('treats a %s kid as an opaque lookup: 401, no 500 (RFC 8725 §3.10)', async (_, kid) => {
     const mw = jwtAuth({ algorithms: ['RS256'], publicKey: rsaJwk, maxTokenLength: 20_000 });
     await expectInvalid(mw, await rs({}, { kid }));
   });
 
-  it('rejects crit headers it does not understand (J16)', async () => {
+  it('rejects crit headers it does not understand (RFC 7515 §4.1.11)', async () => {
     const payload = JSON.stringify({ exp: now() + 60 });
     // Control: the hand-made signature itself is valid.
     expect((await runFake(hsAuth(), bearer(await hmacRaw({ alg: 'HS256' }, payload)))).status).toBe(200);
@@ -321,7 +327,7 @@ describe('jwtAuth: rejected tokens', () => {
     );
   });
 
-  it('rejects malformed tokens with 401, never 500 (J17)', async () => {
+  it('rejects malformed tokens with 401, never 500 (RFC 7515 §7.1)', async () => {
     const good = await hs();
     const [h, p, s] = good.split('.');
     const bad = [
@@ -342,7 +348,7 @@ describe('jwtAuth: rejected tokens', () => {
     for (const token of bad) await expectInvalid(hsAuth(), token);
   });
 
-  it('rejects a JWE-shaped token and JSON serialization (J18)', async () => {
+  it('rejects a JWE-shaped token and JSON serialization (RFC 7515 §7.1, RFC 7516)', async () => {
     await expectInvalid(hsAuth(), 'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d');
     const r = await runFake(hsAuth(), {
       headers: { authorization: 'Bearer {"payload":"x","signatures":[]}' },
@@ -350,7 +356,7 @@ describe('jwtAuth: rejected tokens', () => {
     expect(r.status).toBe(401);
   });
 
-  it('answers Basic, empty Bearer and Bearer with two tokens (J19)', async () => {
+  it('answers Basic, empty Bearer and Bearer with two tokens (RFC 6750 §2.1)', async () => {
     const token = await hs();
     const basic = await runFake(hsAuth(), { headers: { authorization: `Basic ${token}` } });
     expect(basic.headers['www-authenticate']).toBe('Bearer realm="api"');
@@ -361,7 +367,7 @@ describe('jwtAuth: rejected tokens', () => {
     }
   });
 
-  it('rejects two Authorization fields and ambiguous duplicate cookies (J20)', async () => {
+  it('rejects two Authorization fields and ambiguous duplicate cookies (RFC 6750 §2)', async () => {
     const token = await hs();
     const two = await runFake(hsAuth(), {
       headers: { authorization: [`Bearer ${token}`, 'Bearer other.other.other'] },
@@ -372,12 +378,12 @@ describe('jwtAuth: rejected tokens', () => {
     expect(cookies.status).toBe(401);
   });
 
-  it('rejects a 100 KB token before parsing it (J21)', async () => {
+  it('rejects a 100 KB token before parsing it', async () => {
     const r = await expectInvalid(hsAuth(), `${'a'.repeat(50_000)}.${'b'.repeat(50_000)}.c`);
     expect(r.ctx.rejection?.reason).toBe('token too long');
   });
 
-  it('rejects an ECDSA signature with r = s = 0 (J22, CVE-2022-21449 class)', async () => {
+  it('rejects an ECDSA signature with r = s = 0 (CVE-2022-21449 class)', async () => {
     const good = await new SignJWT({ exp: now() + 60 })
       .setProtectedHeader({ alg: 'ES256' })
       .sign(ec.privateKey);
@@ -388,7 +394,7 @@ describe('jwtAuth: rejected tokens', () => {
     );
   });
 
-  it('requires a token on OPTIONS that is not a genuine preflight (J24)', async () => {
+  it('requires a token on OPTIONS that is not a genuine preflight (Fetch standard, CORS-preflight request)', async () => {
     const r = await runFake(hsAuth(), {
       method: 'OPTIONS',
       headers: { 'access-control-request-headers': 'authorization' },
@@ -396,7 +402,7 @@ describe('jwtAuth: rejected tokens', () => {
     expect(r.status).toBe(401);
   });
 
-  it('gives the same body for an expired and a forged token; the reason goes to the log only (J27)', async () => {
+  it('gives the same body for an expired and a forged token; the reason goes to the log only (RFC 6750 §3)', async () => {
     const expired = await runFake(hsAuth(), bearer(await hs({ exp: now() - 60 })));
     const forged = await runFake(hsAuth(), bearer(await hs({}, {}, `${SECRET}-other`)));
     expect(expired.body).toBe(forged.body);
@@ -582,7 +588,7 @@ describe('jwtAuth: remote JWKS', () => {
     expect(server.calls).toEqual(['https://idp.example/jwks']);
   });
 
-  it('fetches at most once per cooldown under a flood of random kids (J13)', async () => {
+  it('fetches at most once per cooldown under a flood of random kids', async () => {
     const server = jwksServer(() => ({ keys: [{ ...rsaJwk, alg: 'RS256' }] }));
     const mw = jwtAuth({
       algorithms: ['RS256'],
@@ -597,7 +603,7 @@ describe('jwtAuth: remote JWKS', () => {
   });
 
   it.each([['<html>oops</html>'], [{ keys: {} }]])(
-    'answers 503 when the key set is unusable: %j (J25)',
+    'answers 503 when the key set is unusable: %j',
     async (body) => {
       const server = jwksServer(() => body);
       const mw = jwtAuth({
@@ -612,7 +618,7 @@ describe('jwtAuth: remote JWKS', () => {
     },
   );
 
-  it('answers 503 when the key set times out, without hanging (J25)', async () => {
+  it('answers 503 when the key set times out, without hanging', async () => {
     const fetch = (_url: string, init: { signal: AbortSignal }) =>
       new Promise<Response>((_, reject) =>
         init.signal.addEventListener('abort', () => reject(init.signal.reason)),
@@ -626,7 +632,7 @@ describe('jwtAuth: remote JWKS', () => {
     expect(r.status).toBe(503);
   });
 
-  it('keeps using cached keys when the key set later fails (J25)', async () => {
+  it('keeps using cached keys when the key set later fails', async () => {
     let healthy = true;
     const server = jwksServer(() =>
       healthy ? { keys: [{ ...rsaJwk, alg: 'RS256' }] } : '<html>down</html>',

@@ -3,11 +3,11 @@ import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
-import { isPlainQuotable, isToken } from '../../utils/policy-http';
+import { isPlainQuotable, isToken } from '../../utils/http-grammar';
 import { assertKnownKeys, show } from '../../utils/policy-options';
 import { RecentBearers, VerifiedTokens } from './cache';
 import type { JwtPayload as JWTPayload } from './claims';
-import { buildVerifier, seconds, stringList } from './config';
+import { buildVerifier, count, seconds, stringList } from './config';
 import { checkAlgorithms, type JwtAlgorithm, type JwtPublicKey } from './keys';
 import { type AuthModeOf, compileMode } from './mode';
 import { compilePublic, type PublicMatcher } from './public-routes';
@@ -184,10 +184,10 @@ export function jwtAuth<P extends JWTPayload = JWTPayload>(
       `must be a cookie name (an HTTP token), got ${show(options.cookie)}`,
     );
   }
-  const maxLength = seconds('maxTokenLength', options.maxTokenLength, 8192, true);
+  const maxLength = count('maxTokenLength', options.maxTokenLength, 8192);
   const modeOf = compileMode(compilePublic(options.public), options.credentialsRequired, options.authMode);
   const cache = new VerifiedTokens(
-    seconds('cacheSize', options.cacheSize, 1000, true),
+    count('cacheSize', options.cacheSize, 1000),
     seconds('cacheMaxAge', options.cacheMaxAge, 300) * 1000,
     maxTokenAge,
   );

@@ -23,7 +23,7 @@ export type JwtAlgorithm =
   | 'EdDSA'
   | 'Ed25519';
 
-export const ALGORITHMS: readonly JwtAlgorithm[] = [
+const ALGORITHMS: readonly JwtAlgorithm[] = [
   'HS256',
   'HS384',
   'HS512',

@@ -1,17 +1,17 @@
 import type { RateLimitDecision, RateLimitRule } from './store';
 
 /**
- * One step of the generic cell rate algorithm (GCRA, ITU-T I.371), identical in every store.
- * The only state is the theoretical arrival time (`tat`); the caller stores `now + resetMs` as the
- * new `tat` when the decision is `allowed`, expiring at that time, and stores nothing otherwise
- * (so a client hammering while denied does not push its own recovery further away).
- */
-/**
  * Float slack in milliseconds: `tat + T * cost - windowMs` need not give back `now` exactly (with
  * `performance.now()` fractions or `T = 60000 / 7`), and must not deny a request that is on time.
  */
 const SLACK_MS = 0.001;
 
+/**
+ * One step of the generic cell rate algorithm (GCRA, ITU-T I.371), identical in every store.
+ * The only state is the theoretical arrival time (`tat`); the caller stores `now + resetMs` as the
+ * new `tat` when the decision is `allowed`, expiring at that time, and stores nothing otherwise
+ * (so a client hammering while denied does not push its own recovery further away).
+ */
 export function gcraStep(
   storedTat: number | undefined,
   now: number,

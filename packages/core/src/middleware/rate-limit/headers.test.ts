@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeHost } from '../../_testing';
 import { Context } from '../../context';
-import { POLICY_FIELD, putItem, STATE_FIELD, stateItem } from './headers';
+import { POLICY_FIELD, putItem, STATE_FIELD, stateItemOf } from './headers';
 
 // One item per policy in the RateLimit fields (draft-ietf-httpapi-ratelimit-headers-10 §5),
 // whatever the field held before.
@@ -44,8 +44,8 @@ describe('putItem', () => {
   });
 });
 
-describe('stateItem', () => {
+describe('stateItemOf', () => {
   it('writes name, remaining and reset', () => {
-    expect(stateItem('api', 4, 12)).toBe('"api";r=4;t=12');
+    expect(stateItemOf('api')(4, 12)).toBe('"api";r=4;t=12');
   });
 });

@@ -10,11 +10,10 @@ export function policyItem(name: string, limit: number, windowSec: number): stri
   return `"${name}";q=${limit};w=${windowSec}`;
 }
 
-export function stateItem(name: string, remaining: number, resetSec: number): string {
-  return `"${name}";r=${remaining};t=${resetSec}`;
-}
-
-/** `stateItem` with the name part built once per limiter: two numbers joined per request. */
+/**
+ * The `RateLimit` item of one policy, `"name";r=<remaining>;t=<reset seconds>`, with the name part
+ * built once per limiter: two numbers joined per request.
+ */
 export function stateItemOf(name: string): (remaining: number, resetSec: number) => string {
   const head = `"${name}";r=`;
   return (remaining, resetSec) => `${head}${remaining};t=${resetSec}`;
@@ -34,8 +33,7 @@ export const STATE_FIELD: Field = { name: 'RateLimit', lower: 'ratelimit' };
  * policies' (several limiters on one response each add their own item: draft-10 §5).
  */
 export function putItem(ctx: Context<any>, field: Field, name: string, item: string): void {
-  // Straight from the host: the name is lower-case already, `ctx.res.get` would fold it again.
-  const current = ctx.host.getHeader(field.lower);
+  const current = ctx.res.get(field.lower);
   // Already exactly this item (the common case when restoring after the downstream): no write.
   if (current === item) return;
   if (current === undefined || current === '') {

@@ -8,7 +8,6 @@ import { keyFunction } from './key';
 import { type RateLimitOptions, settleOptions, validCost } from './options';
 import type { RateLimitDecision, RateLimitRule } from './store';
 
-export { gcraStep } from './gcra';
 export { MemoryStore, type MemoryStoreOptions, memoryStore } from './memory-store';
 export type { RateLimitOptions } from './options';
 export type { RateLimitDecision, RateLimitRule, RateLimitStore } from './store';
@@ -113,8 +112,8 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     return apply(ctx, out);
   };
 
-  // Inside `compose` the two halves run fused with the neighbouring policies (a denial is seen
-  // through `ctx.response`); `before` returns a promise only while a network store answers.
+  // Inside `compose`, `before` runs fused with the neighbouring policies (a denial is seen through
+  // `ctx.response`); it returns a promise only while a network store answers.
   const phases: Phases<any> = {
     before(ctx) {
       const verdict = decide(ctx);
@@ -126,13 +125,15 @@ export function rateLimit(options: RateLimitOptions): Middleware {
 
   // On its own (outside `compose`), the limiter follows its verdict rather than `ctx.response`:
   // a denial from a synchronous store returns no promise at all.
-  const rateLimit = function rateLimit(ctx: Context<any>, next: Next): Promise<void> | undefined {
+  const limiter = (ctx: Context<any>, next: Next): Promise<void> | undefined => {
     const verdict = decide(ctx);
     if (verdict === true) return next();
     if (verdict === false) return undefined;
     return verdict.then((pass) => (pass ? next() : undefined));
   };
-  Object.defineProperty(rateLimit, PHASES, { value: phases });
+  // Named explicitly: a bundler renames a function expression that shadows `rateLimit` itself.
+  Object.defineProperty(limiter, 'name', { value: 'rateLimit' });
+  Object.defineProperty(limiter, PHASES, { value: phases });
   // Keyed by address, or by subject with the address for anonymous requests; a caller's own key may not be.
-  return typeof key === 'function' ? rateLimit : usesAddress(rateLimit, 'rateLimit');
+  return typeof key === 'function' ? limiter : usesAddress(limiter, 'rateLimit');
 }

@@ -17,7 +17,7 @@ const MAX_KEY = 200;
  * IPv4-mapped IPv6 keys as IPv4 (CVE-2026-30827: all IPv4 clients once shared `::/56`).
  * An unparsable address (a socket already gone) shares one `ip:unknown` bucket.
  */
-export function ipKey(ip: string, ipv6Prefix: number): string {
+function ipKey(ip: string, ipv6Prefix: number): string {
   const info = lookupIp(ip);
   if (info === undefined) return 'ip:unknown';
   if (info.addr.kind() === 'ipv4') return `ip:${info.text}`;
@@ -28,7 +28,7 @@ export function ipKey(ip: string, ipv6Prefix: number): string {
  * `prefix + ipKey(ip, ipv6Prefix)`, memoised per address text: a repeat client's store key is one
  * `Map` lookup, with no parse and no string building. Bounded, so fresh addresses only churn it.
  */
-export function ipKeyMemo(prefix: string, ipv6Prefix: number): (ip: string) => string {
+function ipKeyMemo(prefix: string, ipv6Prefix: number): (ip: string) => string {
   const keys = new BoundedCache<string>(4096);
   return function ipKeyOf(ip: string): string {
     let key = keys.get(ip);
@@ -72,7 +72,7 @@ export function keyFunction(
 }
 
 /** `kind:` + `value`, long values shortened to their first 64 characters and their SHA-256. */
-export function namespaced(kind: 'sub' | 'key', value: string): string {
+function namespaced(kind: 'sub' | 'key', value: string): string {
   const full = `${kind}:${value}`;
   if (value.length <= MAX_KEY) return full;
   let short = longKeys.get(full);

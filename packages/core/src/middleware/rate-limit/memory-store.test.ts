@@ -78,7 +78,7 @@ describe('gcraStep', () => {
 });
 
 describe('MemoryStore', () => {
-  it('refills one request per emission interval, without a boundary burst (R10)', () => {
+  it('refills one request per emission interval, without a boundary burst (ITU-T I.371)', () => {
     const { clock, store } = clocked();
     for (let i = 0; i < 3; i++) expect(store.consume('k', rule, 1).allowed).toBe(true);
     expect(store.consume('k', rule, 1).allowed).toBe(false);
@@ -93,7 +93,7 @@ describe('MemoryStore', () => {
     expect(store.consume('k', rule, 1).allowed).toBe(false);
   });
 
-  it('does not extend a denial while the client keeps hammering (R19)', () => {
+  it('does not extend a denial while the client keeps hammering', () => {
     const { clock, store } = clocked();
     for (let i = 0; i < 3; i++) store.consume('k', rule, 1);
     for (let i = 0; i < 50; i++) store.consume('k', rule, 1);
@@ -108,7 +108,7 @@ describe('MemoryStore', () => {
     expect(store.consume('k', rule, 1)).toMatchObject({ allowed: true, remaining: 0 });
   });
 
-  it('admits exactly `limit` of many back-to-back requests (R1)', () => {
+  it('admits exactly `limit` of many back-to-back requests (ITU-T I.371)', () => {
     const { store } = clocked();
     const r = { limit: 10, windowMs: 1000 };
     const allowed = Array.from({ length: 100 }, () => store.consume('k', r, 1).allowed).filter(Boolean);
@@ -124,7 +124,7 @@ describe('MemoryStore', () => {
     expect(store.consume('a', rule, 1).allowed).toBe(true);
   });
 
-  it('stays within maxKeys under a flood of distinct keys (R16)', () => {
+  it('stays within maxKeys under a flood of distinct keys', () => {
     const { store } = clocked(1000);
     let largest = 0;
     for (let i = 0; i < 50_000; i++) {

@@ -28,7 +28,7 @@ describe('requestId', () => {
     }
   });
 
-  it('replaces invalid, oversized or repeated incoming ids and never reflects them (T1)', async () => {
+  it('replaces invalid, oversized or repeated incoming ids and never reflects them (CWE-113)', async () => {
     for (const id of [
       'abc\r\nSet-Cookie: x=1',
       'x'.repeat(129),

@@ -2,7 +2,7 @@ import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { Middleware } from '../../types';
-import { isToken } from '../../utils/policy-http';
+import { isToken } from '../../utils/http-grammar';
 import { assertKnownKeys, show } from '../../utils/policy-options';
 
 export interface RequestIdOptions {
@@ -68,8 +68,8 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
   return phased('requestId', {
     before(ctx: Context<any>) {
       // The host joins repeated field lines with `, `, which the charset refuses: two ids, none
-      // trusted. Asked directly with the lower-case name `ctx.req.header` would fold per request.
-      let id = reuse ? ctx.host.header(lower) : undefined;
+      // trusted.
+      let id = reuse ? ctx.req.header(lower) : undefined;
       if (id === undefined || id.length > maxLength || !ID.test(id)) {
         id = generate();
         if (checkGenerated && !(typeof id === 'string' && id.length <= 1024 && ID.test(id))) {
@@ -84,7 +84,7 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
     // put on the response itself is left alone.
     head(ctx: Context<any>) {
       const id = (ctx.state as Record<string, unknown>).requestId;
-      if (typeof id === 'string' && ctx.host.getHeader(lower) === undefined) ctx.host.setHeader(header, id);
+      if (typeof id === 'string' && ctx.res.get(lower) === undefined) ctx.res.set(header, id);
     },
   });
 }

@@ -50,9 +50,9 @@ const MUST_QUOTE =
   /^(self|none|unsafe-inline|unsafe-eval|strict-dynamic|report-sample|unsafe-hashes|wasm-unsafe-eval|inline-speculation-rules|unsafe-allow-redirects|nonce-.+|sha(256|384|512)-.+)$/i;
 
 /** Why `value` cannot be a directive value, or undefined when it can. */
-export function invalidCspValue(value: string): string | undefined {
+function invalidCspValue(value: string): string | undefined {
   // `;` ends the directive and `,` the policy (CSP3 §2.2): either would let a value smuggle
-  // in a directive (research note H1). Control characters would split or corrupt the header.
+  // in a directive of its own. Control characters would split or corrupt the header (CWE-113).
   if (/[;,]/.test(value)) return 'must not contain ";" or ","';
   if (/[^\x20-\x7e]/.test(value)) return 'must be printable ASCII (no CR, LF or other control characters)';
   for (const word of value.split(' ')) {
@@ -143,7 +143,7 @@ export function compileCsp(options: ContentSecurityPolicyOptions): CompiledCsp {
           if (typeof p === 'string') return p;
           const out = p(ctx!);
           // A per-request value is checked like a configured one: a bad one is a 500 for this
-          // request, never a header that rewrites the policy (research note H4).
+          // request, never a header that rewrites the policy.
           const why = typeof out === 'string' ? invalidCspValue(out) : 'must return a string';
           if (why) throw new Error(`securityHeaders: the ${name} value function's result ${why}`);
           return out;

@@ -16,7 +16,7 @@ export function forwardedHttps(
   if (trustProxy === undefined || trustProxy === false) return undefined;
   const trust = compileTrust(trustProxy, 'securityHeaders');
   return (ctx) => {
-    const proto = ctx.host.header('x-forwarded-proto');
+    const proto = ctx.req.header('x-forwarded-proto');
     if (proto === undefined) return false;
     const comma = proto.indexOf(',');
     if ((comma === -1 ? proto : proto.slice(0, comma)).trim().toLowerCase() !== 'https') return false;

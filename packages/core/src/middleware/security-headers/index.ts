@@ -193,8 +193,8 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
   // Stamped at the head, so every answer carries them — the host's own 404 and error pages
   // too, whatever they reset. As with helmet, a header the application set itself wins.
   const stamp = (ctx: Context<any>) => {
-    (always ?? (ctx.req.scheme === 'https' || viaProxy?.(ctx) ? secure : plain)).setMissing(ctx.host);
-    if (removePoweredBy) ctx.host.removeHeader('X-Powered-By');
+    (always ?? (ctx.req.scheme === 'https' || viaProxy?.(ctx) ? secure : plain)).setMissing(ctx);
+    if (removePoweredBy) ctx.res.delete('X-Powered-By');
   };
   if (!dynamicCsp) return phased('securityHeaders', { head: stamp });
   return phased('securityHeaders', {

@@ -1,5 +1,4 @@
 import type { Context } from '../../context';
-import type { Host } from '../../types';
 import { type CompiledCsp, createNonce } from './csp';
 import type { Header } from './headers';
 
@@ -19,13 +18,8 @@ export class FixedHeaders {
   }
 
   /** Sets every header the response does not carry yet (the downstream's own value wins). */
-  setMissing(host: Host): void {
-    const names = this.#names;
-    const lower = this.#lower;
-    const values = this.#values;
-    for (let i = 0; i < names.length; i++) {
-      if (host.getHeader(lower[i]) === undefined) host.setHeader(names[i], values[i]);
-    }
+  setMissing(ctx: Context<any>): void {
+    ctx.res.setMissing(this.#names, this.#lower, this.#values);
   }
 }
 
@@ -52,7 +46,7 @@ export class PerRequestCsp {
     const name = this.#csp.header;
     const lower = this.#lower;
     ctx.onHead((c) => {
-      if (c.host.getHeader(lower) === undefined) c.host.setHeader(name, value);
+      if (!c.res.has(lower)) c.res.set(name, value);
     });
   }
 }

@@ -118,7 +118,7 @@ describe('timing', () => {
     expect(logger.lines[0].obj.durationMs).toBe(0);
   });
 
-  it('never logs the query string, Authorization or Cookie values (T6)', async () => {
+  it('never logs the query string, Authorization or Cookie values (OWASP Logging Cheat Sheet)', async () => {
     const logger = memoryLogger();
     const r = await runFake(timing({ logger }), {
       target: '/a?access_token=qs-secret',
@@ -129,7 +129,7 @@ describe('timing', () => {
     expect(text).not.toContain('secret');
   });
 
-  it('logs a denied request with the policy and reason, client IP and duration (T7)', async () => {
+  it('logs a denied request with the policy and reason, client IP and duration (OWASP Logging Cheat Sheet)', async () => {
     const logger = memoryLogger();
     const r = await runFake(compose([timing({ logger }), deny]), { peer: '203.0.113.9' });
     r.finish({ bytes: 60 });
@@ -162,7 +162,7 @@ describe('timing', () => {
     expect(JSON.stringify(logger.lines)).not.toContain('hunter2');
   });
 
-  it('writes one escaped JSON line to console.log by default, whatever the path holds (T5)', async () => {
+  it('writes one escaped JSON line to console.log by default, whatever the path holds (CWE-117)', async () => {
     const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
     const r = await runFake(timing(), { target: '/x%0A\x1b[31m\n127.0.0.1 - admin "GET /admin" 200' });
     r.finish();
@@ -247,7 +247,7 @@ describe('timing', () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
-  it('does not send Server-Timing unless enabled (T4)', async () => {
+  it('does not send Server-Timing unless enabled (W3C Server Timing, privacy and security)', async () => {
     const r = await runFake(timing({ logger: false }));
     expect(r.headers['server-timing']).toBeUndefined();
   });

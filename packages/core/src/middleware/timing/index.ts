@@ -2,8 +2,8 @@ import type { Context } from '../../context';
 import { ConfigError } from '../../errors';
 import { phased } from '../../phases';
 import type { FinishInfo, Middleware } from '../../types';
+import { isToken } from '../../utils/http-grammar';
 import { outcomeOf } from '../../utils/outcome';
-import { isToken } from '../../utils/policy-http';
 import { assertKnownKeys, assertOptionsObject, show } from '../../utils/policy-options';
 
 /**

@@ -1,5 +1,7 @@
-import type { Chunk, ResponseTransport } from './_transport';
-import { bodyless, type HeaderMap } from './serialize';
+import { contentLength } from '@bouncer/core/adapter';
+import type { FieldTable } from './fields';
+import { bodyless } from './serialize';
+import type { Chunk, ResponseTransport } from './transport';
 
 enum Framing {
   None,
@@ -23,8 +25,10 @@ export function checkFramingField(lower: string, value: string | readonly string
   if (lower === 'transfer-encoding' && (typeof value !== 'string' || value.toLowerCase() !== 'chunked')) {
     throw new TypeError('Transfer-Encoding may only be set to "chunked"; the server owns framing');
   }
-  if (lower === 'content-length' && (typeof value !== 'string' || !/^\d{1,15}$/.test(value))) {
-    throw new TypeError(`Invalid Content-Length: ${String(value)}`);
+  if (lower === 'content-length') {
+    const length = typeof value === 'string' ? contentLength(value) : undefined;
+    if (length === undefined || length === Number.POSITIVE_INFINITY)
+      throw new TypeError(`Invalid Content-Length: ${String(value)}`);
   }
 }
 
@@ -49,7 +53,7 @@ export class BodyFraming {
    * whole body (`ended`, `known` bytes) is already there; otherwise chunked on 1.1 and
    * close-delimited on 1.0.
    */
-  head(status: number, h: HeaderMap, ended: boolean, known: number): string {
+  head(status: number, h: FieldTable, ended: boolean, known: number): string {
     const t = this.#t;
     let extra = '';
     if (bodyless(status)) {

@@ -1,4 +1,4 @@
-import { HttpError } from '@bouncer/core';
+import { bodyTooLarge } from '@bouncer/core/adapter';
 
 const EMPTY = new Uint8Array(0);
 
@@ -132,7 +132,7 @@ export class BodyReader implements AsyncIterator<Uint8Array> {
       total += r.value.byteLength;
       if (total > limit) {
         this.discard();
-        throw new HttpError(413, { detail: `Body exceeds ${limit} bytes`, policy: 'bodyLimit' });
+        throw bodyTooLarge(limit);
       }
       parts.push(r.value);
     }

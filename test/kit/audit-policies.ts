@@ -1,9 +1,6 @@
 // A tiny policy for audit tests on every stack: no `Authorization` → 401 problem+json, except the
 // routes it declares public through the `isPublic` property the audit looks for.
-import { compose } from '../compose';
-import type { Context } from '../context';
-import { bouncer } from '../policy';
-import type { Next } from '../types';
+import { bouncer, type Context, compose, type Next } from '@bouncer/core';
 
 export function testPolicy(publicPaths: readonly string[] = []) {
   const requireToken = Object.assign(

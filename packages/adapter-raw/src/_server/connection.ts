@@ -1,11 +1,13 @@
 import type { Socket } from 'node:net';
-import { Clock, ConnectionClock } from './_clock';
-import type { RequestHead } from './_head';
-import { Pipeline } from './_pipeline';
-import type { Chunk } from './_transport';
+import { Clock, ConnectionClock } from './clock';
 import { Exchange, type ExchangeOwner } from './exchange';
-import { type ParseError, type ParserSink, RequestParser } from './parser';
+import type { RequestHead } from './head';
+import type { ParseError } from './parse-error';
+import { type ParserSink, RequestParser } from './parser';
+import { Pipeline } from './pipeline';
+import { kDrain } from './response';
 import type { ServerCore } from './server-options';
+import type { Chunk } from './transport';
 
 /** Most requests a client may pipeline ahead of our answers before we stop reading. */
 const MAX_PIPELINE = 32;
@@ -87,7 +89,7 @@ export class Connection implements ParserSink, ExchangeOwner {
       this.#closeAfterLast();
       return;
     }
-    if (this.#reading === exchange && !exchange.req.body.started) exchange.req.body.discard();
+    if (this.#reading === exchange && !exchange.body.started) exchange.body.discard();
     this.#pump();
     this.#updateClock();
   }
@@ -114,7 +116,7 @@ export class Connection implements ParserSink, ExchangeOwner {
     exchange.start();
   }
   onBody(chunk: Buffer): void {
-    this.#reading?.req.body.push(chunk);
+    this.#reading?.body.push(chunk);
   }
   onComplete(trailers: string[]): void {
     const exchange = this.#reading;
@@ -122,7 +124,7 @@ export class Connection implements ParserSink, ExchangeOwner {
     this.#requestStart = this.#now;
     if (exchange) {
       exchange.req.rawTrailers = trailers;
-      exchange.req.body.end();
+      exchange.body.end();
     }
     if (this.#overloaded()) this.#pauseReading();
   }
@@ -144,7 +146,7 @@ export class Connection implements ParserSink, ExchangeOwner {
   }
 
   onDrain(): void {
-    this.#queue.active?.res.emitDrain();
+    this.#queue.active?.res[kDrain]();
     if (this.#paused && !this.#overloaded()) this.#resumeReading();
   }
 
@@ -159,7 +161,7 @@ export class Connection implements ParserSink, ExchangeOwner {
     // Half-open allowed, or nothing pending: answer what was received, then close.
     const reading = this.#reading;
     this.#parser.kill();
-    if (reading && !reading.req.body.complete) reading.failBody(400, 'truncated body');
+    if (reading && !reading.body.complete) reading.failBody(400, 'truncated body');
     if (this.#queue.length === 0) this.#closeGently();
   }
 
@@ -187,7 +189,7 @@ export class Connection implements ParserSink, ExchangeOwner {
     this.#leftover = undefined;
     const reading = this.#reading;
     this.#reading = undefined;
-    if (reading && !reading.req.body.complete) {
+    if (reading && !reading.body.complete) {
       // The error belongs to a request whose exchange already exists: never a second response.
       reading.failBody(status, reason);
       if (reading.ended && this.#queue.length === 0) this.#closeGently();
@@ -261,7 +263,7 @@ export class Connection implements ParserSink, ExchangeOwner {
   #updateClock(): void {
     if (this.#destroyed) return;
     const reading = this.#reading;
-    const bodyPending = reading !== undefined && !reading.req.body.complete;
+    const bodyPending = reading !== undefined && !reading.body.complete;
     this.#clock.update(
       this.#parser,
       bodyPending,

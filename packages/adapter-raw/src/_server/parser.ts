@@ -1,8 +1,7 @@
-import { ChunkDecoder } from './_chunk-decoder';
-import { analyseHead, ParseError, type RequestHead } from './_head';
-import { HeadScanner } from './_head-scanner';
-
-export { ParseError, type RequestHead } from './_head';
+import { ChunkDecoder } from './chunk-decoder';
+import { analyseHead, type RequestHead } from './head';
+import { HeadScanner } from './head-scanner';
+import { ParseError } from './parse-error';
 
 /** Bounds the parser enforces while it reads, before anything is buffered past them. */
 export interface ParserLimits {

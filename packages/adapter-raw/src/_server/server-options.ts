@@ -1,6 +1,7 @@
 import type { TlsOptions } from 'node:tls';
-import { assertKnownKeys, ConfigError, type Middleware, type State } from '@bouncer/core';
-import { type CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './_canned';
+import { ConfigError, type Middleware, type State } from '@bouncer/core';
+import { assertKnownKeys } from '@bouncer/core/adapter';
+import { CannedAnswers, DEFAULT_ERROR_HEADERS, resolveErrorHeaders } from './canned';
 import type { Handler } from './exchange';
 
 /**
@@ -104,7 +105,7 @@ const ZERO_OK = new Set([
   'maxConnections',
 ]);
 
-/** What a connection needs from its server. */
+/** What a connection needs from its server: its own part of it, which the public `RawServer` hides. */
 export interface ServerCore {
   readonly options: ResolvedOptions;
   readonly chain: Middleware<any> | undefined;
@@ -117,8 +118,39 @@ export interface ServerCore {
   forget(connection: unknown): void;
 }
 
+/**
+ * Checks the options and builds what every connection shares. `forget` is told when a connection
+ * has closed.
+ */
+export function serverCore(
+  options: RawServerOptions<any>,
+  forget: (connection: unknown) => void,
+): ServerCore {
+  const resolved = resolveOptions(options);
+  const onError = options.onError;
+  return {
+    options: resolved,
+    chain: options.chain,
+    handler: options.handler,
+    scheme: resolved.tls === undefined ? 'http' : 'https',
+    canned: new CannedAnswers(resolved.errorHeaders),
+    reportError(error: unknown): void {
+      if (onError) {
+        try {
+          onError(error);
+          return;
+        } catch (reporterError) {
+          error = reporterError;
+        }
+      }
+      console.error(error);
+    },
+    forget,
+  };
+}
+
 /** Merges defaults once and rejects bad values with a `ConfigError` naming the option. */
-export function resolveOptions(options: RawServerOptions<any>): ResolvedOptions {
+function resolveOptions(options: RawServerOptions<any>): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new ConfigError('createServer', 'options', `must be an object, got ${String(options)}`);
   }

@@ -1,6 +1,6 @@
-import { decodeBody, type ParsedTarget, parseJsonBody, parseTarget } from '@bouncer/core';
-import { type BodyOwner, BodyReader } from './_body';
-import type { RequestHead } from './_head';
+import { decodeBody, type ParsedTarget, parseJsonBody, parseTarget } from '@bouncer/core/adapter';
+import type { BodyReader } from './body';
+import type { RequestHead } from './head';
 
 /** The app-facing request: the parsed head plus the body as a stream or as bytes. */
 export class RawRequest implements AsyncIterable<Uint8Array> {
@@ -18,23 +18,22 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
   readonly remotePort: number;
   /** Route parameters, filled by `Router`. */
   params: Record<string, string> = {};
-  /** @internal */
-  readonly fields: Map<string, string[]>;
-  /** @internal */
-  readonly body: BodyReader;
+  readonly #fields: ReadonlyMap<string, readonly string[]>;
+  readonly #body: BodyReader;
   #parsed: ParsedTarget | undefined;
   #query: URLSearchParams | undefined;
   #headers: Record<string, string> | undefined;
 
-  constructor(head: RequestHead, address: string, port: number, owner: BodyOwner) {
+  /** Made by the server for each request it parsed; `body` is the reader the server feeds. */
+  constructor(head: RequestHead, address: string, port: number, body: BodyReader) {
     this.method = head.method;
     this.target = head.target;
     this.httpVersion = head.minor === 1 ? '1.1' : '1.0';
     this.rawHeaders = head.rawHeaders;
-    this.fields = head.fields;
+    this.#fields = head.fields;
     this.remoteAddress = address;
     this.remotePort = port;
-    this.body = new BodyReader(owner, !head.chunked && head.contentLength <= 0);
+    this.#body = body;
   }
 
   /**
@@ -66,7 +65,7 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
   get headers(): Record<string, string> {
     if (this.#headers === undefined) {
       const out: Record<string, string> = Object.create(null);
-      for (const [name, values] of this.fields)
+      for (const [name, values] of this.#fields)
         out[name] = values.length === 1 ? values[0] : values.join(', ');
       this.#headers = out;
     }
@@ -76,24 +75,24 @@ export class RawRequest implements AsyncIterable<Uint8Array> {
   /** Lower-case name → every field line's value. */
   get headersDistinct(): Record<string, string[]> {
     const out: Record<string, string[]> = Object.create(null);
-    for (const [name, values] of this.fields) out[name] = [...values];
+    for (const [name, values] of this.#fields) out[name] = [...values];
     return out;
   }
 
   /** One header (case-insensitive name); repeated fields joined with `, `. */
   header(name: string): string | undefined {
-    const values = this.fields.get(name.toLowerCase());
+    const values = this.#fields.get(name.toLowerCase());
     if (values === undefined) return undefined;
     return values.length === 1 ? values[0] : values.join(', ');
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-    return this.body.iterate();
+    return this.#body.iterate();
   }
 
   /** The whole body (already bounded by the server's `maxBodySize`). */
   bytes(): Promise<Uint8Array> {
-    return this.body.collect(Number.POSITIVE_INFINITY);
+    return this.#body.collect(Number.POSITIVE_INFINITY);
   }
 
   /** The body as UTF-8 text; invalid UTF-8 rejects with a 400 `HttpError` (the client's mistake). */

@@ -1,8 +1,8 @@
-import { CR, FIELD_VALUE, HEX, HTAB, LF, SEMI, SP, TOKEN } from './_chars';
-import { ParseError } from './_head';
+import { CR, FIELD_VALUE, HEX, HTAB, LF, SEMI, SP, TOKEN } from './chars';
+import { ParseError } from './parse-error';
 
 /** Chunk extensions allowed per request, as node caps them since CVE-2024-22019. */
-export const MAX_CHUNK_EXTENSIONS = 16 * 1024;
+const MAX_CHUNK_EXTENSIONS = 16 * 1024;
 
 enum C {
   SizeStart,

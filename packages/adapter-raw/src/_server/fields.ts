@@ -1,9 +1,12 @@
+// A response's fields: how they are checked and how they are held.
+//
 // Response fields are mostly the same few names and values on every answer (a policy's security
 // headers, a content type). Their checks (RFC 9110 §5.1 token names, §5.5 field values) run once
 // per name, and a name remembers the last value that passed, so that a policy's constant values
 // are checked by one identity comparison, and per-request values (request ids, rate-limit
 // counters) by one scan, with nothing stored for them.
-import { FieldValue, fieldValueKind, isToken } from './_chars';
+import { isToken } from '@bouncer/core/adapter';
+import { FieldValue, fieldValueKind } from './chars';
 
 /** Distinct names remembered; when full it starts over (the constant ones are back after one answer). */
 const LIMIT = 1024;
@@ -85,4 +88,49 @@ export function fieldLine(rec: NameRecord, name: string, value: string): string 
   rec.lineName = name;
   rec.lineValue = value;
   return line;
+}
+
+/** One response field: the name as the app spelled it, one value or several field lines. */
+export interface HeaderEntry {
+  name: string;
+  value: string | string[];
+  /** The field line ready for the head, when the value is one string. */
+  line?: string;
+}
+
+/**
+ * Response fields keyed by lower-case name, in the order first set (as a `Map` would keep them),
+ * held in two short parallel arrays: an answer carries some twenty fields, for which a linear
+ * scan is cheaper than building and growing a hash table on every response.
+ */
+export class FieldTable {
+  /** Lower-case names, in order. */
+  readonly keys: string[] = [];
+  /** The entry of each name in `keys`, at the same index. */
+  readonly entries: HeaderEntry[] = [];
+
+  get(lower: string): HeaderEntry | undefined {
+    const i = this.keys.indexOf(lower);
+    return i === -1 ? undefined : this.entries[i];
+  }
+
+  has(lower: string): boolean {
+    return this.keys.indexOf(lower) !== -1;
+  }
+
+  /** Replaces the entry in place, or appends a new one. */
+  set(lower: string, entry: HeaderEntry): void {
+    const i = this.keys.indexOf(lower);
+    if (i === -1) {
+      this.keys.push(lower);
+      this.entries.push(entry);
+    } else this.entries[i] = entry;
+  }
+
+  delete(lower: string): void {
+    const i = this.keys.indexOf(lower);
+    if (i === -1) return;
+    this.keys.splice(i, 1);
+    this.entries.splice(i, 1);
+  }
 }

@@ -1,5 +1,5 @@
-import { COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN } from './_chars';
-import { ParseError } from './_head';
+import { COLON, CR, FIELD_VALUE, HTAB, LF, SP, TARGET, TOKEN } from './chars';
+import { ParseError } from './parse-error';
 
 /** The bounds a head section is read within. */
 export interface HeadLimits {

@@ -1,6 +1,7 @@
 // The answers the connection writes by itself, when a request cannot even be framed (a parse
 // error, a timeout): no exchange exists, so neither the chain nor the app ever sees them.
-import { ConfigError, PROBLEM_TYPE, problemBody } from '@bouncer/core';
+import { ConfigError } from '@bouncer/core';
+import { PROBLEM_TYPE, problemBody } from '@bouncer/core/adapter';
 import { dateHeader, statusLine, validateHeader } from './serialize';
 
 /** Cheap, always-safe fields for answers nobody else decorates: no MIME sniffing, no caching. */

@@ -1,16 +1,7 @@
 // Turns a request head's decoded field lines into framing decisions (RFC 9112 §6, §9.3) and
 // rejects every ambiguity that could desynchronise us from a proxy in front of us.
-
-/** A request the parser refuses: the status to answer with, and why (never sent to the client verbatim). */
-export class ParseError extends Error {
-  override name = 'ParseError';
-  constructor(
-    readonly status: number,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
+import { contentLength, isToken } from '@bouncer/core/adapter';
+import { ParseError } from './parse-error';
 
 export interface RequestHead {
   method: string;
@@ -39,7 +30,6 @@ export interface RequestHead {
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
 // RFC 9110 §7.2: Host = uri-host [ ":" port ]; uri-host is an IP-literal or a reg-name.
 const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]*)(?::[0-9]*)?$/;
-const DIGITS = /^[0-9]+$/;
 
 /**
  * Validates the request-line and framing fields. A framing error (where the message ends is in
@@ -141,11 +131,10 @@ export function analyseHead(
 
 /** 1*DIGIT (RFC 9110 §8.6), leading zeros allowed, never past 2^53 (no silent precision loss). */
 function parseLength(value: string): number {
-  if (!DIGITS.test(value)) throw new ParseError(400, 'invalid Content-Length');
-  let start = 0;
-  while (start < value.length - 1 && value.charCodeAt(start) === 48) start++;
-  if (value.length - start > 15) throw new ParseError(400, 'Content-Length out of range');
-  return Number(value.slice(start));
+  const length = contentLength(value);
+  if (length === undefined) throw new ParseError(400, 'invalid Content-Length');
+  if (length === Number.POSITIVE_INFINITY) throw new ParseError(400, 'Content-Length out of range');
+  return length;
 }
 
 /** RFC 9112 §6.3 (4): the final coding must be `chunked`, once; §6.1: others are not understood (501). */
@@ -154,7 +143,7 @@ function checkCodings(lines: string[]): void {
   for (const line of lines) {
     for (const part of line.split(',')) {
       const coding = part.trim().toLowerCase();
-      if (!/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(coding)) throw new ParseError(400, 'malformed transfer coding');
+      if (!isToken(coding)) throw new ParseError(400, 'malformed transfer coding');
       codings.push(coding);
     }
   }

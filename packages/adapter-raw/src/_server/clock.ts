@@ -105,7 +105,7 @@ export class ConnectionClock {
     }
   }
 
-  /** @internal The timer ran out: the deadline may have moved on meanwhile. */
+  /** The timer ran out: the deadline may have moved on meanwhile. */
   fire(): void {
     this.#timer = undefined;
     const deadline = this.#deadline;

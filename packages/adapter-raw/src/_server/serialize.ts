@@ -1,11 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { checkFieldValue, fieldKey } from './_field-cache';
-import type { FieldTable } from './_field-table';
-
-export type { HeaderEntry } from './_field-table';
-
-/** Response fields keyed by lower-case name. */
-export type HeaderMap = FieldTable;
+import { checkFieldValue, type FieldTable, fieldKey } from './fields';
 
 const statusLines = new Map<number, string>();
 
@@ -63,7 +57,7 @@ export function validateHeader(name: string, value: string | readonly string[]):
 }
 
 /** Status line plus every field line plus `extra` (framing fields) and the empty line. */
-export function serializeHead(status: number, headers: HeaderMap, extra: string): string {
+export function serializeHead(status: number, headers: FieldTable, extra: string): string {
   let head = statusLine(status);
   let hasDate = false;
   const { keys, entries } = headers;

@@ -1,12 +1,13 @@
-import { type Context, HttpError, PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core';
-import type { BodyOwner } from './_body';
-import type { RequestHead } from './_head';
-import { RequestHost } from './_host';
-import { Outbox } from './_outbox';
-import type { Chunk, ResponseTransport } from './_transport';
+import { type Context, HttpError } from '@bouncer/core';
+import { PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core/adapter';
+import { type BodyOwner, BodyReader } from './body';
+import type { RequestHead } from './head';
+import { RequestHost } from './host';
+import { Outbox } from './pipeline';
 import { RawRequest } from './request';
-import { RawResponse } from './response';
+import { kBytesSent, kFlushed, kRemoveHeader, kSendFinal, kSetHeader, RawResponse } from './response';
 import type { ServerCore } from './server-options';
+import type { Chunk, ResponseTransport } from './transport';
 
 /** What an exchange needs from its connection: its place on the wire. */
 export interface ExchangeOwner {
@@ -40,6 +41,8 @@ const RESOLVED = Promise.resolve();
 export class Exchange extends RequestHost implements ResponseTransport, BodyOwner {
   readonly req: RawRequest;
   readonly res: RawResponse;
+  readonly fields: ReadonlyMap<string, readonly string[]>;
+  readonly body: BodyReader;
   readonly state: Record<string, unknown> = {};
   readonly isHead: boolean;
   readonly minor: number;
@@ -69,7 +72,9 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     super();
     this.#owner = owner;
     this.#server = server;
-    this.req = new RawRequest(head, address, port, this);
+    this.fields = head.fields;
+    this.body = new BodyReader(this, !head.chunked && head.contentLength <= 0);
+    this.req = new RawRequest(head, address, port, this.body);
     this.res = new RawResponse(this);
     this.isHead = head.method === 'HEAD';
     this.minor = head.minor;
@@ -78,7 +83,7 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     this.highWaterMark = server.options.highWaterMark;
     this.#refusal = head.refusal === undefined ? 0 : head.refusal.status;
     // Never read: a middleware reading it gets the server's refusal (e.g. the 413 of maxBodySize).
-    if (this.#refusal !== 0) this.req.body.fail(new HttpError(this.#refusal));
+    if (this.#refusal !== 0) this.body.fail(new HttpError(this.#refusal));
   }
 
   // ---- Host (the rest is RequestHost's) ----
@@ -92,7 +97,7 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   get keepAlive(): boolean {
     if (!this.#keepAlive || !this.#owner.persistent(this)) return false;
     // The client may still be waiting to send a body we never asked for (RFC 9110 §10.1.1).
-    if (this.#expectContinue && !this.#continueSent && !this.req.body.complete) return false;
+    if (this.#expectContinue && !this.#continueSent && !this.body.complete) return false;
     return true;
   }
   set keepAlive(value: boolean) {
@@ -149,7 +154,7 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
 
   // ---- BodyOwner ----
   onBodyRead(): void {
-    if (!this.#expectContinue || this.#continueSent || this.req.body.complete || this.res.flushed) return;
+    if (!this.#expectContinue || this.#continueSent || this.body.complete || this.res[kFlushed]) return;
     this.#continueSent = true;
     this.send(CONTINUE, true);
   }
@@ -166,14 +171,14 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     this.#finished = true;
     if (aborted) {
       this.#abortError = new Error('The connection closed before the exchange completed');
-      this.req.body.fail(this.#abortError);
+      this.body.fail(this.#abortError);
       // Like node's ServerResponse: lets an app waiting for 'drain' stop.
       this.res.emit('close');
     }
     const listener = this.finishListener;
     if (listener) {
       try {
-        listener({ bytes: this.#bodyBytes || this.res.bytesSent, aborted });
+        listener({ bytes: this.#bodyBytes || this.res[kBytesSent], aborted });
       } catch (error) {
         this.#server.reportError(error);
       }
@@ -244,7 +249,7 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   #refuse(status: number): Promise<void> {
     const res = this.res;
     for (const [name, value] of this.#server.options.errorHeaders) {
-      if (!res.hasHeader(name)) res.setHeaderInternal(name, value);
+      if (!res.hasHeader(name)) res[kSetHeader](name, value);
     }
     return Promise.reject(new HttpError(status));
   }
@@ -265,13 +270,13 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
 
   /** Sends an answer the app did not write (chain short-circuit, error), replacing the app's. */
   sendFinal(status: number, body: Uint8Array | null): void {
-    this.res.sendFinal(status, body);
+    this.res[kSendFinal](status, body);
   }
 
   /** A framing error or timeout hit this request's body: answer it if nobody else can. */
   failBody(status: number, reason: string): void {
     this.#keepAlive = false;
-    const body = this.req.body;
+    const body = this.body;
     const started = body.started;
     body.fail(new HttpError(status, { detail: reason }));
     if (!started && !this.res.headersSent && !this.#inChain) this.#problem(status);
@@ -280,13 +285,13 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
   #settle(ctx: Context<any>): void {
     this.#inChain = false;
     // The chain's own answer (the handler never committed: the core refuses an answer after it).
-    if (ctx.response && !this.res.flushed) this.sendFinal(ctx.response.status, ctx.response.body);
+    if (ctx.response && !this.res[kFlushed]) this.sendFinal(ctx.response.status, ctx.response.body);
   }
 
   /** The handler failed after its head went out: too late for an answer, the connection goes. */
   #afterCommitError(error: unknown): void {
     this.reportError(error);
-    if (this.res.flushed) this.#owner.destroy();
+    if (this.res[kFlushed]) this.#owner.destroy();
   }
 
   #handlerFailed(error: unknown): void {
@@ -305,10 +310,10 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
 
   /** A problem+json answer (RFC 9457) with no internals in it. */
   #problem(status: number): void {
-    if (this.res.flushed) return;
-    for (const name of this.res.getHeaderNames()) this.res.removeHeaderInternal(name);
-    this.res.setHeaderInternal('Content-Type', PROBLEM_TYPE);
-    for (const [name, value] of this.#server.options.errorHeaders) this.res.setHeaderInternal(name, value);
+    if (this.res[kFlushed]) return;
+    for (const name of this.res.getHeaderNames()) this.res[kRemoveHeader](name);
+    this.res[kSetHeader]('Content-Type', PROBLEM_TYPE);
+    for (const [name, value] of this.#server.options.errorHeaders) this.res[kSetHeader](name, value);
     this.sendFinal(status, encoder.encode(problemBody(status)));
   }
 }

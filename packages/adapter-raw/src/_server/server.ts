@@ -1,15 +1,9 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { ConfigError, type Middleware, type State } from '@bouncer/core';
-import { CannedAnswers } from './_canned';
 import { Connection } from './connection';
 import type { Handler } from './exchange';
-import {
-  type RawServerOptions,
-  type ResolvedOptions,
-  resolveOptions,
-  type ServerCore,
-} from './server-options';
+import { type RawServerOptions, type ResolvedOptions, type ServerCore, serverCore } from './server-options';
 
 export interface ListenAddress {
   port: number;
@@ -29,29 +23,25 @@ export interface CloseOptions {
  * const server = createServer({ chain: compose([securityHeaders()]), handler: router.handle });
  * const { port } = await server.listen(0, '127.0.0.1');
  */
-export class RawServer<S extends object = State> implements ServerCore {
-  readonly options: ResolvedOptions;
+export class RawServer<S extends object = State> {
+  /** The chain run around the handler (`options.chain`), read by route audits. */
   readonly chain: Middleware<any> | undefined;
+  /** The application (`options.handler`), read by route audits. */
   readonly handler: Handler<any>;
-  readonly scheme: 'http' | 'https';
-  readonly canned: CannedAnswers;
-  readonly #onError: ((error: unknown) => void) | undefined;
+  readonly #core: ServerCore;
   readonly #net: Server;
   readonly #connections = new Set<Connection>();
   #onIdle: (() => void) | undefined;
 
   constructor(options: RawServerOptions<S>) {
-    this.options = resolveOptions(options);
+    this.#core = serverCore(options, (connection) => this.#forget(connection as Connection));
     this.chain = options.chain;
     this.handler = options.handler;
-    this.canned = new CannedAnswers(this.options.errorHeaders);
-    this.#onError = options.onError;
     // The socket stays half-open so that `Connection` decides what a client's FIN means
     // (options.allowHalfOpen): node would otherwise end our side before we could answer.
-    const tls = this.options.tls;
-    this.scheme = tls === undefined ? 'http' : 'https';
+    const { tls, maxConnections } = this.#core.options;
     this.#net = tls === undefined ? this.#plain() : this.#secure(tls);
-    if (this.options.maxConnections > 0) this.#net.maxConnections = this.options.maxConnections;
+    if (maxConnections > 0) this.#net.maxConnections = maxConnections;
   }
 
   /** Starts listening; resolves with the bound address (use port 0 for an ephemeral port). */
@@ -104,20 +94,8 @@ export class RawServer<S extends object = State> implements ServerCore {
     });
   }
 
-  reportError(error: unknown): void {
-    if (this.#onError) {
-      try {
-        this.#onError(error);
-        return;
-      } catch (reporterError) {
-        error = reporterError;
-      }
-    }
-    console.error(error);
-  }
-
-  forget(connection: unknown): void {
-    this.#connections.delete(connection as Connection);
+  #forget(connection: Connection): void {
+    this.#connections.delete(connection);
     if (this.#connections.size === 0) this.#onIdle?.();
   }
 
@@ -147,7 +125,7 @@ export class RawServer<S extends object = State> implements ServerCore {
   }
 
   #accept(socket: Socket): void {
-    this.#connections.add(new Connection(socket, this));
+    this.#connections.add(new Connection(socket, this.#core));
   }
 }
 

@@ -1,4 +1,4 @@
-import { PROBLEM_TYPE, problemBody } from '@bouncer/core';
+import { PROBLEM_TYPE, problemBody } from '@bouncer/core/adapter';
 import type { RawRequest } from './request';
 import type { RawResponse } from './response';
 

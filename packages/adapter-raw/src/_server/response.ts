@@ -1,11 +1,31 @@
 import { EventEmitter } from 'node:events';
-import { checkValue, fieldLine, fieldRecord, lookupKey } from './_field-cache';
-import { FieldTable } from './_field-table';
-import { BodyFraming, byteLength, checkFramingField } from './_framing';
-import type { Chunk, ResponseTransport } from './_transport';
-import { bodyless, type HeaderMap, serializeHead } from './serialize';
+import { checkValue, FieldTable, fieldLine, fieldRecord, type HeaderEntry, lookupKey } from './fields';
+import { BodyFraming, byteLength, checkFramingField } from './framing';
+import { bodyless, serializeHead } from './serialize';
+import type { Chunk, ResponseTransport } from './transport';
 
-export type { Chunk, ResponseTransport } from './_transport';
+// What the server's own parts call on a response and the app never may: keyed by symbols that no
+// public entry exports (fastify's lib/symbols.js), so they are neither in the API nor reachable.
+/** Whether the head has been serialised onto the connection. */
+export const kFlushed = Symbol('flushed');
+/** Body bytes sent so far. */
+export const kBytesSent = Symbol('bytesSent');
+/** Sets a field even after the app committed (the chain's head hooks). */
+export const kSetHeader = Symbol('setHeader');
+/** Removes a field even after the app committed. */
+export const kRemoveHeader = Symbol('removeHeader');
+/** Sets each field of a fixed set that the response does not carry yet (the chain's head hooks). */
+export const kSetMissing = Symbol('setMissing');
+/** Sends a complete answer that is not the app's (short-circuit, error). */
+export const kSendFinal = Symbol('sendFinal');
+/** The connection's socket drained. */
+export const kDrain = Symbol('drain');
+
+/** A fixed field set (by its values array), checked once: its entries, and whether any holds obs-text. */
+const fixedEntries = new WeakMap<
+  readonly string[],
+  { names: readonly string[]; entries: readonly HeaderEntry[]; obsText: boolean }
+>();
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -24,7 +44,7 @@ export interface RawResponse extends EventEmitter {}
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class RawResponse {
   statusCode = 200;
-  readonly #headers: HeaderMap = new FieldTable();
+  readonly #headers = new FieldTable();
   readonly #t: ResponseTransport;
   #committed = false;
   #flushed = false;
@@ -66,13 +86,11 @@ export class RawResponse {
     return this.#ended;
   }
 
-  /** @internal The response head has been serialised onto the connection. */
-  get flushed(): boolean {
+  get [kFlushed](): boolean {
     return this.#flushed;
   }
 
-  /** @internal Body bytes sent so far. */
-  get bytesSent(): number {
+  get [kBytesSent](): number {
     return this.#body.bytes;
   }
 
@@ -90,7 +108,7 @@ export class RawResponse {
 
   setHeader(name: string, value: string | number | readonly string[]): this {
     this.#assertOpen();
-    this.setHeaderInternal(name, typeof value === 'number' ? String(value) : value);
+    this[kSetHeader](name, typeof value === 'number' ? String(value) : value);
     return this;
   }
 
@@ -98,10 +116,10 @@ export class RawResponse {
     this.#assertOpen();
     const current = this.#headers.get(lookupKey(name));
     const add = typeof value === 'string' ? [value] : [...value];
-    if (current === undefined) this.setHeaderInternal(name, add.length === 1 ? add[0] : add);
+    if (current === undefined) this[kSetHeader](name, add.length === 1 ? add[0] : add);
     else {
       const before = typeof current.value === 'string' ? [current.value] : current.value;
-      this.setHeaderInternal(current.name, [...before, ...add]);
+      this[kSetHeader](current.name, [...before, ...add]);
     }
     return this;
   }
@@ -112,8 +130,7 @@ export class RawResponse {
     return this;
   }
 
-  /** @internal Sets a field even after the app committed (the chain's head hooks). */
-  setHeaderInternal(name: string, value: string | readonly string[]): void {
+  [kSetHeader](name: string, value: string | readonly string[]): void {
     const rec = fieldRecord(name);
     const lower = rec.lower;
     if (checkValue(rec, name, value)) this.#obsText = true;
@@ -126,8 +143,33 @@ export class RawResponse {
     );
   }
 
-  /** @internal */
-  removeHeaderInternal(name: string): void {
+  [kSetMissing](names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    const h = this.#headers;
+    let fixed = fixedEntries.get(values);
+    if (fixed === undefined || fixed.names !== names) {
+      // A fixed set is checked and its field lines built once; every answer then reuses them.
+      const entries: HeaderEntry[] = [];
+      let obsText = false;
+      for (let i = 0; i < names.length; i++) {
+        const rec = fieldRecord(names[i]);
+        if (checkValue(rec, names[i], values[i])) obsText = true;
+        checkFramingField(rec.lower, values[i]);
+        entries.push({ name: names[i], value: values[i], line: `${names[i]}: ${values[i]}\r\n` });
+      }
+      fixed = { names, entries, obsText };
+      fixedEntries.set(values, fixed);
+    }
+    const { entries } = fixed;
+    let added = false;
+    for (let i = 0; i < entries.length; i++) {
+      if (h.has(lower[i])) continue;
+      h.set(lower[i], entries[i]);
+      added = true;
+    }
+    if (added && fixed.obsText) this.#obsText = true;
+  }
+
+  [kRemoveHeader](name: string): void {
     this.#headers.delete(lookupKey(name));
   }
 
@@ -215,14 +257,14 @@ export class RawResponse {
   #commit(): void {
     this.#committed = true;
     this.#t.onCommit();
-    if (!this.#flushed && !this.#discard) this.flushHead();
+    if (!this.#flushed && !this.#discard) this.#flushHead();
   }
 
   /**
-   * @internal Serialises the head and everything written so far, framed as `BodyFraming`
+   * Serialises the head and everything written so far, framed as `BodyFraming`
    * decides. The chain's head hooks run first, the last moment its fields can change.
    */
-  flushHead(): void {
+  #flushHead(): void {
     if (this.#flushed) return;
     this.#t.beforeHead();
     if (this.#flushed) return;
@@ -252,19 +294,18 @@ export class RawResponse {
     this.#pendingBytes = 0;
     if (this.#ended) this.#finish();
     t.uncork();
-    if (drain) this.emitDrain();
+    if (drain) this[kDrain]();
   }
 
-  /** @internal Replaces the app's output with another answer (the chain's, or a 500). */
-  discardAppOutput(): void {
+  /** Replaces the app's output with another answer (the chain's, or a 500). */
+  #discardAppOutput(): void {
     this.#discard = true;
     this.#pending = undefined;
     this.#pendingBytes = 0;
   }
 
-  /** @internal Sends a complete answer that is not the app's (short-circuit, error). */
-  sendFinal(status: number, body: Uint8Array | null): void {
-    this.discardAppOutput();
+  [kSendFinal](status: number, body: Uint8Array | null): void {
+    this.#discardAppOutput();
     this.#discard = false;
     this.#committed = true;
     this.#ended = true;
@@ -278,12 +319,11 @@ export class RawResponse {
     if (!this.#headers.has('content-length') && !bodyless(status)) {
       this.#headers.set('content-length', { name: 'Content-Length', value: String(this.#pendingBytes) });
     }
-    this.flushHead();
+    this.#flushHead();
     this.#discard = true;
   }
 
-  /** @internal Called by the connection when the socket drained. */
-  emitDrain(): void {
+  [kDrain](): void {
     if (!this.#needDrain) return;
     this.#needDrain = false;
     this.emit('drain');

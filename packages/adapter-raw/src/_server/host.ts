@@ -1,6 +1,7 @@
-import type { Host, HostFinish } from '@bouncer/core';
+import type { Host, HostFinish } from '@bouncer/core/adapter';
+import type { BodyReader } from './body';
 import type { RawRequest } from './request';
-import type { RawResponse } from './response';
+import { kFlushed, kRemoveHeader, kSetHeader, kSetMissing, type RawResponse } from './response';
 
 /**
  * The core's view of one request (`Host` in @bouncer/core): reads come from the parsed request,
@@ -10,6 +11,10 @@ import type { RawResponse } from './response';
 export abstract class RequestHost implements Host {
   abstract readonly req: RawRequest;
   abstract readonly res: RawResponse;
+  /** The request's field values by lower-case name. */
+  abstract readonly fields: ReadonlyMap<string, readonly string[]>;
+  /** The request's body, as the connection feeds it. */
+  abstract readonly body: BodyReader;
   /** `https` on a TLS server (the connection itself; forwarded headers are the chain's business). */
   abstract readonly scheme: 'http' | 'https';
   /** The chain's finish hook; the exchange fires it once. */
@@ -29,15 +34,15 @@ export abstract class RequestHost implements Host {
     return this.req.remoteAddress;
   }
   header(name: string): string | undefined {
-    const values = this.req.fields.get(name);
+    const values = this.fields.get(name);
     if (values === undefined) return undefined;
     return values.length === 1 ? values[0] : values.join(', ');
   }
   headerValues(name: string): readonly string[] {
-    return this.req.fields.get(name) ?? [];
+    return this.fields.get(name) ?? [];
   }
   readBody(limit: number): Promise<Uint8Array> {
-    return this.req.body.collect(limit);
+    return this.body.collect(limit);
   }
   status(): number {
     return this.res.statusCode;
@@ -47,10 +52,13 @@ export abstract class RequestHost implements Host {
     return v === undefined || typeof v === 'string' ? v : v.join(', ');
   }
   setHeader(name: string, value: string | readonly string[]): void {
-    if (!this.res.flushed) this.res.setHeaderInternal(name, value);
+    if (!this.res[kFlushed]) this.res[kSetHeader](name, value);
   }
   removeHeader(name: string): void {
-    if (!this.res.flushed) this.res.removeHeaderInternal(name);
+    if (!this.res[kFlushed]) this.res[kRemoveHeader](name);
+  }
+  setMissing(names: readonly string[], lower: readonly string[], values: readonly string[]): void {
+    if (!this.res[kFlushed]) this.res[kSetMissing](names, lower, values);
   }
   onFinish(listener: (info: HostFinish) => void): void {
     this.finishListener = listener;
