@@ -29,8 +29,11 @@ function message(fn: () => unknown): string {
   }
   throw new Error('expected a ConfigError');
 }
-const limiter = (chain: ReturnType<typeof bouncer>, method: string, path: string) =>
-  chain.describeRoute(method, path).rateLimit;
+const limiter = (
+  chain: { describeRoute: ReturnType<typeof bouncer>['describeRoute'] },
+  method: string,
+  path: string,
+) => chain.describeRoute(method, path).rateLimit;
 
 describe('policy rateLimit: the section', () => {
   it('takes every rateLimit option, and names the limiter by policyName', async () => {
@@ -178,8 +181,8 @@ describe('policy routes: rate limits', () => {
       ...quiet,
       rateLimit: { limit: 5, windowMs: 60_000 },
       routes: [
-        { path: '/a', rateLimit: { window: '2s' } },
-        { path: '/b', rateLimit: { windowMs: 3000 } },
+        { path: '/a', rateLimit: { window: '2s' } as never },
+        { path: '/b', rateLimit: { windowMs: 3000 } as never },
       ],
     });
     expect(limiter(chain, 'GET', '/a')).toBe('a 5/2s');
@@ -187,7 +190,7 @@ describe('policy routes: rate limits', () => {
     const byWindow = bouncer({
       ...quiet,
       rateLimit: { limit: 5, window: '1m' },
-      routes: [{ path: '/c', rateLimit: { windowMs: 1000 } }],
+      routes: [{ path: '/c', rateLimit: { windowMs: 1000 } as never }],
     });
     expect(limiter(byWindow, 'GET', '/c')).toBe('c 5/1s');
   });

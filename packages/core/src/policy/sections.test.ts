@@ -43,7 +43,7 @@ describe('bouncer(policy): the sections it knows', () => {
         rateLimitKey: () => 'k',
         corsOrigin: (origin) => origin === 'https://b.example',
         metrics: () => {},
-        rejectionBody: (p) => p,
+        rejectionBody: ((p: unknown) => p) as never,
         warn: () => {},
       },
     );
@@ -147,7 +147,7 @@ describe('bouncer(policy): cors, ipFilter, bodyLimit', () => {
   });
 
   it('hands ipFilter: true to the filter with no lists, which refuses to do nothing', () => {
-    expect(message(() => bouncer({ ...quiet, ipFilter: true }))).toBe(
+    expect(message(() => bouncer({ ...quiet, ipFilter: true as never }))).toBe(
       'ipFilter: option `allow` or `deny` must be given: without either the filter does nothing',
     );
   });
