@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { FakeHost, runFake } from './_testing';
+import { Context } from './context';
+import { HttpError } from './errors';
+import type { Middleware } from './types';
+
+// The request and response as every middleware sees them, and the chain's own answers.
+
+const ctxOf = (req: ConstructorParameters<typeof FakeHost>[0] = {}) => {
+  const host = new FakeHost(req);
+  return { host, ctx: new Context(host, {}) };
+};
+const problem = (body: string | undefined) => JSON.parse(body!) as { status: number; detail?: string };
+
+describe('BouncerRequest', () => {
+  it('reads an IPv4-mapped IPv6 peer as IPv4, and leaves every other peer as it is', () => {
+    const peer = (p: string) => ctxOf({ peer: p }).ctx.req.peer;
+    expect(peer('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(peer('::FFFF:10.200.30.140')).toBe('10.200.30.140');
+    for (const p of [
+      '192.0.2.1',
+      '2001:db8::1',
+      '::1',
+      '::ffff:1.2.3',
+      'x::ffff:1.2.3.4',
+      '::ffff:1.2.3.4x',
+      '::ffff:1.2.3.4.5',
+    ]) {
+      expect(peer(p), p).toBe(p);
+    }
+  });
+
+  it('parses the query once, and refuses it like the path for a refused target', () => {
+    const { ctx } = ctxOf({ target: '/a?x=1&x=2' });
+    expect(ctx.req.query).toBe(ctx.req.query);
+    expect(ctx.req.query.getAll('x')).toEqual(['1', '2']);
+    const refused = ctxOf({ target: 'http://x?/a' }).ctx;
+    expect(() => refused.req.query).toThrow(HttpError);
+    expect(() => refused.req.path).toThrow(HttpError);
+  });
+
+  it('answers a refused target 400 and a cut header section 431, saying why', async () => {
+    const target = await runFake(async (_ctx, next) => next(), { target: 'http://x?/a' });
+    expect(target.status).toBe(400);
+    expect(target.reached).toBe(false);
+    expect(problem(target.body).detail).toBe(
+      'The request-target or Host is not one every reader parses alike',
+    );
+    expect(target.ctx.rejection?.policy).toBe('target');
+    const cut = await runFake(async (_ctx, next) => next(), { headersCut: true });
+    expect(cut.status).toBe(431);
+    expect(problem(cut.body).detail).toBe('Too many header field lines: the server kept only part of them');
+    expect(cut.ctx.rejection?.policy).toBe('headers');
+  });
+});
+
+describe('BouncerResponse', () => {
+  it('tells whether a header is set, by any case of its name', () => {
+    const { ctx } = ctxOf();
+    expect(ctx.res.has('X-A')).toBe(false);
+    ctx.res.set('X-A', '1');
+    expect(ctx.res.has('x-a')).toBe(true);
+  });
+
+  it('appends a Set-Cookie as a field line of its own, never splitting a cookie at a date', () => {
+    const { ctx, host } = ctxOf();
+    ctx.res.set('Set-Cookie', 'sid=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/');
+    ctx.res.append('Set-Cookie', 'theme=dark');
+    expect(host.resHeaders.get('set-cookie')?.value).toEqual([
+      'sid=1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/',
+      'theme=dark',
+    ]);
+    const packed = ctxOf();
+    packed.ctx.res.set('Set-Cookie', 'sid=1,theme=dark');
+    packed.ctx.res.append('Set-Cookie', 'lang=en');
+    expect(packed.host.resHeaders.get('set-cookie')?.value).toEqual(['sid=1', 'theme=dark', 'lang=en']);
+  });
+
+  it('appends to other fields as a list, and sets an empty one', () => {
+    const { ctx } = ctxOf();
+    ctx.res.set('X-List', '');
+    ctx.res.append('X-List', 'a');
+    ctx.res.append('x-list', 'b');
+    expect(ctx.res.get('X-List')).toBe('a, b');
+  });
+
+  it('adds to Vary once, in any case and spacing, and never beside *', () => {
+    const { ctx } = ctxOf();
+    ctx.res.set('Vary', '');
+    ctx.res.vary('Origin');
+    expect(ctx.res.get('vary')).toBe('Origin');
+    ctx.res.vary('Accept-Encoding');
+    ctx.res.vary('origin');
+    ctx.res.vary('ORIGIN');
+    ctx.res.vary('accept-encoding');
+    expect(ctx.res.get('vary')).toBe('Origin, Accept-Encoding');
+    const star = ctxOf();
+    star.ctx.res.set('Vary', 'Accept,*');
+    star.ctx.res.vary('Origin');
+    expect(star.ctx.res.get('vary')).toBe('Accept,*');
+  });
+
+  it('names the call that came too late', async () => {
+    const late: Record<string, () => void> = {};
+    await runFake(async (ctx, next) => {
+      await next();
+      late.append = () => ctx.res.append('X', '1');
+      late.vary = () => ctx.res.vary('Origin');
+      late.reject = () => ctx.reject(403);
+    });
+    const tail =
+      'the downstream has already answered; change the response head in a ctx.onHead() hook registered before next()';
+    expect(late.append).toThrow(`ctx.res.append(): ${tail}`);
+    expect(late.vary).toThrow(`ctx.res.vary(): ${tail}`);
+    expect(late.reject).toThrow(
+      'ctx.reject(): the downstream has already answered; answer on the way in, before next()',
+    );
+  });
+});
+
+describe('Context: answers', () => {
+  it('is answered once the downstream has answered, not before', async () => {
+    const seen: boolean[] = [];
+    await runFake(async (ctx, next) => {
+      seen.push(ctx.answered);
+      await next();
+      seen.push(ctx.answered);
+    });
+    expect(seen).toEqual([false, true]);
+  });
+
+  it('sends a byte body as it is, with its length, and closes the connection only after a 413', async () => {
+    const bytes = new Uint8Array([0, 255, 7]);
+    const ok = await runFake((ctx) => ctx.respond(200, bytes));
+    expect(ok.ctx.response?.body).toEqual(bytes);
+    expect(ok.headers['content-length']).toBe('3');
+    expect(ok.headers.connection).toBeUndefined();
+    const big = await runFake((ctx) => ctx.reject(413));
+    expect(big.headers.connection).toBe('close');
+  });
+
+  it('sends no length or type with a 204 or a 304', async () => {
+    for (const status of [204, 304]) {
+      const r = await runFake((ctx) => {
+        ctx.res.set('Content-Type', 'text/plain');
+        ctx.res.set('Content-Length', '5');
+        ctx.respond(status, 'hello');
+      });
+      expect(r.status).toBe(status);
+      expect(r.headers['content-length']).toBeUndefined();
+      expect(r.headers['content-type']).toBeUndefined();
+      expect(r.ctx.response?.body).toBeNull();
+    }
+  });
+
+  it('gives a refused request no success from anyone: the refusal stands', async () => {
+    const grant: Middleware = (ctx) => ctx.respond(204, null, { 'Access-Control-Allow-Origin': '*' });
+    const r = await runFake(grant, { target: 'http://x?/a' });
+    expect(r.status).toBe(400);
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    expect((await runFake(grant)).status).toBe(204);
+  });
+
+  it('records a rejection without detail with an empty reason', async () => {
+    const r = await runFake((ctx) => ctx.reject(403, undefined, 'custom'));
+    expect(r.ctx.rejection).toEqual({ policy: 'custom', reason: '' });
+  });
+
+  it('drops a Content-Encoding the failing layer set: a 500 body is never encoded', async () => {
+    const r = await runFake((ctx) => {
+      ctx.res.set('Content-Encoding', 'gzip');
+      throw new Error('boom');
+    });
+    expect(r.status).toBe(500);
+    expect(r.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('never reaches the application once a middleware answered, even if it calls next()', async () => {
+    const r = await runFake((ctx, next) => {
+      ctx.reject(403);
+      return next();
+    });
+    expect(r.status).toBe(403);
+    expect(r.reached).toBe(false);
+  });
+
+  it('keeps the first error of the outbound path', async () => {
+    const first = new Error('first');
+    const r = await runFake((ctx, next) => {
+      ctx.onHead(() => {
+        throw new Error('second');
+      });
+      ctx.onHead(() => {
+        throw first;
+      });
+      return next();
+    });
+    expect(r.ctx.error).toBe(first);
+    expect(r.errors).toHaveLength(2);
+  });
+});
+
+describe('Context: finish listeners', () => {
+  it('runs every listener once, with the status', async () => {
+    const seen: string[] = [];
+    const r = await runFake((ctx, next) => {
+      ctx.onFinish((info) => seen.push(`a${info.status}`));
+      ctx.onFinish((info) => seen.push(`b${info.status}`));
+      return next();
+    });
+    r.finish();
+    expect(seen).toEqual(['a200', 'b200']);
+  });
+});
