@@ -182,6 +182,8 @@ describe('Context: answers', () => {
     });
     expect(r.status).toBe(403);
     expect(r.reached).toBe(false);
+    expect(r.ctx.reachedDownstream).toBe(false);
+    expect((await runFake((_ctx, next) => next())).ctx.reachedDownstream).toBe(true);
   });
 
   it('keeps the first error of the outbound path', async () => {
