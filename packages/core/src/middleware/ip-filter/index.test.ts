@@ -114,3 +114,43 @@ describe('ipFilter', () => {
     }
   });
 });
+
+describe('ipFilter: the errors it teaches', () => {
+  const message = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('names each bad option', () => {
+    expect(message(() => ipFilter({ deny: 5 as never }))).toBe(
+      'ipFilter: option `deny` must be a list of addresses or ranges, got 5',
+    );
+    expect(message(() => ipFilter({ allow: [] }))).toBe(
+      'ipFilter: option `allow` is empty, which would refuse every client: leave it out to allow everyone not denied',
+    );
+    expect(message(() => ipFilter({ deny: [] }))).toBe('ipFilter: option `deny` is empty: leave it out');
+    expect(message(() => ipFilter({ allow: ['10.0.0.1'], deny: ['x'] }))).toMatch(
+      /^ipFilter: option `deny` entry "x" /,
+    );
+    expect(message(() => ipFilter({}))).toBe(
+      'ipFilter: option `allow` or `deny` must be given: without either the filter does nothing',
+    );
+    expect(message(() => ipFilter({ deny: '10.0.0.1', message: 5 as never }))).toBe(
+      'ipFilter: option `message` must be a string, got 5',
+    );
+    expect(message(() => ipFilter({ dny: [] } as never))).toMatch(
+      /^ipFilter: option `dny` is not a known option/,
+    );
+  });
+
+  it('says why by default, and names its layer', async () => {
+    const mw = ipFilter({ deny: '10.0.0.1' });
+    const res = await runFake(mw, { peer: '10.0.0.1' });
+    expect(JSON.parse(res.body!).detail).toBe('Access from this address is not allowed.');
+    expect(res.ctx.rejection?.policy).toBe('ipFilter');
+    expect(mw.name).toBe('ipFilter');
+  });
+});
