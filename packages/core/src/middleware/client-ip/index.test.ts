@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runFake } from '../../_testing';
 import { compose } from '../../compose';
 import { ConfigError } from '../../errors';
 import { parseXForwardedFor } from '../../utils/forwarded';
 import { ipFilter } from '../ip-filter';
+import { rateLimit } from '../rate-limit';
 import { clientIp } from '.';
 import { compileTrust, resolveClientIp } from './resolve';
 
@@ -220,5 +221,113 @@ describe('clientIp', () => {
     });
     expect(res.ctx.req.ip).toBe('198.51.100.7');
     expect(res.status).toBe(200);
+  });
+});
+
+describe('clientIp: edges of the memo and of the peer', () => {
+  it('never answers one set of field lines with another’s that shares its first line', async () => {
+    const mw = clientIp({ trustProxy: 'loopback' });
+    const ip = async (lines: string[]) =>
+      (await runFake(mw, { peer: '127.0.0.1', headers: { 'x-forwarded-for': lines } })).ctx.req.ip;
+    expect(await ip(['198.51.100.7', '203.0.113.9'])).toBe('203.0.113.9');
+    expect(await ip(['198.51.100.7', '203.0.113.10'])).toBe('203.0.113.10');
+  });
+
+  it('asks a trust predicate again for a line it has seen', async () => {
+    let trusting = true;
+    const mw = clientIp({ trustProxy: () => trusting });
+    const ip = async () =>
+      (await runFake(mw, { peer: '10.0.0.1', headers: { 'x-forwarded-for': '198.51.100.7' } })).ctx.req.ip;
+    expect(await ip()).toBe('198.51.100.7');
+    trusting = false;
+    expect(await ip()).toBe('10.0.0.1');
+  });
+
+  it('passes an unreadable peer on as it is, trusting or not', async () => {
+    expect(await ipOf({}, 'garbage')).toBe('garbage');
+    expect(await ipOf({ trustProxy: 'loopback' }, 'garbage', { 'x-forwarded-for': '198.51.100.7' })).toBe(
+      'garbage',
+    );
+  });
+
+  it('stops at a cut header section before any later policy counts the request', async () => {
+    const r = await runFake(
+      compose([clientIp({ trustProxy: 'loopback' }), rateLimit({ limit: 5, windowMs: 60_000 })]),
+      { peer: '127.0.0.1', headers: { 'x-forwarded-for': '198.51.100.7' }, headersCut: true },
+    );
+    expect(r.status).toBe(431);
+    expect(r.headers.ratelimit).toBeUndefined();
+  });
+
+  it('warns once about a Forwarded field when trust is off, also with trustProxy: false', async () => {
+    for (const options of [{}, { trustProxy: false as const }]) {
+      const warnings: string[] = [];
+      const mw = clientIp({ ...options, warn: (m) => warnings.push(m) });
+      await runFake(mw, { headers: { forwarded: 'for=198.51.100.7' } });
+      await runFake(mw, { headers: { forwarded: 'for=198.51.100.7' } });
+      expect(warnings).toEqual([
+        'bouncer clientIp: a request arrived with X-Forwarded-For/Forwarded but trustProxy is off, so the socket address is used: behind a proxy every client shares its address (and its rate limit). If a proxy is in front, set `trustProxy` to its addresses or hop count.',
+      ]);
+    }
+  });
+
+  it('warns on console.warn by default', async () => {
+    const spy = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await runFake(clientIp(), { headers: { 'x-forwarded-for': '198.51.100.7' } });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('trusts no hop for trustProxy false, wherever it is compiled', () => {
+    expect(resolveClientIp('10.0.0.1', ['198.51.100.7'], compileTrust(false))).toBe('10.0.0.1');
+    expect(resolveClientIp('10.0.0.1', ['198.51.100.7'], compileTrust(undefined))).toBe('10.0.0.1');
+  });
+
+  it('names its layer', () => {
+    expect(clientIp().name).toBe('clientIp');
+    expect(clientIp({ trustProxy: 1 }).name).toBe('clientIp');
+  });
+});
+
+describe('clientIp: the errors it teaches', () => {
+  const message = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+  };
+
+  it('names each bad option and value', () => {
+    expect(message(() => clientIp({ header: 'x-real-ip' as never }))).toBe(
+      "clientIp: option `header` must be 'x-forwarded-for' or 'forwarded', got \"x-real-ip\"",
+    );
+    expect(message(() => clientIp({ warn: 'log' as never }))).toBe(
+      'clientIp: option `warn` must be a function, got "log"',
+    );
+    expect(message(() => clientIp({ trustProxy: true as never }))).toBe(
+      "clientIp: option `trustProxy` cannot be `true`: trusting every hop makes the client address whatever the client writes in X-Forwarded-For (express-rate-limit #134). Give the proxy addresses (e.g. `loopback` or '10.0.0.0/8') or the number of proxies in front of the server",
+    );
+    for (const hops of [0, 1.5]) {
+      expect(message(() => clientIp({ trustProxy: hops }))).toBe(
+        `clientIp: option \`trustProxy\` must be a whole number of proxies ≥ 1, got ${hops} (use \`false\` for none)`,
+      );
+    }
+    expect(message(() => clientIp({ trustProxy: [] }))).toBe(
+      'clientIp: option `trustProxy` is an empty list: use `false` to trust no proxy',
+    );
+    expect(message(() => clientIp({ trustProxy: ['10.0.0.0/8', 'nope'] }))).toMatch(
+      /^clientIp: option `trustProxy` entry "nope" /,
+    );
+    expect(message(() => clientIp({ trustProxy: {} as never }))).toBe(
+      'clientIp: option `trustProxy` must be false, a hop count, a list of addresses/ranges or a function, got {}',
+    );
+    expect(message(() => compileTrust(0, 'securityHeaders'))).toMatch(
+      /^securityHeaders: option `trustProxy` /,
+    );
   });
 });
