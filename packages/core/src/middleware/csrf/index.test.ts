@@ -90,3 +90,81 @@ describe('csrf in the policy', () => {
     expect((await runFake(off, cross)).ctx.rejection?.policy).toBe('jwtAuth');
   });
 });
+
+describe('csrf: edges', () => {
+  const answer = async (method: string, headers: Record<string, string>, options = {}) => {
+    const r = await runFake(csrf(options), { method, headers });
+    return { status: r.status, reason: r.ctx.rejection?.reason, detail: r.body && JSON.parse(r.body).detail };
+  };
+
+  it('lets OPTIONS and TRACE through like GET, and refuses a cross-site PUT', async () => {
+    for (const method of ['GET', 'HEAD', 'OPTIONS', 'TRACE']) {
+      expect((await answer(method, { 'sec-fetch-site': 'cross-site' })).status, method).toBe(200);
+    }
+    expect(await answer('PUT', { 'sec-fetch-site': 'cross-site' })).toEqual({
+      status: 403,
+      reason: 'Sec-Fetch-Site: cross-site',
+      detail: 'Cross-site request refused',
+    });
+  });
+
+  it('takes same-site only when allowed, and logs at most 32 characters of the value', async () => {
+    expect((await answer('POST', { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await answer('POST', { 'sec-fetch-site': 'same-site' }, { allowSameSite: true })).status).toBe(
+      200,
+    );
+    expect((await answer('POST', { 'sec-fetch-site': 'cross-site' }, { allowSameSite: true })).status).toBe(
+      403,
+    );
+    expect((await answer('POST', { 'sec-fetch-site': 'x'.repeat(100) })).reason).toBe(
+      `Sec-Fetch-Site: ${'x'.repeat(32)}`,
+    );
+  });
+
+  it('trusts a listed origin in any case, with or without Fetch Metadata', async () => {
+    const trusted = { trustedOrigins: ['https://App.example'] };
+    expect((await answer('POST', { origin: 'https://app.EXAMPLE' }, trusted)).status).toBe(200);
+    expect(
+      (await answer('POST', { origin: 'https://app.example', host: 'api.example' }, trusted)).status,
+    ).toBe(200);
+    expect(
+      (await answer('POST', { origin: 'https://app.example', 'sec-fetch-site': 'cross-site' }, trusted))
+        .status,
+    ).toBe(200);
+  });
+
+  it('without Fetch Metadata, needs the Origin to name this Host, and logs at most 64 characters of it', async () => {
+    expect((await answer('POST', { origin: 'https://api.example', host: 'API.example' })).status).toBe(200);
+    expect((await answer('POST', { origin: 'https://api.example' })).status).toBe(403);
+    expect((await answer('POST', { origin: 'null', host: 'null' })).status).toBe(403);
+    const long = `https://${'a'.repeat(100)}.example`;
+    expect(await answer('POST', { origin: long, host: 'api.example' })).toMatchObject({
+      status: 403,
+      reason: `Origin: ${long.slice(0, 64)}`,
+    });
+  });
+
+  it('names each bad option', () => {
+    const message = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(message(() => csrf(null as never))).toBe('csrf: option `options` must be an object, got null');
+    expect(message(() => csrf(5 as never))).toBe('csrf: option `options` must be an object, got 5');
+    expect(message(() => csrf({ trustedOrigin: [] } as never))).toMatch(
+      /^csrf: option `trustedOrigin` is not a known option/,
+    );
+    for (const list of [[5], ['https://a.example/x'], ['x https://a.example'], 'https://a.example']) {
+      expect(message(() => csrf({ trustedOrigins: list as never }))).toBe(
+        `csrf: option \`trustedOrigins\` must be an array of origins like 'https://app.example' (no path, no '*'), got ${JSON.stringify(list)}`,
+      );
+    }
+    expect(message(() => csrf({ allowSameSite: 'yes' as never }))).toBe(
+      'csrf: option `allowSameSite` must be a boolean, got "yes"',
+    );
+    expect(csrf().name).toBe('csrf');
+  });
+});
