@@ -108,3 +108,33 @@ describe('hostOk', () => {
     expect(hostOk(lines)).toBe(false);
   });
 });
+
+describe('parseTarget: edges of the grammar', () => {
+  it.each(['/%00', '/%09', '/%fF', '/%Af'])('takes the pct-encoded triplet %s', (target) => {
+    expect(parseTarget(target)?.path).toBe(target);
+  });
+
+  it.each(['/%0g', '/%.1', '/%/1', '/% 1', '/%g0'])('refuses the broken triplet in %s', (target) => {
+    expect(parseTarget(target)).toBeUndefined();
+  });
+
+  it.each(['/.x2e/a', '/.%3e/a', '/.%2a/a', '/.abc/a', '/x.%2e/a', '/.%2e%2e/a'])(
+    'takes %s: a segment with dots that is no dot segment',
+    (target) => {
+      expect(parseTarget(target)?.path).toBe(target);
+    },
+  );
+
+  it.each(['ftp://a.example/x', 'httpx://a/x', 'HTTP://a/x', 'http:/a/x'])(
+    'refuses the scheme of %s',
+    (target) => {
+      expect(parseTarget(target)).toBeUndefined();
+    },
+  );
+
+  it('refuses DEL and controls in the query', () => {
+    expect(parseTarget('/a?x\x7f')).toBeUndefined();
+    expect(parseTarget('/a?x\x1f')).toBeUndefined();
+    expect(parseTarget('/a?x~')?.query).toBe('x~');
+  });
+});

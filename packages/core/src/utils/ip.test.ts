@@ -120,3 +120,30 @@ describe('lookupIp', () => {
     expect(lookupIp(`${'0:'.repeat(30)}1`)).toBeUndefined();
   });
 });
+
+describe('parseIp: the character screen and the length bound', () => {
+  it('refuses a zone id even when it is written in hex digits (RFC 4007 §11)', () => {
+    for (const text of ['fe80::1%1', 'fe80::1%a', 'fe80::1%A', 'fe80::1 ', '[::1]', '::1/128']) {
+      expect(parseIp(text), text).toBeUndefined();
+    }
+  });
+
+  it('takes upper- and lower-case hex digits alike', () => {
+    expect(normaliseIp('2001:DB8:ABCD:EF::A')).toBe('2001:db8:abcd:ef::a');
+    expect(normaliseIp('2001:db8:abcd:ef::f')).toBe('2001:db8:abcd:ef::f');
+    expect(normaliseIp('2001:db8::9:0')).toBe('2001:db8::9:0');
+  });
+
+  it('takes an address of exactly 45 characters, the longest there is', () => {
+    const longest = '0000:0000:0000:0000:0000:ffff:255.255.255.255';
+    expect(longest).toHaveLength(45);
+    expect(normaliseIp(longest)).toBe('255.255.255.255');
+    expect(lookupIp(longest)?.text).toBe('255.255.255.255');
+    expect(normaliseIp(`0${longest}`)).toBeUndefined();
+  });
+
+  it('answers undefined, never throws, for a value that is not a string', () => {
+    expect(parseIp(5 as never)).toBeUndefined();
+    expect(lookupIp(undefined as never)).toBeUndefined();
+  });
+});
