@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
-import { assertKnownKeys, closestName, show } from './policy-options';
+import { assertKnownKeys, assertOptionsObject, closestName, show } from './policy-options';
 
 describe('closestName', () => {
   const known = ['limit', 'window', 'key', 'contentSecurityPolicy', 'maxAge'];
@@ -84,5 +84,25 @@ describe('show', () => {
     const long = show('y'.repeat(79));
     expect(long).toHaveLength(80);
     expect(long).toBe(`"${'y'.repeat(76)}...`);
+  });
+});
+
+describe('closestName and assertOptionsObject', () => {
+  it('suggests the first of two equally close names', () => {
+    expect(closestName('ab', ['aa', 'bb'])).toBe('aa');
+  });
+
+  it('refuses null, scalars and arrays as an options object, naming the option', () => {
+    for (const [value, shown] of [
+      [null, 'null'],
+      [5, '5'],
+      [[], '[]'],
+      ['x', '"x"'],
+    ] as const) {
+      expect(() => assertOptionsObject('m', 'o', value)).toThrow(
+        `m: option \`o\` must be an options object, got ${shown}`,
+      );
+    }
+    expect(() => assertOptionsObject('m', 'o', {})).not.toThrow();
   });
 });

@@ -78,3 +78,24 @@ describe('metrics', () => {
     expect(() => metrics({ record() {}, recrd() {} } as never)).toThrow(/did you mean `record`/);
   });
 });
+
+describe('metrics: the sample and the options', () => {
+  it('records a method that is not a token as -, and the duration in milliseconds', async () => {
+    const samples: RequestSample[] = [];
+    const r = await runFake(metrics({ record: (s) => samples.push(s) }), { method: 'GE T' });
+    r.finish();
+    expect(samples[0].method).toBe('-');
+    expect(samples[0].durationMs).toBeGreaterThanOrEqual(0);
+    expect(samples[0].durationMs).toBeLessThan(10_000);
+  });
+
+  it('names a bad options object and unknown keys, and its layer', () => {
+    expect(() => metrics(null as never)).toThrow(
+      'metrics: option `options` must be an options object, got null',
+    );
+    expect(() => metrics({ record: () => {}, recrd: 1 } as never)).toThrow(
+      /^metrics: option `recrd` is not a known option/,
+    );
+    expect(metrics({ record: () => {} }).name).toBe('metrics');
+  });
+});

@@ -72,3 +72,67 @@ describe('rejectionBody', () => {
     expect(() => bouncer({}, { rejectionBody: 5 as never })).toThrow(/rejectionBody/);
   });
 });
+
+describe('rejectionBody: what it reshapes and what it refuses', () => {
+  const shaped = (seen: unknown[] = []) =>
+    rejectionBody((p) => {
+      seen.push(p);
+      return { contentType: 'text/plain', body: `${p.status}` };
+    });
+
+  it('hands the shaper the problem with its type, and no detail key when there is none', async () => {
+    const seen: unknown[] = [];
+    await runFake(compose([shaped(seen), (ctx) => ctx.reject(403, undefined, 'custom')]));
+    expect(seen).toStrictEqual([{ type: 'about:blank', title: 'Forbidden', status: 403, policy: 'custom' }]);
+  });
+
+  it('leaves the application’s answers, plain answers of the chain, and an answer that replaced a rejection', async () => {
+    const seen: unknown[] = [];
+    const app = await runFake(shaped(seen), {}, { status: 404 });
+    expect(app.status).toBe(404);
+    const plain = await runFake(compose([shaped(seen), (ctx) => ctx.respond(204)]));
+    expect(plain.status).toBe(204);
+    const replaced = await runFake(
+      compose([
+        shaped(seen),
+        (ctx) => {
+          ctx.reject(403);
+          ctx.respond(200, 'fine');
+        },
+      ]),
+    );
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toBe('fine');
+    expect(seen).toEqual([]);
+  });
+
+  it('answers 500 when the shaper returns something else, saying what', async () => {
+    for (const [out, shown] of [
+      [null, 'null'],
+      ['x', '"x"'],
+      [{ body: 'x' }, '{"body":"x"}'],
+      [{ contentType: 5, body: 'x' }, '{"contentType":5,"body":"x"}'],
+      [{ contentType: 'text/plain', body: 5 }, '{"contentType":"text/plain","body":5}'],
+    ] as const) {
+      const r = await runFake(compose([rejectionBody(() => out as never), (ctx) => ctx.reject(403)]));
+      expect(r.status).toBe(500);
+      expect((r.errors[0] as Error).message).toBe(
+        `rejectionBody: the shaper must return { contentType, body }, got ${shown}`,
+      );
+    }
+    const bytes = await runFake(
+      compose([
+        rejectionBody(() => ({ contentType: 'application/octet-stream', body: new Uint8Array([1, 2]) })),
+        (ctx) => ctx.reject(403),
+      ]),
+    );
+    expect(bytes.status).toBe(403);
+    expect(bytes.headers['content-length']).toBe('2');
+  });
+
+  it('refuses a shaper that is not a function, saying what it must be', () => {
+    expect(() => rejectionBody('json' as never)).toThrow(
+      'rejectionBody: option `shape` must be a function (problem, ctx) => { contentType, body }, got "json"',
+    );
+  });
+});

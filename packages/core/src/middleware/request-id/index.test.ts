@@ -161,3 +161,10 @@ describe('requestId', () => {
     );
   });
 });
+
+describe('requestId: the application’s own id', () => {
+  it('leaves an id the application put on the response', async () => {
+    const r = await runFake(requestId(), {}, { headers: { 'X-Request-Id': 'from-app' } });
+    expect(r.headers['x-request-id']).toBe('from-app');
+  });
+});

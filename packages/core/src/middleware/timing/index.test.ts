@@ -352,3 +352,39 @@ describe('timing: per-request path', () => {
     expect(logger.lines).toHaveLength(1);
   });
 });
+
+describe('timing: the record’s bounds and the options’ errors', () => {
+  const recordOf = async (req: Parameters<typeof runFake>[1], state = {}) => {
+    const records: AccessLogRecord[] = [];
+    const logger = { info: (r: AccessLogRecord) => records.push(r), warn: () => {}, error: () => {} };
+    const r = await runFake(timing({ logger }), req, {}, state);
+    r.finish();
+    return records[0];
+  };
+
+  it('keeps a path of 2048 characters whole and cuts a longer one', async () => {
+    const exact = `/${'a'.repeat(2047)}`;
+    expect((await recordOf({ target: exact })).path).toBe(exact);
+    const long = `/${'a'.repeat(3000)}`;
+    expect((await recordOf({ target: long })).path).toBe(`${long.slice(0, 2048)}…`);
+  });
+
+  it('marks error only when the request failed', async () => {
+    expect(await recordOf({})).not.toHaveProperty('error');
+  });
+
+  it('names a bad levels option and a logger without the methods', () => {
+    expect(() => timing({ levels: 5 as never })).toThrow(
+      'timing: option `levels` must be an options object, got 5',
+    );
+    expect(() => timing({ levels: { okk: 'info' } as never })).toThrow(
+      /^timing: option `levels.okk` is not a known option: did you mean `levels.ok`\?/,
+    );
+    const fn = Object.assign(() => {}, { info() {}, warn() {}, error() {} });
+    expect(() => timing({ logger: fn as never })).toThrow(ConfigError);
+    const numbered = { info() {}, warn() {}, error() {}, 5() {} };
+    expect(() => timing({ logger: numbered, levels: { ok: 5 as never } })).toThrow(
+      'timing: option `logger` must be false or an object with a `5(obj, msg)` method (pino-compatible) for `levels.ok`',
+    );
+  });
+});
