@@ -105,6 +105,24 @@ describe('rateLimit: store decisions', () => {
   });
 });
 
+describe('rateLimit: whole seconds in the headers', () => {
+  it('does not add a second for float noise in the reset time', async () => {
+    // At this clock reading, (now + 12000) - now is 12000.000000000116 in floating point.
+    const store = new MemoryStore({ now: () => 1042541.6920691499 });
+    const r = await runFake(rateLimit({ limit: 5, windowMs: 60_000, store }));
+    expect(r.headers.ratelimit).toBe('"default";r=4;t=12');
+  });
+
+  it('still rounds a real fraction of a second up', async () => {
+    let now = 1000;
+    const store = new MemoryStore({ now: () => now });
+    const mw = rateLimit({ limit: 1, windowMs: 60_000, store });
+    await runFake(mw);
+    now += 0.5;
+    expect((await runFake(mw)).headers['retry-after']).toBe('60');
+  });
+});
+
 describe('rateLimit: the 429 it answers', () => {
   it.each([
     [60_000, 'Rate limit exceeded: 1 requests per 60 s.'],

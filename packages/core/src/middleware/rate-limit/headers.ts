@@ -58,7 +58,11 @@ export function putItem(ctx: Context<any>, field: Field, name: string, item: str
   ctx.res.set(field.name, parts.join(', '));
 }
 
-/** Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3 delay-seconds; never `0.25` or `0`). */
+/**
+ * Whole seconds, rounded up, at least 1 (RFC 9110 §10.2.3 delay-seconds; never `0.25` or `0`).
+ * A microsecond of float noise (`now + 12000 - now` can be `12000.0000000001` when `now` is a
+ * `performance.now()` fraction) does not count as one more second.
+ */
 export function ceilSeconds(ms: number): number {
-  return Math.max(1, Math.ceil(ms / 1000));
+  return Math.max(1, Math.ceil(ms / 1000 - 1e-9));
 }
