@@ -146,6 +146,47 @@ describe('HonoHost off Node: what the chain reads', () => {
     expect((await post('four')).status).toBe(200);
   });
 
+  it('replays exactly the bytes of a chunk that is a view into a larger buffer', async () => {
+    const seen: Seen = {};
+    const { app } = offNode(
+      async (ctx, next) => {
+        await ctx.req.body.bytes();
+        return next();
+      },
+      (a) =>
+        a.post('/', async (c) => {
+          seen.text = await c.req.text();
+          return c.text('ok');
+        }),
+    );
+    const backing = new TextEncoder().encode('xxhelloyy');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(backing.buffer, 2, 5));
+        controller.close();
+      },
+    });
+    await app.request('/', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: { 'content-length': '5' },
+    } as RequestInit);
+    expect(seen.text).toBe('hello');
+  });
+
+  it('reads an empty body for a POST that declares a length but carries none', async () => {
+    const seen: number[] = [];
+    const { app, errors } = offNode(async (ctx, next) => {
+      seen.push((await ctx.req.body.bytes()).byteLength);
+      return next();
+    });
+    const res = await app.request('/', { method: 'POST', headers: { 'content-length': '5' } });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([0]);
+    expect(errors).toEqual([]);
+  });
+
   it('reads an empty body for GET, and for a POST without one', async () => {
     const seen: number[] = [];
     const { app } = offNode(async (ctx, next) => {
@@ -209,6 +250,9 @@ describe('HonoHost off Node: what the chain writes', () => {
     const plain = await app.request('/');
     expect(plain.headers.get('x-head')).toBe('200');
     expect(plain.headers.get('x-remove')).toBeNull();
+    // The check for immutable headers leaves nothing behind.
+    expect(plain.headers.get('x-bouncer-probe')).toBeNull();
+    expect(redirect.headers.get('x-bouncer-probe')).toBeNull();
   });
 
   it('fills in only the fixed headers the Response lacks', async () => {
@@ -242,6 +286,9 @@ describe('HonoHost off Node: what the chain writes', () => {
     const head = await app.request('/', { method: 'HEAD' });
     expect(head.status).toBe(403);
     expect(await head.text()).toBe('');
+    const bare = await offNode((ctx) => ctx.reject(401)).app.request('/');
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('content-type')).toBe('application/problem+json');
   });
 });
 
@@ -321,6 +368,16 @@ describe('HonoHost on Node', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('x-why')).toBe('test');
     expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('gives a bodiless answer of the chain no content type', async () => {
+    const { url } = await onNode(
+      (ctx) => ctx.respond(204),
+      (a) => a.get('/', (c) => c.text('app')),
+    );
+    const res = await fetch(url);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('content-type')).toBeNull();
   });
 
   it('reads and lends a GET body from the Node request', async () => {
