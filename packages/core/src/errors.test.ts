@@ -137,3 +137,15 @@ describe('HttpError across copies of @bouncer/core', () => {
     expect(result.reached).toBe(false);
   });
 });
+
+describe('HttpError.is: what counts as one', () => {
+  const brand = Symbol.for('bouncer.http-error');
+  it('takes a branded object with a numeric status only', () => {
+    expect(HttpError.is(new HttpError(403))).toBe(true);
+    expect(HttpError.is({ [brand]: true, status: 403 })).toBe(true);
+    expect(HttpError.is({ [brand]: true, status: '403' })).toBe(false);
+    expect(HttpError.is(Object.assign(() => {}, { [brand]: true, status: 403 }))).toBe(false);
+    expect(HttpError.is({ status: 403 })).toBe(false);
+    expect(HttpError.is(null)).toBe(false);
+  });
+});

@@ -48,10 +48,8 @@ export function onResponseHead(res: ServerResponse, listener: () => void): void 
 
 function fold(res: ServerResponse, fields: NonNullable<Fields>): void {
   if (!Array.isArray(fields)) {
-    for (const name of Object.keys(fields)) {
-      const value = (fields as OutgoingHttpHeaders)[name];
-      if (name && value !== undefined) res.setHeader(name, value);
-    }
+    // No filtering: an empty name or an undefined value throws here exactly as Node would throw.
+    for (const name of Object.keys(fields)) res.setHeader(name, (fields as OutgoingHttpHeaders)[name]!);
     return;
   }
   const pairs: [string, string | readonly string[]][] = [];
@@ -62,11 +60,13 @@ function fold(res: ServerResponse, fields: NonNullable<Fields>): void {
     for (let i = 0; i < fields.length; i += 2)
       pairs.push([String(fields[i]), fields[i + 1] as string | readonly string[]]);
   }
-  // No header set yet: Node would send the list as given, every line kept.
-  const appends = SLOW_PATH_APPENDS || res.getHeaderNames().length === 0;
-  if (appends) {
-    for (const [name] of pairs) if (name) res.removeHeader(name);
-    for (const [name, value] of pairs) if (name) res.appendHeader(name, value as string | string[]);
+  // No header set yet: Node sends the list as given, every line kept, and refuses an empty name
+  // in it. Headers already set: Node folds the list in and skips empty names (any other bad name
+  // or value throws on every path, here as there).
+  const bare = res.getHeaderNames().length === 0;
+  if (SLOW_PATH_APPENDS || bare) {
+    for (const [name] of pairs) if (bare || name) res.removeHeader(name);
+    for (const [name, value] of pairs) if (bare || name) res.appendHeader(name, value as string | string[]);
     return;
   }
   for (const [name, value] of pairs) if (name) res.setHeader(name, value as string | string[]);

@@ -199,3 +199,59 @@ describe('routes: per-route authentication', () => {
     expect(open.describeRoute('GET', '/x').auth).toBe('optional');
   });
 });
+
+describe('routes: keys, labels and errors', () => {
+  it('decodes only unreserved escapes, folds case and drops one trailing slash', () => {
+    expect(routeKey('/%41%5A%61%7a%30%39%2D%2E%5F%7E')).toBe('/azaz09-._~');
+    expect(routeKey('/a%3Ab%5Bc%40')).toBe('/a%3ab%5bc%40');
+    expect(routeKey('/Login/')).toBe('/login');
+    expect(routeKey('/')).toBe('/');
+    for (const p of ['/a/..', '/a/.', '/a/%2e%2e', '/%2e/a', '/a%2fb', '/a%5cb'])
+      expect(routeKey(p), p).toBeUndefined();
+  });
+
+  it('covers a root prefix route for every path, and an exact route for itself only', () => {
+    const routes = compileRoutes([{ path: '/login' }, { path: '/*' }])!;
+    expect(routes.match('GET', '/login')?.index).toBe(0);
+    expect(routes.match('GET', '/login/x')?.index).toBe(1);
+    expect(routes.match('GET', '/x')?.index).toBe(1);
+    expect(routes.match('GET', '/')?.index).toBe(1);
+  });
+
+  it('labels each route by its methods and path', () => {
+    const routes = compileRoutes([
+      { path: '/a' },
+      { method: ['get', 'Put'], path: '/b/*' },
+      { method: 'post', path: '/c' },
+    ])!;
+    expect(routes.routes.map((r) => r.label)).toEqual(['* /a', 'GET,PUT /b/*', 'POST /c']);
+  });
+
+  it('names the entry and option of each mistake', () => {
+    const message = (list: unknown) => {
+      try {
+        compileRoutes(list);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+    };
+    expect(message(5)).toBe('bouncer: option `routes` must be an array of { method?, path, … }, got 5');
+    expect(message([{ path: '/a', rateLimt: {} }])).toBe(
+      'bouncer: option `routes[0].rateLimt` is not a known option: did you mean `routes[0].rateLimit`? (known: method, path, auth, bodyLimit, rateLimit)',
+    );
+    for (const path of [5, 'login', 'login/', '/a?b', '/a#b', '/a/..', '/a*', '/a/*/b']) {
+      expect(message([{ path }]), String(path)).toBe(
+        `bouncer: option \`routes[0].path\` must be an exact path ('/login') or end in '/*' ('/upload/*'), got ${JSON.stringify(path)}`,
+      );
+    }
+    for (const method of [['GET', 'G T'], [5], 'G1', 5]) {
+      expect(message([{ path: '/a', method }]), JSON.stringify(method)).toBe(
+        `bouncer: option \`routes[0].method\` must be a method name or an array of them, got ${JSON.stringify(method)}`,
+      );
+    }
+    expect(message([{ path: '/a', auth: 'maybe' }])).toBe(
+      'bouncer: option `routes[0].auth` must be one of public, optional, required, got "maybe"',
+    );
+  });
+});

@@ -229,3 +229,16 @@ describe('parseDuration', () => {
     },
   );
 });
+
+describe('bouncer(policy): section shapes', () => {
+  it('takes a number of bytes for bodyLimit, and refuses null for a section', async () => {
+    const chain = bouncer({ ...quiet, bodyLimit: 1024 });
+    expect(chain.describeRoute('POST', '/').bodyLimit).toBe(1024);
+    expect(message(() => bouncer({ requestId: null as never }))).toBe(
+      'bouncer: option `requestId` must be true, false or an options object, got null',
+    );
+    expect(message(() => bouncer({ bodyLimit: null as never }))).toBe(
+      "bouncer: option `bodyLimit` must be true, false, a number of bytes, a size like '64kb' or an options object, got null",
+    );
+  });
+});

@@ -36,3 +36,12 @@ describe('BoundedCache', () => {
     expect(cache.size).toBeLessThanOrEqual(100);
   });
 });
+
+describe('BoundedCache: misses', () => {
+  it('does not spend its room on keys it does not hold', () => {
+    const cache = new BoundedCache<number>(4);
+    cache.set('a', 1);
+    for (const k of ['w', 'x', 'y', 'z', 'v']) expect(cache.get(k)).toBeUndefined();
+    expect(cache.get('a')).toBe(1);
+  });
+});

@@ -127,3 +127,27 @@ describe('toList', () => {
     expect(toList(list)).toBe(list);
   });
 });
+
+describe('compileIpList: what a bad entry is told', () => {
+  const reasonOf = (entry: string) => {
+    try {
+      compileIpList([entry], (_e, r) => {
+        throw new Error(r);
+      });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error(`${entry} was accepted`);
+  };
+  const names = 'is not an address, a CIDR range or a range name (loopback, linklocal, uniquelocal)';
+
+  it('lists the range names for a word, and names the close one', () => {
+    expect(reasonOf('zzzzzzzzzz')).toBe(names);
+    expect(reasonOf('loopbak')).toBe(`${names}: did you mean \`loopback\`?`);
+  });
+
+  it('gives the plain reason for anything that is not one lower-case word', () => {
+    for (const entry of ['1x', 'x1', '10.0.0.300'])
+      expect(reasonOf(entry), entry).not.toContain('range name');
+  });
+});

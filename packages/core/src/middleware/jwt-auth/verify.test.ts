@@ -79,6 +79,14 @@ describe('jwtAuth: choosing among static keys', () => {
     const broken = { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' };
     const r = await answer({ algorithms: ['ES256'], publicKey: broken }, await sign(ec.privateKey));
     expect(r).toMatchObject({ status: 500, errors: 1 });
+    // An RSA JWK without its modulus has no size to check at startup: it fails the same way.
+    const noModulus = { kty: 'RSA', e: 'AQAB' };
+    expect(
+      await answer({ algorithms: ['RS256'], publicKey: noModulus }, await sign(rsa.privateKey)),
+    ).toMatchObject({
+      status: 500,
+      errors: 1,
+    });
   });
 
   it('names the failure in the log only: no key, unreadable header, wrong claim', async () => {

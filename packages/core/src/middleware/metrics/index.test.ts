@@ -99,3 +99,22 @@ describe('metrics: the sample and the options', () => {
     expect(metrics({ record: () => {} }).name).toBe('metrics');
   });
 });
+
+describe('metrics: the outcome', () => {
+  it('counts a request whose head hook failed as failed, whatever its status', async () => {
+    const samples: RequestSample[] = [];
+    const r = await runFake(
+      compose([
+        metrics({ record: (s) => samples.push(s) }),
+        (ctx, next) => {
+          ctx.onHead(() => {
+            throw new Error('hook broke');
+          });
+          return next();
+        },
+      ]),
+    );
+    r.finish();
+    expect(samples[0]).toMatchObject({ status: 200, outcome: 'failed' });
+  });
+});

@@ -1,0 +1,166 @@
+import type { IncomingMessage } from 'node:http';
+import type { Middleware } from '@bouncer/core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { exchange, type Served, serve } from './_raw';
+import { guardUpgrade, upgradeState, verifyClient } from './guard-upgrade';
+
+// Handshakes judged before any 'upgrade' listener sees them, over a raw socket.
+
+const open: Served[] = [];
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+const handshake = 'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n';
+
+async function guarded(chain: Middleware<any>, onError?: (e: unknown, req: IncomingMessage) => void) {
+  const s = await serve((_req, res) => res.end('plain'));
+  const upgrades: IncomingMessage[] = [];
+  guardUpgrade(s.server, chain, onError ? { onError } : {});
+  s.server.on('upgrade', (req, socket) => {
+    upgrades.push(req);
+    socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  });
+  open.push(s);
+  return { port: s.port, upgrades };
+}
+
+describe('guardUpgrade', () => {
+  it('writes a refusal with the chain’s status, headers and body, one Connection and one Content-Length, and closes', async () => {
+    const finishes: unknown[] = [];
+    const { port, upgrades } = await guarded((ctx) => {
+      ctx.onFinish((info) => finishes.push(info));
+      ctx.onHead((c) => c.res.set('X-Stamped', 'yes'));
+      ctx.res.set('X-Why', ['a', 'b']);
+      ctx.res.set('Connection', 'keep-alive');
+      ctx.reject(403, 'nope', 'test');
+    });
+    const raw = await exchange(port, [handshake]);
+    const [head, body] = raw.split('\r\n\r\n');
+    const lines = head.split('\r\n');
+    expect(lines[0]).toBe('HTTP/1.1 403 Forbidden');
+    expect(lines.filter((l) => /^x-why:/i.test(l))).toEqual(['X-Why: a', 'X-Why: b']);
+    expect(lines).toContain('X-Stamped: yes');
+    expect(lines.filter((l) => /^connection:/i.test(l))).toEqual(['Connection: close']);
+    expect(lines.filter((l) => /^content-length:/i.test(l))).toEqual([
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ]);
+    expect(JSON.parse(body)).toMatchObject({ status: 403, detail: 'nope' });
+    expect(upgrades).toEqual([]);
+    expect(finishes).toEqual([
+      { status: 403, bytes: Buffer.byteLength(body), aborted: false, duration: expect.any(Number) },
+    ]);
+  });
+
+  it('hands an accepted handshake on with the chain’s state, and logs it as 101 with no bytes', async () => {
+    const finishes: unknown[] = [];
+    const { port, upgrades } = await guarded((ctx, next) => {
+      ctx.onFinish((info) => finishes.push(info));
+      (ctx.state as Record<string, unknown>).user = 'ann';
+      return next();
+    });
+    const raw = await exchange(port, [handshake]);
+    expect(raw).toMatch(/^HTTP\/1\.1 101 /);
+    expect(upgrades).toHaveLength(1);
+    expect(upgradeState(upgrades[0])).toEqual({ user: 'ann' });
+    expect(finishes).toEqual([{ status: 101, bytes: 0, aborted: false, duration: expect.any(Number) }]);
+  });
+
+  it('refuses with 500 and reports when the chain throws, and still serves plain requests', async () => {
+    const seen: unknown[] = [];
+    const error = new Error('chain broke');
+    const { port } = await guarded(
+      () => {
+        throw error;
+      },
+      (e, req) => seen.push([e, req.url]),
+    );
+    expect(await exchange(port, [handshake])).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    expect(seen).toEqual([[error, '/ws']]);
+    expect(await exchange(port, ['GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])).toMatch(
+      /plain$/,
+    );
+  });
+
+  it('reports on console.error by default', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { port } = await guarded(() => {
+      throw new Error('x');
+    });
+    await exchange(port, [handshake]);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses to guard twice, or without a chain or a server', async () => {
+    const s = await serve((_req, res) => res.end());
+    open.push(s);
+    const pass: Middleware = (_ctx, next) => next();
+    guardUpgrade(s.server, pass);
+    expect(() => guardUpgrade(s.server, pass)).toThrow('guardUpgrade: this server is already guarded');
+    expect(() => guardUpgrade(s.server, 'x' as never)).toThrow(
+      'guardUpgrade(server, chain) needs a middleware function',
+    );
+    for (const server of [{}, null]) {
+      expect(() => guardUpgrade(server as never, pass)).toThrow(
+        'guardUpgrade(server, chain) needs a node:http or node:https server',
+      );
+    }
+  });
+});
+
+describe('verifyClient', () => {
+  const info = () => ({
+    origin: '',
+    secure: false,
+    req: {
+      method: 'GET',
+      url: '/ws',
+      headers: {},
+      rawHeaders: [],
+      socket: { remoteAddress: '127.0.0.1' },
+    } as unknown as IncomingMessage,
+  });
+  const verdict = (chain: Middleware<any>, onError?: (e: unknown, req: IncomingMessage) => void) =>
+    new Promise<unknown[]>((resolve) => {
+      verifyClient(chain, onError ? { onError } : {})(info(), (...args) => resolve(args));
+    });
+
+  it('accepts what the chain lets through', async () => {
+    expect(await verdict((_ctx, next) => next())).toEqual([true]);
+  });
+
+  it('refuses with the chain’s status, body and headers, lists kept as lists', async () => {
+    const [ok, status, body, headers] = await verdict((ctx) => {
+      ctx.res.set('X-Why', ['a', 'b']);
+      ctx.reject(429, 'slow down', 'rateLimit', { 'Retry-After': '5' });
+    });
+    expect([ok, status]).toEqual([false, 429]);
+    expect(JSON.parse(body as string)).toMatchObject({ status: 429, detail: 'slow down' });
+    expect(headers).toMatchObject({ 'X-Why': ['a', 'b'], 'Retry-After': '5' });
+    const [, , empty] = await verdict((ctx) => ctx.respond(403));
+    expect(empty).toBe('');
+  });
+
+  it('refuses with 500 and reports when the chain throws', async () => {
+    const seen: unknown[] = [];
+    const error = new Error('x');
+    const args = await verdict(
+      () => {
+        throw error;
+      },
+      (e, req) => seen.push([e, req.url]),
+    );
+    expect(args.slice(0, 2)).toEqual([false, 500]);
+    expect(seen).toEqual([[error, '/ws']]);
+  });
+
+  it('reports on console.error by default, and needs a chain', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    await verdict(() => {
+      throw new Error('x');
+    });
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(() => verifyClient(5 as never)).toThrow('verifyClient(chain) needs a middleware function');
+  });
+});
