@@ -1,6 +1,8 @@
+import { expect } from 'vitest';
 // In-process harness for core middleware tests: a fake request in, status and headers out.
 // No sockets; the conformance suite covers real hosts.
 import { bodyTooLarge } from './body';
+import { ConfigError } from './errors';
 import { runChain } from './run';
 import type { Host, HostFinish, Middleware, State } from './types';
 
@@ -156,4 +158,15 @@ export async function runFake<S extends object = State>(
       host.finishListener?.({ bytes: info.bytes ?? 0, aborted: info.aborted ?? false });
     },
   };
+}
+
+/** The message of the `ConfigError` that `fn` throws; fails the test when it throws anything else, or nothing. */
+export function configErrorMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
 }

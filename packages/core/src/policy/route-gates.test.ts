@@ -1,8 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
-import { runFake } from '../_testing';
+import { configErrorMessage as message, runFake } from '../_testing';
 import type { Chain } from '../compose';
-import { ConfigError } from '../errors';
 import { MemoryStore } from '../middleware/rate-limit';
 import { bouncer } from './index';
 
@@ -20,15 +19,6 @@ const bearer = async (sub: string) => ({
     .sign(new TextEncoder().encode(SECRET))}`,
 });
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 const limiter = (
   chain: { describeRoute: ReturnType<typeof bouncer>['describeRoute'] },
   method: string,

@@ -1,22 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { runFake } from '../_testing';
-import { ConfigError } from '../errors';
+import { configErrorMessage as message, runFake } from '../_testing';
 import { bouncer, parseDuration } from './index';
 
 // Each section of the policy switched on, off and configured, and what reaches the factory behind it.
 
 const SECRET = 'sections-test-secret-0123456789abcdef-0123456789';
 const quiet = { timing: { log: false } } as const;
-
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('bouncer(policy): the sections it knows', () => {
   it('lists every section and extra when one is unknown', () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../errors';
+import { configErrorMessage as message } from '../../_testing';
 import { cors } from './index';
 import { compileOrigin, isSerializedOrigin } from './origin';
 
 // What counts as a serialized origin (RFC 6454 §6.2), and the origin option's startup errors.
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 const allows = (option: Parameters<typeof compileOrigin>[0], origin: string) => {
   const compiled = compileOrigin(option);
   return compiled.kind === 'list' && compiled.allows(origin);

@@ -1,7 +1,6 @@
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runFake } from '../../_testing';
-import { ConfigError } from '../../errors';
+import { configErrorMessage as message, runFake } from '../../_testing';
 import { type JwtAuthOptions, jwtAuth } from './index';
 
 // jwtAuth's option checks, each with the exact error it teaches, and the options that change
@@ -31,16 +30,6 @@ const hs = (payload: Record<string, unknown> = {}) =>
     .sign(enc.encode(SECRET));
 const hsAuth = (o: Partial<JwtAuthOptions> = {}) => jwtAuth({ algorithms: ['HS256'], secret: SECRET, ...o });
 const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
-
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('jwtAuth options: the errors they teach', () => {
   it('needs an options object', () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { runFake } from '../../_testing';
-import { ConfigError } from '../../errors';
+import { configErrorMessage as message, runFake } from '../../_testing';
 import { MemoryStore, rateLimit } from '.';
 
 // rateLimit's option checks, each with the exact error it teaches.
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 const ok = { limit: 5, windowMs: 60_000 };
 const limiter = (o: object) => () => rateLimit({ ...ok, store: new MemoryStore(), ...o } as never);
 

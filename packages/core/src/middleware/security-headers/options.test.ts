@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runFake } from '../../_testing';
-import { ConfigError } from '../../errors';
+import { configErrorMessage as message, runFake } from '../../_testing';
 import { dangerouslyDisableDefaultSrc } from './csp';
 import { securityHeaders } from './index';
 
 // securityHeaders' startup errors, word for word, and the CSP details they guard.
 
-function message(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 const csp = (contentSecurityPolicy: object) => () => securityHeaders({ contentSecurityPolicy } as never);
 const cspOf = async (contentSecurityPolicy: object) =>
   (await runFake(securityHeaders({ contentSecurityPolicy } as never))).headers['content-security-policy'];
