@@ -74,6 +74,15 @@ describe('BouncerResponse', () => {
     packed.ctx.res.set('Set-Cookie', 'sid=1,theme=dark');
     packed.ctx.res.append('Set-Cookie', 'lang=en');
     expect(packed.host.resHeaders.get('set-cookie')?.value).toEqual(['sid=1', 'theme=dark', 'lang=en']);
+    // Hosts that join field lines with ", " (Hono's Headers.get) must not leave a leading space.
+    const joined = ctxOf();
+    joined.ctx.res.set('Set-Cookie', 'a=1; Path=/, b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT');
+    joined.ctx.res.append('Set-Cookie', 'c=3');
+    expect(joined.host.resHeaders.get('set-cookie')?.value).toEqual([
+      'a=1; Path=/',
+      'b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT',
+      'c=3',
+    ]);
   });
 
   it('appends to other fields as a list, and sets an empty one', () => {

@@ -168,7 +168,9 @@ export class BouncerResponse {
     const current = this.#host.getHeader(lowerName);
     if (current === undefined || current === '') this.#host.setHeader(name, value);
     else if (lowerName === 'set-cookie')
-      this.#host.setHeader(name, [...current.split(/,(?=\s*[^;,=\s]+=)/), value]);
+      // A host that joined several lines (`getHeader` gives one string) used ", ": split at a comma
+      // that starts a new `name=` and drop the space, so each line goes out as it was set.
+      this.#host.setHeader(name, [...current.split(/,\s*(?=[^;,=\s]+=)/), value]);
     else this.#host.setHeader(name, `${current}, ${value}`);
   }
 
