@@ -222,6 +222,24 @@ describe('rateLimit', () => {
     expect((await hit(mw)).status).toBe(429);
   });
 
+  it('sends no RateLimit fields with `headers: false`, on a pass or a 429, but still Retry-After', async () => {
+    const { store } = fixedStore();
+    const mw = rateLimit({ limit: 1, windowMs: 60_000, store, headers: false });
+    const passed = await hit(mw);
+    expect(passed.status).toBe(200);
+    expect(passed.headers.ratelimit).toBeUndefined();
+    expect(passed.headers['ratelimit-policy']).toBeUndefined();
+    const denied = await hit(mw);
+    expect(denied.status).toBe(429);
+    expect(denied.headers['retry-after']).toBe('60');
+    expect(denied.headers.ratelimit).toBeUndefined();
+    expect(denied.headers['ratelimit-policy']).toBeUndefined();
+  });
+
+  it('is named rateLimit, as stack traces and the chain report it', () => {
+    expect(rateLimit({ limit: 1, windowMs: 1000 }).name).toBe('rateLimit');
+  });
+
   it('returns synchronously from a sync store when denying (no promise on the hot path)', () => {
     const mw = rateLimit({ limit: 1, windowMs: 60_000, headers: false });
     const ctx = { req: { ip: '1.2.3.4' }, state: {}, res: { get() {}, set() {} }, reject() {} } as never;
