@@ -4,6 +4,7 @@ import { runFake } from '../../_testing';
 import { compose } from '../../compose';
 import { ConfigError } from '../../errors';
 import { parseXForwardedFor } from '../../utils/forwarded';
+import { lookupIp } from '../../utils/ip';
 import { ipFilter } from '../ip-filter';
 import { rateLimit } from '../rate-limit';
 import { clientIp } from '.';
@@ -202,7 +203,9 @@ describe('clientIp', () => {
   });
 
   it('refuses unknown options and headers', () => {
-    expect(() => clientIp({ trustproxy: 1 } as never)).toThrow(/trustProxy/);
+    expect(() => clientIp({ trustproxy: 1 } as never)).toThrow(
+      /^clientIp: option `trustproxy` is not a known option: did you mean `trustProxy`\?/,
+    );
     expect(() => clientIp({ header: 'x-real-ip' as never })).toThrow(ConfigError);
   });
 
@@ -250,6 +253,30 @@ describe('clientIp: edges of the memo and of the peer', () => {
     );
   });
 
+  it('lets a request with an unreadable peer go on to the next policy, trusting or not', async () => {
+    for (const options of [{}, { trustProxy: 'loopback' }, { trustProxy: 2 }]) {
+      const r = await runFake(clientIp({ warn: () => {}, ...options }), {
+        peer: 'garbage',
+        headers: { 'x-forwarded-for': '198.51.100.7' },
+      });
+      expect(r.errors, JSON.stringify(options)).toEqual([]);
+      expect(r.status).toBe(200);
+      expect(r.reached).toBe(true);
+      expect(r.ctx.req.ip).toBe('garbage');
+    }
+  });
+
+  it('asks a trust predicate about the hops behind the peer on every request too', async () => {
+    let trustHop1 = true;
+    const mw = clientIp({ trustProxy: (_addr, hop) => hop === 0 || (hop === 1 && trustHop1) });
+    const ip = async () =>
+      (await runFake(mw, { peer: '10.0.0.1', headers: { 'x-forwarded-for': '203.0.113.5, 198.51.100.7' } }))
+        .ctx.req.ip;
+    expect(await ip()).toBe('203.0.113.5');
+    trustHop1 = false;
+    expect(await ip()).toBe('198.51.100.7');
+  });
+
   it('stops at a cut header section before any later policy counts the request', async () => {
     const r = await runFake(
       compose([clientIp({ trustProxy: 'loopback' }), rateLimit({ limit: 5, windowMs: 60_000 })]),
@@ -282,6 +309,9 @@ describe('clientIp: edges of the memo and of the peer', () => {
   });
 
   it('trusts no hop for trustProxy false, wherever it is compiled', () => {
+    const peer = lookupIp('10.0.0.1')!.addr;
+    expect(compileTrust(false)(peer, 0)).toBe(false);
+    expect(compileTrust(undefined)(peer, 1)).toBe(false);
     expect(resolveClientIp('10.0.0.1', ['198.51.100.7'], compileTrust(false))).toBe('10.0.0.1');
     expect(resolveClientIp('10.0.0.1', ['198.51.100.7'], compileTrust(undefined))).toBe('10.0.0.1');
   });

@@ -37,6 +37,16 @@ describe('putItem', () => {
     expect(put('"bx";r=1;t=1', 'b', '"b";r=2;t=2')).toBe('"b";r=2;t=2, "bx";r=1;t=1');
   });
 
+  it('leaves the field unwritten when it already holds exactly the item', () => {
+    const writes: string[] = [];
+    const res = {
+      get: () => '"a";r=1;t=2',
+      set: (name: string, value: string) => writes.push(`${name}: ${value}`),
+    };
+    putItem({ res } as never, STATE_FIELD, 'a', '"a";r=1;t=2');
+    expect(writes).toEqual([]);
+  });
+
   it('writes the policy field under its own name', () => {
     const host = new FakeHost({});
     putItem(new Context(host, {}), POLICY_FIELD, 'a', '"a";q=1;w=1');

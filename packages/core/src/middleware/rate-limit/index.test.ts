@@ -248,6 +248,36 @@ describe('rateLimit', () => {
     expect(mw(ctx, next)).toBeUndefined(); // denied: no promise at all
   });
 
+  it('on its own, does not call the downstream after answering 503 for a failing store', async () => {
+    const failing: RateLimitStore[] = [
+      {
+        name: 'throws',
+        consume: () => {
+          throw new Error('down');
+        },
+        reset: () => {},
+      },
+      { name: 'rejects', consume: () => Promise.reject(new Error('down')), reset: () => {} },
+    ];
+    for (const store of failing) {
+      const mw = rateLimit({ limit: 1, windowMs: 60_000, store, failMode: 'closed', warn: () => {} });
+      const rejections: number[] = [];
+      const ctx = {
+        req: { ip: '1.2.3.4' },
+        state: {},
+        res: { get() {}, set() {} },
+        reject: (status: number) => rejections.push(status),
+      } as never;
+      let calls = 0;
+      await mw(ctx, () => {
+        calls++;
+        return Promise.resolve();
+      });
+      expect(calls, store.name).toBe(0);
+      expect(rejections).toEqual([503]);
+    }
+  });
+
   it('fails open by default, logging once per outage and again on recovery', async () => {
     const logs: string[] = [];
     let down = true;

@@ -173,6 +173,25 @@ describe('MemoryStore', () => {
     expect(store.consume('k', { limit: 1, windowMs: 10 }, 1).allowed).toBe(true);
   });
 
+  it('counts a key whose quota is restored exactly now as expired, and drops it on a denial', () => {
+    const { clock, store } = clocked();
+    const short = { limit: 1, windowMs: 10 };
+    store.consume('k', short, 1);
+    clock.t += 10;
+    expect(store.consume('k', short, 2).allowed).toBe(false);
+    expect(store.size).toBe(0);
+  });
+
+  it('keeps expired keys while below maxKeys: it sweeps only when it must make room', () => {
+    const { clock, store } = clocked(10);
+    const short = { limit: 1, windowMs: 10 };
+    store.consume('a', short, 1);
+    store.consume('b', short, 1);
+    clock.t += 100;
+    store.consume('c', short, 1);
+    expect(store.size).toBe(3);
+  });
+
   it('drops expired keys before evicting live ones', () => {
     const { clock, store } = clocked(3);
     store.consume('live', rule, 1);

@@ -88,6 +88,12 @@ describe('rateLimit options', () => {
     );
   });
 
+  it('names an unknown option and the one it resembles', () => {
+    expect(message(limiter({ windowMS: 5 }))).toMatch(
+      /^rateLimit: option `windowMS` is not a known option: did you mean `windowMs`\?/,
+    );
+  });
+
   it('warns on console.warn by default when the store fails', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
