@@ -195,6 +195,31 @@ describe('RedisStore failure handling (scripted client)', () => {
     expect(burst.filter((r) => r.ms < 25)).toHaveLength(9);
   });
 
+  it('keeps the probe to one call when a call begun before the outage fails during the probe', async () => {
+    const replies: { resolve: (reply: unknown) => void; reject: (error: Error) => void }[] = [];
+    const { client, calls } = scriptedClient(
+      () => new Promise((resolve, reject) => replies.push({ resolve, reject })),
+    );
+    const fallback = new CountingStore();
+    const store = new RedisStore({ client, timeoutMs: 10_000, fallback });
+    const sent = async (n: number) => {
+      while (calls.evalsha < n) await sleep(1);
+    };
+    const before = [store.consume('k', rule, 1), store.consume('k', rule, 1)];
+    await sent(2);
+    replies[0].reject(new Error('ECONNRESET')); // the outage starts
+    await before[0];
+    const probe = store.consume('k', rule, 1);
+    await sent(3);
+    replies[1].reject(new Error('ECONNRESET')); // the older call fails while the probe is out
+    await before[1];
+    expect((await store.consume('k', rule, 1)).allowed).toBe(true);
+    expect(calls.evalsha).toBe(3); // answered by the fallback: the probe is still out
+    expect(fallback.calls).toBe(3);
+    for (const reply of replies.slice(2)) reply.resolve([1, 9, '6000', '0']);
+    expect((await probe).remaining).toBe(9);
+  });
+
   it('answers from the fallback while Redis fails, and from Redis again afterwards', async () => {
     let failing = true;
     const { client } = scriptedClient(async () => {
@@ -372,6 +397,14 @@ describe('RedisStore replies (scripted client)', () => {
     }
   });
 
+  it('refuses a SCRIPT LOAD answer that only reads as a SHA-1 once turned into text', async () => {
+    const { client } = scriptedClient(async () => [1, 9, '6000', '0']);
+    client.script = async () => ['a'.repeat(40)];
+    expect(await new RedisStore({ client }).consume('k', rule, 1).catch((e: Error) => e.message)).toBe(
+      'RedisStore: Redis unavailable (SCRIPT LOAD answered an array of 1)',
+    );
+  });
+
   it('passes on a rejection that carries no error at all', async () => {
     const store = new RedisStore({ client: scriptedClient(() => Promise.reject(undefined)).client });
     expect(await store.consume('k', rule, 1).catch((e: Error) => e.message)).toBe(
@@ -392,8 +425,17 @@ describe('RedisStore lifecycle (scripted client)', () => {
         return masters.map((m) => m.client);
       },
     });
+    const loads: unknown[][] = [];
+    for (const master of masters)
+      master.client.script = async (...args: unknown[]) => {
+        loads.push(args);
+        return 'b'.repeat(40);
+      };
     await new RedisStore({ client: cluster }).ready();
-    expect(masters.map((m) => m.calls.script)).toEqual([1, 1]);
+    expect(loads).toEqual([
+      ['LOAD', GCRA_SCRIPT],
+      ['LOAD', GCRA_SCRIPT],
+    ]);
   });
 
   it('rejects ready() when Redis cannot load the script', async () => {
