@@ -93,6 +93,26 @@ describe('BouncerResponse', () => {
     expect(ctx.res.get('X-List')).toBe('a, b');
   });
 
+  it('keeps a list field one field line, and a single Set-Cookie a plain value', () => {
+    const { ctx, host } = ctxOf();
+    ctx.res.append('X-List', 'a');
+    ctx.res.append('X-List', 'b');
+    expect(host.resHeaders.get('x-list')?.value).toBe('a, b');
+    ctx.res.append('Set-Cookie', 'sid=1');
+    expect(host.resHeaders.get('set-cookie')?.value).toBe('sid=1');
+  });
+
+  it('fills in missing headers one by one on a host without its own setMissing, and only those', () => {
+    const { ctx, host } = ctxOf();
+    ctx.res.set('X-B', 'mine');
+    ctx.res.setMissing(['X-A', 'X-B', 'X-C'], ['x-a', 'x-b', 'x-c'], ['1', '2', '3']);
+    expect([...host.resHeaders.values()]).toEqual([
+      { name: 'X-B', value: 'mine' },
+      { name: 'X-A', value: '1' },
+      { name: 'X-C', value: '3' },
+    ]);
+  });
+
   it('adds to Vary once, in any case and spacing, and never beside *', () => {
     const { ctx } = ctxOf();
     ctx.res.set('Vary', '');
@@ -386,6 +406,30 @@ describe('Context: head hooks', () => {
     expect(r.headers['x-stamp']).toBe('yes');
     expect(r.headers['x-powered-by']).toBeUndefined();
     expect(after).toThrow('ctx.res.set(): the downstream has already answered');
+  });
+
+  it('runs the hooks once when one of them makes the host write the head again', () => {
+    const { ctx, host } = ctxOf();
+    let runs = 0;
+    ctx.onHead(() => {
+      runs++;
+      host.headListener?.();
+    });
+    host.writeHead();
+    expect(runs).toBe(1);
+    expect(host.errors).toEqual([]);
+  });
+
+  it('runs the hooks once even when the host writes the head before the downstream settles and calls again', () => {
+    const { ctx, host } = ctxOf();
+    let runs = 0;
+    ctx.onHead(() => void runs++);
+    host.headListener?.();
+    ctx.downstreamAnswered();
+    host.headListener?.();
+    expect(runs).toBe(1);
+    expect(ctx.answered).toBe(true);
+    expect(() => ctx.res.set('X', '1')).toThrow('ctx.res.set(): the downstream has already answered');
   });
 
   it('registers one host listener for all hooks, and runs them only once if the host calls it again', () => {

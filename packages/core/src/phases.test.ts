@@ -122,6 +122,21 @@ describe('phased middleware, fused by compose', () => {
     );
     expect(log).toEqual(['a-in', 'b-in', 'app']);
     expect(r.status).toBe(200);
+    expect(r.errors).toEqual([]);
+  });
+
+  it('reaches past the policies without an after to stamp an answer with the ones further out', async () => {
+    for (const stop of ['stop', 'stopAsync'] as const) {
+      const log: string[] = [];
+      const r = await runFake(
+        compose([policy(log, 'a'), policy(log, 'b', 'sync', 'none'), policy(log, 'c', stop, 'none')]),
+        {},
+        app(log),
+      );
+      expect(log, stop).toEqual(['a-in', 'b-in', 'c-in', `a-out:${r.status}`]);
+      expect(r.status, stop).toBe(stop === 'stop' ? 403 : 429);
+      expect(r.errors, stop).toEqual([]);
+    }
   });
 
   it('keeps fusing across plain middleware boundaries in order; head phases run at the head', async () => {
