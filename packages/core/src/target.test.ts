@@ -72,6 +72,8 @@ describe('parseTarget', () => {
     '/a/.%2e/b',
     '/a/%2e./b',
     '/a/%2e/b',
+    '/a/%2E/b',
+    '/%2E%2E/b',
     '/a/%2e',
     '/a/..?q',
     'http://x/a/../b',
