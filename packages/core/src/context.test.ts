@@ -136,11 +136,19 @@ describe('BouncerResponse', () => {
       late.append = () => ctx.res.append('X', '1');
       late.vary = () => ctx.res.vary('Origin');
       late.reject = () => ctx.reject(403);
+      late.respond = () => ctx.respond(200);
+      late.set = () => ctx.res.set('X', '1');
+      late.delete = () => ctx.res.delete('X');
     });
     const tail =
       'the downstream has already answered; change the response head in a ctx.onHead() hook registered before next()';
     expect(late.append).toThrow(`ctx.res.append(): ${tail}`);
     expect(late.vary).toThrow(`ctx.res.vary(): ${tail}`);
+    expect(late.set).toThrow(`ctx.res.set(): ${tail}`);
+    expect(late.delete).toThrow(`ctx.res.delete(): ${tail}`);
+    expect(late.respond).toThrow(
+      'ctx.respond(): the downstream has already answered; answer on the way in, before next()',
+    );
     expect(late.reject).toThrow(
       'ctx.reject(): the downstream has already answered; answer on the way in, before next()',
     );
