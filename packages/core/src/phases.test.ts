@@ -172,6 +172,25 @@ describe('phased', () => {
     expect(phasesOf(async () => {})).toBeUndefined();
   });
 
+  it('treats a before returning something other than a promise as done, fused or alone', async () => {
+    const log: string[] = [];
+    const valued = phased('valued', {
+      before: (() => {
+        log.push('valued-in');
+        return 42;
+      }) as () => void,
+      head: () => void log.push('valued-out'),
+    });
+    const fused = await runFake(compose([valued, policy(log, 'b')]), {}, app(log));
+    expect(log).toEqual(['valued-in', 'b-in', 'app', 'b-out:200', 'valued-out']);
+    expect(fused.status).toBe(200);
+    expect(fused.errors).toEqual([]);
+    log.length = 0;
+    const alone = await runFake(valued, {}, app(log));
+    expect(log).toEqual(['valued-in', 'app', 'valued-out']);
+    expect(alone.errors).toEqual([]);
+  });
+
   it('runs alone with a rejecting asynchronous before as a 500', async () => {
     const log: string[] = [];
     const r = await runFake(policy(log, 'solo', 'reject'), {}, app(log));
