@@ -23,6 +23,7 @@ describe('BouncerRequest', () => {
       '::1',
       '::ffff:1.2.3',
       'x::ffff:1.2.3.4',
+      ':::ffff:1.2.3.4',
       '::ffff:1.2.3.4x',
       '::ffff:1.2.3.4.5',
     ]) {
