@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runFake } from './_testing';
+import { FakeHost, runFake } from './_testing';
 import { compose } from './compose';
+import { Context } from './context';
 import { HttpError } from './errors';
 import { phased } from './phases';
 import type { Middleware } from './types';
@@ -28,7 +29,7 @@ describe('compose', () => {
     expect(() => compose([trace([], 'a'), 42 as never])).toThrow(
       /middleware\[1\] must be a function, got number/,
     );
-    expect(() => compose('nope' as never)).toThrow(TypeError);
+    expect(() => compose('nope' as never)).toThrow(new TypeError('compose(): middleware must be an array'));
   });
 
   it('should flatten nested chains', () => {
@@ -205,6 +206,15 @@ describe('compose', () => {
     const log: string[] = [];
     await runFake(compose([trace(log, 'a'), trace(log, 'b')]), {}, { run: () => void log.push('app') });
     expect(log.filter((e) => e === 'app')).toHaveLength(1);
+  });
+
+  it('should turn a rejecting downstream of a chain used on its own into a 500', async () => {
+    const host = new FakeHost({});
+    const ctx = new Context(host, {});
+    const broke = new Error('downstream broke');
+    await compose([])(ctx, () => Promise.reject(broke));
+    expect(ctx.response?.status).toBe(500);
+    expect(host.errors).toEqual([broke]);
   });
 
   it('should keep the flattened parts, in order and frozen, for inspection', () => {

@@ -23,6 +23,7 @@ describe('BouncerRequest', () => {
       '::1',
       '::ffff:1.2.3',
       'x::ffff:1.2.3.4',
+      ':::ffff:1.2.3.4',
       '::ffff:1.2.3.4x',
       '::ffff:1.2.3.4.5',
     ]) {
@@ -93,6 +94,26 @@ describe('BouncerResponse', () => {
     expect(ctx.res.get('X-List')).toBe('a, b');
   });
 
+  it('keeps a list field one field line, and a single Set-Cookie a plain value', () => {
+    const { ctx, host } = ctxOf();
+    ctx.res.append('X-List', 'a');
+    ctx.res.append('X-List', 'b');
+    expect(host.resHeaders.get('x-list')?.value).toBe('a, b');
+    ctx.res.append('Set-Cookie', 'sid=1');
+    expect(host.resHeaders.get('set-cookie')?.value).toBe('sid=1');
+  });
+
+  it('fills in missing headers one by one on a host without its own setMissing, and only those', () => {
+    const { ctx, host } = ctxOf();
+    ctx.res.set('X-B', 'mine');
+    ctx.res.setMissing(['X-A', 'X-B', 'X-C'], ['x-a', 'x-b', 'x-c'], ['1', '2', '3']);
+    expect([...host.resHeaders.values()]).toEqual([
+      { name: 'X-B', value: 'mine' },
+      { name: 'X-A', value: '1' },
+      { name: 'X-C', value: '3' },
+    ]);
+  });
+
   it('adds to Vary once, in any case and spacing, and never beside *', () => {
     const { ctx } = ctxOf();
     ctx.res.set('Vary', '');
@@ -116,11 +137,19 @@ describe('BouncerResponse', () => {
       late.append = () => ctx.res.append('X', '1');
       late.vary = () => ctx.res.vary('Origin');
       late.reject = () => ctx.reject(403);
+      late.respond = () => ctx.respond(200);
+      late.set = () => ctx.res.set('X', '1');
+      late.delete = () => ctx.res.delete('X');
     });
     const tail =
       'the downstream has already answered; change the response head in a ctx.onHead() hook registered before next()';
     expect(late.append).toThrow(`ctx.res.append(): ${tail}`);
     expect(late.vary).toThrow(`ctx.res.vary(): ${tail}`);
+    expect(late.set).toThrow(`ctx.res.set(): ${tail}`);
+    expect(late.delete).toThrow(`ctx.res.delete(): ${tail}`);
+    expect(late.respond).toThrow(
+      'ctx.respond(): the downstream has already answered; answer on the way in, before next()',
+    );
     expect(late.reject).toThrow(
       'ctx.reject(): the downstream has already answered; answer on the way in, before next()',
     );
@@ -221,5 +250,225 @@ describe('Context: finish listeners', () => {
     });
     r.finish();
     expect(seen).toEqual(['a200', 'b200']);
+  });
+});
+
+describe('Context: reading the request', () => {
+  it('copies method, target and scheme from the host, and starts with ip equal to the peer', () => {
+    const { ctx } = ctxOf({ method: 'PATCH', target: '/a?b=1', scheme: 'https', peer: '::ffff:192.0.2.9' });
+    expect(ctx.req.method).toBe('PATCH');
+    expect(ctx.req.target).toBe('/a?b=1');
+    expect(ctx.req.scheme).toBe('https');
+    expect(ctx.req.ip).toBe('192.0.2.9');
+    expect(ctx.req.headersCut).toBe(false);
+    expect(ctx.refusal).toBeUndefined();
+  });
+
+  it('refuses the target when the Host field is invalid, even with a clean path', () => {
+    const bad = ctxOf({ target: '/a', headers: { host: 'a b' } }).ctx;
+    expect(bad.req.targetOk).toBe(false);
+    expect(() => bad.req.path).toThrow('The request-target or Host is not one every reader parses alike');
+    expect(bad.refusal?.status).toBe(400);
+    const good = ctxOf({ target: '/a', headers: { host: 'example.com:8080' } }).ctx;
+    expect(good.req.targetOk).toBe(true);
+    expect(good.req.path).toBe('/a');
+  });
+
+  it('refuses a cut header section with a 431 before any target check', () => {
+    const { ctx } = ctxOf({ target: 'http://x?/a', headersCut: true });
+    expect(ctx.req.headersCut).toBe(true);
+    expect(ctx.refusal?.status).toBe(431);
+    expect(ctx.refusal?.policy).toBe('headers');
+  });
+
+  it('reads request headers by any spelling of their name, the same on every read', () => {
+    const { ctx } = ctxOf({ headers: { 'x-multi': ['a', 'b'] } });
+    for (let i = 0; i < 2; i++) {
+      expect(ctx.req.header('X-Multi')).toBe('a, b');
+      expect(ctx.req.headerValues('X-MULTI')).toEqual(['a', 'b']);
+    }
+    expect(ctx.req.header('X-Absent')).toBeUndefined();
+    expect(ctx.req.headerValues('X-Absent')).toEqual([]);
+  });
+});
+
+describe('Context: the response status', () => {
+  it("is the chain's own answer when it gave one, else the downstream's", () => {
+    const { ctx, host } = ctxOf();
+    host.statusCode = 404;
+    expect(ctx.res.status).toBe(404);
+    ctx.respond(201, 'made');
+    expect(ctx.res.status).toBe(201);
+  });
+});
+
+describe('Context: answering', () => {
+  it('counts the Content-Length of a text body in UTF-8 bytes, and of no body as 0', async () => {
+    const text = await runFake((ctx) => ctx.respond(200, 'grüße'));
+    expect(text.headers['content-length']).toBe('7');
+    expect(text.body).toBe('grüße');
+    const empty = await runFake((ctx) => ctx.respond(200));
+    expect(empty.headers['content-length']).toBe('0');
+    expect(empty.ctx.response).toEqual({ status: 200, body: null });
+  });
+
+  it('sets the headers given with the answer', async () => {
+    const r = await runFake((ctx) => ctx.respond(200, 'ok', { 'X-One': '1', 'X-Two': '2' }));
+    expect(r.headers).toMatchObject({ 'x-one': '1', 'x-two': '2' });
+  });
+
+  it('answers a rejection as problem+json and records it, without a policy when none is named', async () => {
+    const r = await runFake((ctx) => ctx.reject(429, 'Slow down', 'rateLimit', { 'Retry-After': '5' }));
+    expect(r.status).toBe(429);
+    expect(r.headers['content-type']).toBe('application/problem+json');
+    expect(r.headers['retry-after']).toBe('5');
+    expect(problem(r.body)).toEqual({
+      type: 'about:blank',
+      title: 'Too Many Requests',
+      status: 429,
+      detail: 'Slow down',
+    });
+    expect(r.ctx.rejection).toEqual({ policy: 'rateLimit', reason: 'Slow down' });
+    expect(r.ctx.problem).toEqual({ status: 429, detail: 'Slow down' });
+    const anonymous = await runFake((ctx) => ctx.reject(403, 'No'));
+    expect(anonymous.ctx.rejection).toBeUndefined();
+    expect(anonymous.ctx.problem).toEqual({ status: 403, detail: 'No' });
+  });
+
+  it('keeps a refusal for a 4xx or 5xx answer, and lets a 400 through as given', async () => {
+    const r = await runFake((ctx) => ctx.respond(404, 'gone'), { target: 'http://x?/a' });
+    expect(r.status).toBe(404);
+    expect(r.body).toBe('gone');
+    const edge = await runFake((ctx) => ctx.respond(400, 'mine'), { target: 'http://x?/a' });
+    expect(edge.body).toBe('mine');
+    const below = await runFake((ctx) => ctx.respond(399, 'redirect'), { target: 'http://x?/a' });
+    expect(below.status).toBe(400);
+    expect(below.ctx.rejection?.policy).toBe('target');
+  });
+
+  it('gives an HttpError without a policy the policy that rejected before it', async () => {
+    const r = await runFake((ctx) => {
+      ctx.rejection = { policy: 'jwtAuth', reason: 'earlier' };
+      throw new HttpError(401, { detail: 'Token expired' });
+    });
+    expect(r.status).toBe(401);
+    expect(r.ctx.rejection).toEqual({ policy: 'jwtAuth', reason: 'Token expired' });
+    expect(r.ctx.error).toBeUndefined();
+    expect(r.errors).toEqual([]);
+  });
+
+  it('still answers 500 when the host fails to report the error', async () => {
+    const boom = new Error('boom');
+    const host = new FakeHost({});
+    host.reportError = () => {
+      throw new Error('reporter down');
+    };
+    const ctx = new Context(host, {});
+    ctx.fail(boom);
+    expect(ctx.error).toBe(boom);
+    expect(ctx.response?.status).toBe(500);
+    expect(host.resHeaders.get('content-type')?.value).toBe('application/problem+json');
+  });
+
+  it('only reports an error once the downstream has answered, even if the reporter fails', () => {
+    const { ctx, host } = ctxOf();
+    ctx.downstreamAnswered();
+    const late = new Error('late');
+    ctx.fail(late);
+    expect(ctx.response).toBeUndefined();
+    expect(ctx.error).toBe(late);
+    expect(host.errors).toEqual([late]);
+    host.reportError = () => {
+      throw new Error('reporter down');
+    };
+    expect(() => ctx.fail(new Error('later'))).not.toThrow();
+    expect(ctx.error).toBe(late);
+  });
+});
+
+describe('Context: head hooks', () => {
+  it('refuses a hook registered once the downstream has answered', async () => {
+    let late: (() => void) | undefined;
+    await runFake(async (ctx, next) => {
+      await next();
+      late = () => ctx.onHead(() => {});
+    });
+    expect(late).toThrow(
+      new TypeError('ctx.onHead(): register head hooks on the way in, before `await next()` resolves'),
+    );
+  });
+
+  it('lets a hook change the head, and refuses changes once the head is written', async () => {
+    let after: (() => void) | undefined;
+    const r = await runFake(
+      (ctx, next) => {
+        ctx.onHead((c) => {
+          c.res.set('X-Stamp', 'yes');
+          c.res.delete('X-Powered-By');
+          after = () => c.res.set('X-Late', '1');
+        });
+        return next();
+      },
+      {},
+      { headers: { 'X-Powered-By': 'host' } },
+    );
+    expect(r.headers['x-stamp']).toBe('yes');
+    expect(r.headers['x-powered-by']).toBeUndefined();
+    expect(after).toThrow('ctx.res.set(): the downstream has already answered');
+  });
+
+  it('runs the hooks once when one of them makes the host write the head again', () => {
+    const { ctx, host } = ctxOf();
+    let runs = 0;
+    ctx.onHead(() => {
+      runs++;
+      host.headListener?.();
+    });
+    host.writeHead();
+    expect(runs).toBe(1);
+    expect(host.errors).toEqual([]);
+  });
+
+  it('runs the hooks once even when the host writes the head before the downstream settles and calls again', () => {
+    const { ctx, host } = ctxOf();
+    let runs = 0;
+    ctx.onHead(() => void runs++);
+    host.headListener?.();
+    ctx.downstreamAnswered();
+    host.headListener?.();
+    expect(runs).toBe(1);
+    expect(ctx.answered).toBe(true);
+    expect(() => ctx.res.set('X', '1')).toThrow('ctx.res.set(): the downstream has already answered');
+  });
+
+  it('registers one host listener for all hooks, and runs them only once if the host calls it again', () => {
+    const { ctx, host } = ctxOf();
+    const seen: string[] = [];
+    ctx.onHead(() => void seen.push('outer'));
+    ctx.onHead(() => void seen.push('inner'));
+    host.headListener?.();
+    host.headListener?.();
+    expect(seen).toEqual(['inner', 'outer']);
+  });
+});
+
+describe('Context: finish listeners, reporting', () => {
+  it('reports a throwing listener and still runs the next, with bytes, abort and duration', async () => {
+    const seen: unknown[] = [];
+    const before = performance.now();
+    const r = await runFake((ctx, next) => {
+      ctx.onFinish(() => {
+        throw new Error('listener');
+      });
+      ctx.onFinish((info) => void seen.push(info));
+      return next();
+    });
+    r.finish({ bytes: 5, aborted: true });
+    const elapsed = performance.now() - before;
+    expect(r.errors).toEqual([new Error('listener')]);
+    expect(seen).toEqual([{ status: 200, bytes: 5, aborted: true, duration: expect.any(Number) }]);
+    const { duration } = seen[0] as { duration: number };
+    expect(duration).toBeGreaterThanOrEqual(0);
+    expect(duration).toBeLessThanOrEqual(elapsed);
   });
 });

@@ -122,6 +122,21 @@ describe('phased middleware, fused by compose', () => {
     );
     expect(log).toEqual(['a-in', 'b-in', 'app']);
     expect(r.status).toBe(200);
+    expect(r.errors).toEqual([]);
+  });
+
+  it('reaches past the policies without an after to stamp an answer with the ones further out', async () => {
+    for (const stop of ['stop', 'stopAsync'] as const) {
+      const log: string[] = [];
+      const r = await runFake(
+        compose([policy(log, 'a'), policy(log, 'b', 'sync', 'none'), policy(log, 'c', stop, 'none')]),
+        {},
+        app(log),
+      );
+      expect(log, stop).toEqual(['a-in', 'b-in', 'c-in', `a-out:${r.status}`]);
+      expect(r.status, stop).toBe(stop === 'stop' ? 403 : 429);
+      expect(r.errors, stop).toEqual([]);
+    }
   });
 
   it('keeps fusing across plain middleware boundaries in order; head phases run at the head', async () => {
@@ -155,6 +170,25 @@ describe('phased', () => {
     expect(mw.name).toBe('poweredBy');
     expect(phasesOf(mw)).toBe(phases);
     expect(phasesOf(async () => {})).toBeUndefined();
+  });
+
+  it('treats a before returning something other than a promise as done, fused or alone', async () => {
+    const log: string[] = [];
+    const valued = phased('valued', {
+      before: (() => {
+        log.push('valued-in');
+        return 42;
+      }) as () => void,
+      head: () => void log.push('valued-out'),
+    });
+    const fused = await runFake(compose([valued, policy(log, 'b')]), {}, app(log));
+    expect(log).toEqual(['valued-in', 'b-in', 'app', 'b-out:200', 'valued-out']);
+    expect(fused.status).toBe(200);
+    expect(fused.errors).toEqual([]);
+    log.length = 0;
+    const alone = await runFake(valued, {}, app(log));
+    expect(log).toEqual(['valued-in', 'app', 'valued-out']);
+    expect(alone.errors).toEqual([]);
   });
 
   it('runs alone with a rejecting asynchronous before as a 500', async () => {

@@ -72,6 +72,8 @@ describe('parseTarget', () => {
     '/a/.%2e/b',
     '/a/%2e./b',
     '/a/%2e/b',
+    '/a/%2E/b',
+    '/%2E%2E/b',
     '/a/%2e',
     '/a/..?q',
     'http://x/a/../b',
@@ -86,12 +88,21 @@ describe('parseTarget', () => {
 });
 
 describe('hostOk', () => {
-  it.each([[[]], [['a']], [['example.com:8080']], [['[::1]']], [['[2001:db8::1]:443']], [['a-b.c_d~']]])(
-    'accepts %j',
-    (lines) => {
-      expect(hostOk(lines)).toBe(true);
-    },
-  );
+  it.each([
+    [[]],
+    [['a']],
+    [['example.com:8080']],
+    [['[::1]']],
+    [['[2001:db8::1]:443']],
+    [['a-b.c_d~']],
+    [['[2001:DB8::1]']],
+    [['[::ffff:192.0.2.1]']],
+    [['Host1.Example']],
+    [['a:1']],
+    [['a:65535']],
+  ])('accepts %j', (lines) => {
+    expect(hostOk(lines)).toBe(true);
+  });
   it.each([
     [['a', 'a']],
     [['']],
@@ -104,6 +115,11 @@ describe('hostOk', () => {
     [['a:b']],
     [['a:123456']],
     [['[::1']],
+    [['::1]']],
+    [['[::g]']],
+    [['a:']],
+    [['a:p']],
+    [['a.example:80:80']],
   ])('refuses %j', (lines) => {
     expect(hostOk(lines)).toBe(false);
   });

@@ -47,3 +47,13 @@ describe('addressPolicies', () => {
     expect(addressPolicies(compose([fn, foreign]))).toEqual(['mine', 'theirs']);
   });
 });
+
+describe('usesAddress', () => {
+  it('adds no enumerable property: spreading or assigning a marked function copies no mark', () => {
+    const fn = usesAddress(((_ctx, next) => next()) as Middleware, 'mine');
+    expect(Object.getOwnPropertySymbols({ ...fn })).toEqual([]);
+    const wrapper: Middleware = (_ctx, next) => next();
+    expect(addressPolicies(Object.assign(wrapper, fn))).toEqual([]);
+    expect(addressPolicies(fn)).toEqual(['mine']);
+  });
+});
