@@ -176,3 +176,35 @@ describe('cors in the policy: the preflight layer after the gates', () => {
     expect(names).toContain('corsPreflight');
   });
 });
+
+describe('cors in the policy: OPTIONS without an Origin', () => {
+  // `Access-Control-Request-Method` alone is no preflight (Fetch standard): a browser always
+  // sends `Origin` on one. Such a request is an actual request and reaches the application.
+  const bare = { method: 'OPTIONS', headers: { 'access-control-request-method': 'PUT' } };
+
+  it("passes through to the application with the actual request's headers", async () => {
+    const r = await runFake(bouncer({ timing: { log: false }, cors: true }), bare, { status: 200 });
+    expect(r.reached).toBe(true);
+    expect(r.status).toBe(200);
+    expect(r.headers['access-control-allow-origin']).toBe('*');
+    expect(r.headers['access-control-allow-methods']).toBeUndefined();
+  });
+
+  it('still varies on Origin when a predicate decides', async () => {
+    const r = await runFake(
+      bouncer({ timing: { log: false }, cors: { origin: [APP] } }, { corsOrigin: () => true }),
+      bare,
+    );
+    expect(r.reached).toBe(true);
+    expect(r.headers.vary).toBe('Origin');
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('cors: the Vary the application sent', () => {
+  it('puts Origin into an empty Vary', async () => {
+    const r = await runFake(cors({ origin: [APP] }), { headers: { origin: APP } }, { headers: { Vary: '' } });
+    expect(r.headers.vary).toBe('Origin');
+    expect(r.headers['access-control-allow-origin']).toBe(APP);
+  });
+});

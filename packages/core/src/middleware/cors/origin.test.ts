@@ -142,3 +142,19 @@ describe('cors options: the errors they teach', () => {
     expect(() => cors({ exposeHeaders: [] })).not.toThrow();
   });
 });
+
+describe('compileOrigin: credentials and length', () => {
+  it('refuses an entry with a password but no user name', () => {
+    expect(message(() => compileOrigin(['https://:secret@a.example']))).toBe(
+      `cors: option \`origin\` entries must be origins like 'https://app.example' (scheme, host, optional port; no path), got "https://:secret@a.example"`,
+    );
+  });
+
+  it('never allows a configured origin too long to be a serialized one, even when sent exactly', () => {
+    // The URL parser takes a host of any length; a browser's Origin is held to 1024 characters.
+    const long = `https://${'a'.repeat(1100)}.example`;
+    expect(allows([long], long)).toBe(false);
+    const fits = `https://${'a'.repeat(1000)}.example`;
+    expect(allows([fits], fits)).toBe(true);
+  });
+});

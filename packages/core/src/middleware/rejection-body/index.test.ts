@@ -136,3 +136,14 @@ describe('rejectionBody: what it reshapes and what it refuses', () => {
     );
   });
 });
+
+describe('rejectionBody: a shaper that returns nothing', () => {
+  it('answers 500, saying it got undefined', async () => {
+    const r = await runFake(compose([rejectionBody(() => undefined as never), (ctx) => ctx.reject(429)]));
+    expect(r.status).toBe(500);
+    expect(r.errors).toHaveLength(1);
+    expect((r.errors[0] as Error).message).toBe(
+      'rejectionBody: the shaper must return { contentType, body }, got undefined',
+    );
+  });
+});

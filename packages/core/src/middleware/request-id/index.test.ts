@@ -168,3 +168,30 @@ describe('requestId: the application’s own id', () => {
     expect(r.headers['x-request-id']).toBe('from-app');
   });
 });
+
+describe('requestId: what reaches the response header', () => {
+  it('answers 500 when a custom generator returns an array, even one whose text would pass', async () => {
+    const r = await runFake(requestId({ generate: () => ['abc'] as never }));
+    expect(r.status).toBe(500);
+    expect(r.headers['x-request-id']).toBeUndefined();
+    expect((r.errors[0] as Error).message).toBe(
+      'requestId: `generate` must return 1–1024 characters of [A-Za-z0-9._:/+=-], got ["abc"]',
+    );
+  });
+
+  it('puts no header when the application replaced ctx.state.requestId with something else', async () => {
+    const state: Record<string, unknown> = {};
+    const r = await runFake(
+      requestId(),
+      {},
+      {
+        run: () => {
+          state.requestId = 7;
+        },
+      },
+      state,
+    );
+    expect(r.status).toBe(200);
+    expect(r.headers['x-request-id']).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configErrorMessage as message, runFake } from '../../_testing';
+import { phasesOf } from '../../phases';
 import { dangerouslyDisableDefaultSrc } from './csp';
 import { securityHeaders } from './index';
 
@@ -179,5 +180,53 @@ describe('securityHeaders: HTTPS behind a trusted proxy', () => {
   it('sends no HSTS without the header, or from a peer that is not an address', async () => {
     expect(await hsts({})).toBeUndefined();
     expect(await hsts({ 'x-forwarded-proto': 'https' }, 'garbage')).toBeUndefined();
+  });
+});
+
+describe('securityHeaders: CSP values that end in a keyword', () => {
+  it('takes a host or a path that only ends with a keyword', async () => {
+    expect(
+      await cspOf({
+        useDefaults: false,
+        directives: { defaultSrc: ["'self'"], imgSrc: ['myself', 'https://cdn.example/none'] },
+      }),
+    ).toBe("default-src 'self'; img-src myself https://cdn.example/none");
+  });
+});
+
+describe('securityHeaders: per-request work only when the CSP needs it', () => {
+  // A CSP of strings is rendered once and stamped with the fixed headers at the head; only a
+  // nonce or a function value is computed on the way in, before the application renders.
+  const inbound = (contentSecurityPolicy: object | boolean) =>
+    phasesOf(securityHeaders({ contentSecurityPolicy } as never))?.before;
+
+  it('does nothing on the way in for the defaults, a CSP of strings, or no CSP', () => {
+    expect(inbound(true)).toBeUndefined();
+    expect(inbound(false)).toBeUndefined();
+    expect(
+      inbound({ useDefaults: false, directives: { defaultSrc: ["'self'"], upgradeInsecureRequests: [] } }),
+    ).toBeUndefined();
+  });
+
+  it('decides the CSP on the way in for a nonce, or a function among strings', () => {
+    expect(inbound({ nonce: true })).toBeTypeOf('function');
+    expect(inbound({ directives: { connectSrc: ["'self'", () => 'https://api.example'] } })).toBeTypeOf(
+      'function',
+    );
+  });
+});
+
+describe('securityHeaders: a trusted proxy that says nothing usable', () => {
+  it('stamps the plain headers without the header, or from a peer that is not an address', async () => {
+    const mw = securityHeaders({ trustProxy: 'loopback' });
+    for (const req of [
+      { peer: '127.0.0.1' },
+      { peer: '/run/app.sock', headers: { 'x-forwarded-proto': 'https' } },
+    ]) {
+      const r = await runFake(mw, req);
+      expect(r.errors).toEqual([]);
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['strict-transport-security']).toBeUndefined();
+    }
   });
 });
