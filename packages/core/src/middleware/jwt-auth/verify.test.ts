@@ -168,6 +168,12 @@ describe('staticVerifier and failureReason on their own', () => {
     });
   });
 
+  it('lets a named key verify a token that carries no kid', async () => {
+    const named = new StaticKey({ ...rsaJwk, kid: 'rsa-1' }, ['RS256']);
+    const verifier = staticVerifier([named], { algorithms: ['RS256'] });
+    await expect(verifier(await sign(rsa.privateKey))).resolves.toMatchObject({ sub: 'u1' });
+  });
+
   it('throws the last signature mismatch when no key verifies the token', async () => {
     const verifier = staticVerifier([new StaticKey(rsa2Pem, ['RS256']), new StaticKey(rsa2Pem, ['RS256'])], {
       algorithms: ['RS256'],
