@@ -314,6 +314,17 @@ describe('keyAlgorithms: the edges of each key form', () => {
       'jwtAuth: option `k` is a KeyObject of unsupported type "dsa"',
     );
   });
+
+  it('takes the curve of an EC key object only', () => {
+    const notEc = {
+      type: 'public',
+      asymmetricKeyType: 'x25519',
+      asymmetricKeyDetails: { namedCurve: 'P-256' },
+    };
+    expect(message(() => keyAlgorithms(notEc, 'k'))).toBe(
+      'jwtAuth: option `k` is a KeyObject of unsupported type "x25519"',
+    );
+  });
 });
 
 describe('StaticKey: the kid', () => {

@@ -174,6 +174,27 @@ describe('staticVerifier and failureReason on their own', () => {
     await expect(verifier(await sign(rsa.privateKey))).resolves.toMatchObject({ sub: 'u1' });
   });
 
+  it('tries keys of equal standing in the order they are configured, importing no more than it needs', async () => {
+    // The second key cannot even be imported: reaching it would reject the token.
+    const broken = { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' };
+    const good = await exportJWK(ec.publicKey);
+    const token = await sign(ec.privateKey);
+    const verify = (keys: object[]) =>
+      staticVerifier(
+        keys.map((k) => new StaticKey(k as JWK, ['ES256'])),
+        { algorithms: ['ES256'] },
+      )(token);
+    await expect(verify([good, broken])).resolves.toMatchObject({ sub: 'u1' });
+    await expect(
+      verify([
+        { ...good, kid: 'a' },
+        { ...broken, kid: 'b' },
+      ]),
+    ).resolves.toMatchObject({ sub: 'u1' });
+    // Control: the broken key does fail when it comes first.
+    await expect(verify([broken, good])).rejects.toThrow();
+  });
+
   it('throws the last signature mismatch when no key verifies the token', async () => {
     const verifier = staticVerifier([new StaticKey(rsa2Pem, ['RS256']), new StaticKey(rsa2Pem, ['RS256'])], {
       algorithms: ['RS256'],
