@@ -303,6 +303,14 @@ describe('keyAlgorithms: the edges of each key form', () => {
     expect(keyAlgorithms({ kty: 'RSA', n, e: 'AQAB' }, 'k')).toEqual(rsaAlgs);
   });
 
+  it('takes only a curve it knows from a JWK, not a name every object inherits', () => {
+    for (const crv of ['constructor', 'toString', '__proto__']) {
+      expect(message(() => keyAlgorithms({ kty: 'EC', crv, x: 'AA', y: 'AA' }, 'k'))).toBe(
+        `jwtAuth: option \`k\` is a JWK of unsupported type "EC ${crv}"`,
+      );
+    }
+  });
+
   it('names an OKP JWK on an EC curve as unsupported rather than taking the curve', () => {
     expect(message(() => keyAlgorithms({ kty: 'OKP', crv: 'P-256', x: 'AA' }, 'k'))).toBe(
       'jwtAuth: option `k` is a JWK of unsupported type "OKP P-256"',
