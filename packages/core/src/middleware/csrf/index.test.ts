@@ -168,3 +168,12 @@ describe('csrf: edges', () => {
     expect(csrf().name).toBe('csrf');
   });
 });
+
+describe('csrf: an Origin that is not a serialised origin', () => {
+  it('never matches the Host, even when its tail names the host', async () => {
+    for (const origin of ['1://api.example', 'api.example', '://api.example']) {
+      const r = await runFake(csrf(), { method: 'POST', headers: { origin, host: 'api.example' } });
+      expect(r.status, origin).toBe(403);
+    }
+  });
+});
