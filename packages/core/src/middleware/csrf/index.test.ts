@@ -177,3 +177,12 @@ describe('csrf: an Origin that is not a serialised origin', () => {
     }
   });
 });
+
+describe('csrf: trusted origins are strings', () => {
+  it('refuses a value that only reads as an origin', () => {
+    const originLike = { toString: () => 'https://app.example' };
+    expect(() => csrf({ trustedOrigins: [originLike as never] })).toThrow(
+      /^csrf: option `trustedOrigins` must be an array of origins/,
+    );
+  });
+});

@@ -277,3 +277,15 @@ describe('jwtAuth options: remote key-set durations', () => {
     expect((await runFake(mw, bearer(token))).ctx.rejection?.reason).toBe('no matching key');
   });
 });
+
+describe('jwtAuth options: counts', () => {
+  it('refuses a negative count, and takes zero', () => {
+    expect(message(() => hsAuth({ cacheSize: -1 }))).toBe(
+      'jwtAuth: option `cacheSize` must be a non-negative integer, got -1',
+    );
+    expect(message(() => hsAuth({ maxTokenLength: -1 }))).toBe(
+      'jwtAuth: option `maxTokenLength` must be a non-negative integer, got -1',
+    );
+    expect(() => hsAuth({ cacheSize: 0, maxTokenLength: 0 })).not.toThrow();
+  });
+});
