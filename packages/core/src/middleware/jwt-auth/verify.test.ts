@@ -262,3 +262,18 @@ describe('jwtAuth: remote key-set settings', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 });
+
+describe('jwtAuth: a slow remote key set', () => {
+  it('is waited for until jwks.timeout, 5 seconds by default', async () => {
+    const slow = (_url: string, init: { signal: AbortSignal }) =>
+      new Promise<Response>((resolve, reject) => {
+        init.signal.addEventListener('abort', () => reject(init.signal.reason));
+        setTimeout(() => resolve(new Response(JSON.stringify({ keys: [{ ...rsaJwk, kid: 'rsa-1' }] }))), 50);
+      });
+    const r = await answer(
+      { algorithms: ['RS256'], jwksUri: 'https://idp.example/jwks', jwks: { fetch: slow } },
+      await sign(rsa.privateKey, { kid: 'rsa-1' }),
+    );
+    expect(r).toMatchObject({ status: 200 });
+  });
+});
