@@ -168,3 +168,21 @@ describe('csrf: edges', () => {
     expect(csrf().name).toBe('csrf');
   });
 });
+
+describe('csrf: an Origin that is not a serialised origin', () => {
+  it('never matches the Host, even when its tail names the host', async () => {
+    for (const origin of ['1://api.example', 'api.example', '://api.example']) {
+      const r = await runFake(csrf(), { method: 'POST', headers: { origin, host: 'api.example' } });
+      expect(r.status, origin).toBe(403);
+    }
+  });
+});
+
+describe('csrf: trusted origins are strings', () => {
+  it('refuses a value that only reads as an origin', () => {
+    const originLike = { toString: () => 'https://app.example' };
+    expect(() => csrf({ trustedOrigins: [originLike as never] })).toThrow(
+      /^csrf: option `trustedOrigins` must be an array of origins/,
+    );
+  });
+});

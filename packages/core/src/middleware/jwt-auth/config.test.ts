@@ -261,3 +261,31 @@ describe('jwtAuth options: what they accept', () => {
     expect((await runFake(mw, bearer(es))).status).toBe(200);
   });
 });
+
+describe('jwtAuth options: remote key-set durations', () => {
+  it('takes a jwks.timeout that is no whole number of milliseconds', async () => {
+    // 1.005 s is 1004.999… ms in floating point; the key-set client only takes whole milliseconds.
+    const fetch = async () => new Response(JSON.stringify({ keys: [] }));
+    const mw = jwtAuth({
+      algorithms: ['RS256'],
+      jwksUri: 'https://i/j',
+      jwks: { timeout: 1.005, fetch },
+    });
+    const token = await new SignJWT({ exp: now() + 60 })
+      .setProtectedHeader({ alg: 'RS256' })
+      .sign(rsa.privateKey);
+    expect((await runFake(mw, bearer(token))).ctx.rejection?.reason).toBe('no matching key');
+  });
+});
+
+describe('jwtAuth options: counts', () => {
+  it('refuses a negative count, and takes zero', () => {
+    expect(message(() => hsAuth({ cacheSize: -1 }))).toBe(
+      'jwtAuth: option `cacheSize` must be a non-negative integer, got -1',
+    );
+    expect(message(() => hsAuth({ maxTokenLength: -1 }))).toBe(
+      'jwtAuth: option `maxTokenLength` must be a non-negative integer, got -1',
+    );
+    expect(() => hsAuth({ cacheSize: 0, maxTokenLength: 0 })).not.toThrow();
+  });
+});

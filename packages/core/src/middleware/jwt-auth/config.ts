@@ -85,7 +85,8 @@ export function buildVerifier(
     const settings: JwksSettings = {
       cacheMaxAge: seconds('jwks.cacheMaxAge', j.cacheMaxAge, 600) * 1000,
       cooldownDuration: seconds('jwks.cooldown', j.cooldown, 30) * 1000,
-      timeoutDuration: seconds('jwks.timeout', j.timeout, 5) * 1000,
+      // The key-set client refuses a timeout that is no whole number of milliseconds.
+      timeoutDuration: Math.round(seconds('jwks.timeout', j.timeout, 5) * 1000),
       fetch: j.fetch,
     };
     return jwksVerifier(jwksUrl(options.jwksUri), settings, verify);

@@ -295,3 +295,49 @@ describe('checkAlgorithms', () => {
     );
   });
 });
+
+describe('keyAlgorithms: the edges of each key form', () => {
+  it('counts zero digits inside an RSA modulus: only leading ones carry no bits', () => {
+    // 342 base64url digits are 2048 bits, twenty of them zero digits after the first.
+    const n = `g${'A'.repeat(20)}${'x'.repeat(321)}`;
+    expect(keyAlgorithms({ kty: 'RSA', n, e: 'AQAB' }, 'k')).toEqual(rsaAlgs);
+  });
+
+  it('takes only a curve it knows from a JWK, not a name every object inherits', () => {
+    for (const crv of ['constructor', 'toString', '__proto__']) {
+      expect(message(() => keyAlgorithms({ kty: 'EC', crv, x: 'AA', y: 'AA' }, 'k'))).toBe(
+        `jwtAuth: option \`k\` is a JWK of unsupported type "EC ${crv}"`,
+      );
+    }
+  });
+
+  it('names an OKP JWK on an EC curve as unsupported rather than taking the curve', () => {
+    expect(message(() => keyAlgorithms({ kty: 'OKP', crv: 'P-256', x: 'AA' }, 'k'))).toBe(
+      'jwtAuth: option `k` is a JWK of unsupported type "OKP P-256"',
+    );
+  });
+
+  it('names the type of a key-object look-alike that has no key details', () => {
+    expect(message(() => keyAlgorithms({ type: 'public', asymmetricKeyType: 'dsa' }, 'k'))).toBe(
+      'jwtAuth: option `k` is a KeyObject of unsupported type "dsa"',
+    );
+  });
+
+  it('takes the curve of an EC key object only', () => {
+    const notEc = {
+      type: 'public',
+      asymmetricKeyType: 'x25519',
+      asymmetricKeyDetails: { namedCurve: 'P-256' },
+    };
+    expect(message(() => keyAlgorithms(notEc, 'k'))).toBe(
+      'jwtAuth: option `k` is a KeyObject of unsupported type "x25519"',
+    );
+  });
+});
+
+describe('StaticKey: the kid', () => {
+  it('ignores a kid property on anything but a JWK', () => {
+    const keyObject = { type: 'public', asymmetricKeyType: 'ed25519', kid: 'k1' };
+    expect(new StaticKey(keyObject, ['EdDSA']).kid).toBeUndefined();
+  });
+});

@@ -102,7 +102,7 @@ function jwkAlgorithms(jwk: JWK, option: string): JwtAlgorithm[] {
     algs = RSA;
     if (typeof jwk.n === 'string')
       checkRsaBits(Math.floor((jwk.n.replace(/^A+/, '').length * 6) / 8) * 8, option);
-  } else if (jwk.kty === 'EC' && jwk.crv && CURVES[jwk.crv]) algs = [CURVES[jwk.crv]];
+  } else if (jwk.kty === 'EC' && jwk.crv && Object.hasOwn(CURVES, jwk.crv)) algs = [CURVES[jwk.crv]];
   else if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') algs = ED;
   else
     return fail(option, `is a JWK of unsupported type ${show(`${jwk.kty}${jwk.crv ? ` ${jwk.crv}` : ''}`)}`);

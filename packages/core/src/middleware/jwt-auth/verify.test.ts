@@ -2,6 +2,8 @@ import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose'
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runFake } from '../../_testing';
 import { type JwtAuthOptions, jwtAuth } from './index';
+import { StaticKey } from './keys';
+import { failureReason, staticVerifier } from './verify';
 
 // Which configured key verifies a token, and how each verification failure is answered: 401 for
 // the token's fault, 503 when a remote key set is unavailable, 500 for a key the server cannot use.
@@ -150,5 +152,128 @@ describe('jwtAuth: remote key sets', () => {
       status: 401,
       reason: 'malformed token',
     });
+  });
+});
+
+describe('staticVerifier and failureReason on their own', () => {
+  it('refuses a token it cannot route to a key with errors shaped like jose’s', async () => {
+    const verifier = staticVerifier([new StaticKey(rsaPem, ['RS256'])], { algorithms: ['RS256'] });
+    await expect(verifier('not-a-jws')).rejects.toMatchObject({
+      code: 'ERR_JWS_INVALID',
+      message: 'unreadable protected header',
+    });
+    await expect(verifier(await sign(ec.privateKey))).rejects.toMatchObject({
+      code: 'ERR_JWKS_NO_MATCHING_KEY',
+      message: 'no configured key for this token',
+    });
+  });
+
+  it('lets a named key verify a token that carries no kid', async () => {
+    const named = new StaticKey({ ...rsaJwk, kid: 'rsa-1' }, ['RS256']);
+    const verifier = staticVerifier([named], { algorithms: ['RS256'] });
+    await expect(verifier(await sign(rsa.privateKey))).resolves.toMatchObject({ sub: 'u1' });
+  });
+
+  it('tries keys of equal standing in the order they are configured, importing no more than it needs', async () => {
+    // The second key cannot even be imported: reaching it would reject the token.
+    const broken = { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' };
+    const good = await exportJWK(ec.publicKey);
+    const token = await sign(ec.privateKey);
+    const verify = (keys: object[]) =>
+      staticVerifier(
+        keys.map((k) => new StaticKey(k as JWK, ['ES256'])),
+        { algorithms: ['ES256'] },
+      )(token);
+    await expect(verify([good, broken])).resolves.toMatchObject({ sub: 'u1' });
+    await expect(
+      verify([
+        { ...good, kid: 'a' },
+        { ...broken, kid: 'b' },
+      ]),
+    ).resolves.toMatchObject({ sub: 'u1' });
+    // Control: the broken key does fail when it comes first.
+    await expect(verify([broken, good])).rejects.toThrow();
+  });
+
+  it('throws the last signature mismatch when no key verifies the token', async () => {
+    const verifier = staticVerifier([new StaticKey(rsa2Pem, ['RS256']), new StaticKey(rsa2Pem, ['RS256'])], {
+      algorithms: ['RS256'],
+    });
+    await expect(verifier(await sign(rsa.privateKey))).rejects.toMatchObject({
+      code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+    });
+  });
+
+  it('names a claim failure even when jose leaves out the claim or the reason', () => {
+    const code = 'ERR_JWT_CLAIM_VALIDATION_FAILED';
+    expect(failureReason({ code, claim: 'nbf', reason: 'check_failed' })).toBe('claim nbf check_failed');
+    expect(failureReason({ code })).toBe('claim ? invalid');
+    expect(failureReason(new Error('x'))).toBe('malformed token');
+  });
+});
+
+describe('jwtAuth: remote key-set settings', () => {
+  function server() {
+    const state = { calls: 0 };
+    const fetch = async () => {
+      state.calls++;
+      return new Response(JSON.stringify({ keys: [{ ...rsaJwk, kid: 'rsa-1' }] }));
+    };
+    return { state, fetch };
+  }
+  const remote = (jwks: NonNullable<JwtAuthOptions['jwks']>) =>
+    jwtAuth({ algorithms: ['RS256'], jwksUri: 'https://idp.example/jwks', jwks, cacheSize: 0 });
+  const status = async (mw: ReturnType<typeof jwtAuth>, token: string) =>
+    (await runFake(mw, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('keeps the set’s keys for jwks.cacheMaxAge, and refetches once they are older', async () => {
+    const token = await sign(rsa.privateKey, { kid: 'rsa-1' });
+    const kept = server();
+    const cached = remote({ fetch: kept.fetch });
+    expect([await status(cached, token), await status(cached, token)]).toEqual([200, 200]);
+    expect(kept.state.calls).toBe(1);
+    const aged = server();
+    const uncached = remote({ fetch: aged.fetch, cacheMaxAge: 0 });
+    expect([await status(uncached, token), await status(uncached, token)]).toEqual([200, 200]);
+    expect(aged.state.calls).toBe(2);
+  });
+
+  it('refetches for an unknown kid once jwks.cooldown has passed', async () => {
+    const token = await sign(rsa.privateKey, { kid: 'rsa-1' });
+    const unknown = await sign(rsa.privateKey, { kid: 'rotated' });
+    const s = server();
+    const mw = remote({ fetch: s.fetch, cooldown: 0 });
+    expect([await status(mw, token), await status(mw, unknown)]).toEqual([200, 401]);
+    expect(s.state.calls).toBe(2);
+  });
+
+  it('abandons a key-set request after jwks.timeout', async () => {
+    const hang = (_url: string, init: { signal: AbortSignal }) =>
+      new Promise<Response>((_, reject) =>
+        init.signal.addEventListener('abort', () => reject(init.signal.reason)),
+      );
+    const started = Date.now();
+    const r = await answer(
+      { algorithms: ['RS256'], jwksUri: 'https://idp.example/jwks', jwks: { fetch: hang, timeout: 0.05 } },
+      await sign(rsa.privateKey, { kid: 'rsa-1' }),
+    );
+    expect(r).toMatchObject({ status: 503, reason: 'key set unavailable: ERR_JWKS_TIMEOUT' });
+    // Far below the 5 s default.
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+});
+
+describe('jwtAuth: a slow remote key set', () => {
+  it('is waited for until jwks.timeout, 5 seconds by default', async () => {
+    const slow = (_url: string, init: { signal: AbortSignal }) =>
+      new Promise<Response>((resolve, reject) => {
+        init.signal.addEventListener('abort', () => reject(init.signal.reason));
+        setTimeout(() => resolve(new Response(JSON.stringify({ keys: [{ ...rsaJwk, kid: 'rsa-1' }] }))), 50);
+      });
+    const r = await answer(
+      { algorithms: ['RS256'], jwksUri: 'https://idp.example/jwks', jwks: { fetch: slow } },
+      await sign(rsa.privateKey, { kid: 'rsa-1' }),
+    );
+    expect(r).toMatchObject({ status: 200 });
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runFake } from '../../_testing';
 import { compose } from '../../compose';
 import { ConfigError } from '../../errors';
@@ -116,5 +116,23 @@ describe('metrics: the outcome', () => {
     );
     r.finish();
     expect(samples[0]).toMatchObject({ status: 200, outcome: 'failed' });
+  });
+});
+
+describe('metrics: the duration', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('is rounded to the microsecond, and never negative', async () => {
+    const samples: RequestSample[] = [];
+    const mw = metrics({ record: (s) => samples.push(s) });
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(1000);
+    const r = await runFake(mw);
+    clock.mockReturnValue(1012.3456789);
+    r.finish();
+    const early = await runFake(mw);
+    // A clock that steps back (it should not, but a sample must stay a duration).
+    clock.mockReturnValue(999);
+    early.finish();
+    expect(samples.map((s) => s.durationMs)).toEqual([12.346, 0]);
   });
 });
