@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import type { Middleware } from '@bouncer/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchange, type Served, serve } from './_raw';
@@ -17,13 +18,15 @@ const handshake = 'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade
 async function guarded(chain: Middleware<any>, onError?: (e: unknown, req: IncomingMessage) => void) {
   const s = await serve((_req, res) => res.end('plain'));
   const upgrades: IncomingMessage[] = [];
+  const errorListeners: number[] = [];
   guardUpgrade(s.server, chain, onError ? { onError } : {});
   s.server.on('upgrade', (req, socket) => {
     upgrades.push(req);
+    errorListeners.push(socket.listenerCount('error'));
     socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
   });
   open.push(s);
-  return { port: s.port, upgrades };
+  return { port: s.port, upgrades, errorListeners };
 }
 
 describe('guardUpgrade', () => {
@@ -55,7 +58,7 @@ describe('guardUpgrade', () => {
 
   it('hands an accepted handshake on with the chain’s state, and logs it as 101 with no bytes', async () => {
     const finishes: unknown[] = [];
-    const { port, upgrades } = await guarded((ctx, next) => {
+    const { port, upgrades, errorListeners } = await guarded((ctx, next) => {
       ctx.onFinish((info) => finishes.push(info));
       (ctx.state as Record<string, unknown>).user = 'ann';
       return next();
@@ -63,6 +66,8 @@ describe('guardUpgrade', () => {
     const raw = await exchange(port, [handshake]);
     expect(raw).toMatch(/^HTTP\/1\.1 101 /);
     expect(upgrades).toHaveLength(1);
+    // The socket goes on as Node hands it over: its errors are the listener's to handle.
+    expect(errorListeners).toEqual([0]);
     expect(upgradeState(upgrades[0])).toEqual({ user: 'ann' });
     expect(finishes).toEqual([{ status: 101, bytes: 0, aborted: false, duration: expect.any(Number) }]);
   });
@@ -90,6 +95,31 @@ describe('guardUpgrade', () => {
     });
     await exchange(port, [handshake]);
     expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('survives a client that resets the connection while the chain decides', async () => {
+    const uncaught: unknown[] = [];
+    const collect = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', collect);
+    try {
+      const { port, upgrades } = await guarded(async (ctx) => {
+        await new Promise((r) => setTimeout(r, 100));
+        ctx.reject(403);
+      });
+      const client = connect(port, '127.0.0.1');
+      client.on('error', () => {});
+      client.write(handshake);
+      await new Promise((r) => setTimeout(r, 30));
+      client.resetAndDestroy();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(uncaught).toEqual([]);
+      expect(upgrades).toEqual([]);
+      expect(await exchange(port, ['GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])).toMatch(
+        /plain$/,
+      );
+    } finally {
+      process.off('uncaughtException', collect);
+    }
   });
 
   it('refuses to guard twice, or without a chain or a server', async () => {
