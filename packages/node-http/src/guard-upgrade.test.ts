@@ -97,6 +97,68 @@ describe('guardUpgrade', () => {
     expect(spy).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses with an empty body and Content-Length 0 when the chain answers without one', async () => {
+    const finishes: unknown[] = [];
+    const { port, upgrades } = await guarded((ctx) => {
+      ctx.onFinish((info) => finishes.push(info.bytes));
+      ctx.respond(401);
+    });
+    const raw = await exchange(port, [handshake]);
+    expect(raw).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head.split('\r\n').filter((l) => /^content-length:/i.test(l))).toEqual(['Content-Length: 0']);
+    expect(body).toBe('');
+    expect(upgrades).toEqual([]);
+    expect(finishes).toEqual([0]);
+  });
+
+  it('refuses with 500 a handshake the chain neither answered nor let through', async () => {
+    const { port, upgrades } = await guarded(() => {});
+    expect(await exchange(port, [handshake])).toMatch(/^HTTP\/1\.1 500 Internal Server Error\r\n/);
+    expect(upgrades).toEqual([]);
+  });
+
+  it('takes the upgrade event from Node, returning true as for an event that has a listener', async () => {
+    const s = await serve((_req, res) => res.end());
+    open.push(s);
+    guardUpgrade(s.server, (_ctx, next) => next());
+    const fake = connect(s.port, '127.0.0.1');
+    fake.on('error', () => {});
+    const req = { method: 'GET', url: '/ws', headers: {}, rawHeaders: [], socket: fake };
+    expect(s.server.emit('upgrade', req, fake, Buffer.alloc(0))).toBe(true);
+    fake.destroy();
+  });
+
+  it('reports an upgrade listener that throws and closes its socket', async () => {
+    const seen: unknown[] = [];
+    const s = await serve((_req, res) => res.end());
+    open.push(s);
+    const error = new Error('listener broke');
+    guardUpgrade(s.server, (_ctx, next) => next(), { onError: (e, req) => seen.push([e, req.url]) });
+    s.server.on('upgrade', () => {
+      throw error;
+    });
+    // Nothing written back: the connection is simply closed.
+    expect(await exchange(s.port, [handshake], { idle: 1000 })).toBe('');
+    expect(seen).toEqual([[error, '/ws']]);
+  });
+
+  it('writes nothing, and logs no bytes, when the connection is gone before the chain decides', async () => {
+    const s = await serve((_req, res) => res.end());
+    open.push(s);
+    const finishes: number[] = [];
+    const sockets: import('node:net').Socket[] = [];
+    s.server.on('connection', (socket) => sockets.push(socket));
+    guardUpgrade(s.server, async (ctx) => {
+      ctx.onFinish((info) => finishes.push(info.bytes));
+      sockets[0].destroy();
+      ctx.reject(403, 'nope', 'test');
+    });
+    s.server.on('upgrade', (_req, socket) => socket.end());
+    await exchange(s.port, [handshake]);
+    expect(finishes).toEqual([0]);
+  });
+
   it('survives a client that resets the connection while the chain decides', async () => {
     const uncaught: unknown[] = [];
     const collect = (error: unknown) => uncaught.push(error);
@@ -156,8 +218,34 @@ describe('verifyClient', () => {
       verifyClient(chain, onError ? { onError } : {})(info(), (...args) => resolve(args));
     });
 
-  it('accepts what the chain lets through', async () => {
-    expect(await verdict((_ctx, next) => next())).toEqual([true]);
+  it('accepts what the chain lets through, and logs it as 101 with no bytes', async () => {
+    const finishes: unknown[] = [];
+    expect(
+      await verdict((ctx, next) => {
+        ctx.onFinish((f) => finishes.push([f.status, f.bytes]));
+        return next();
+      }),
+    ).toEqual([true]);
+    expect(finishes).toEqual([[101, 0]]);
+  });
+
+  it('logs a refusal with its status and the bytes of its body', async () => {
+    const finishes: unknown[] = [];
+    const [, , body] = await verdict((ctx) => {
+      ctx.onFinish((f) => finishes.push([f.status, f.bytes]));
+      ctx.reject(403, 'nope', 'test');
+    });
+    expect(finishes).toEqual([[403, Buffer.byteLength(body as string)]]);
+    const empty: unknown[] = [];
+    await verdict((ctx) => {
+      ctx.onFinish((f) => empty.push([f.status, f.bytes]));
+      ctx.respond(401);
+    });
+    expect(empty).toEqual([[401, 0]]);
+  });
+
+  it('refuses a handshake the chain neither answered nor let through', async () => {
+    expect((await verdict(() => {})).slice(0, 2)).toEqual([false, 500]);
   });
 
   it('refuses with the chain’s status, body and headers, lists kept as lists', async () => {
