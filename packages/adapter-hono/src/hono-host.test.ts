@@ -1,7 +1,8 @@
-import { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect, Socket } from 'node:net';
 import type { Middleware } from '@bouncer/core';
+import { listenLoopback } from '@bouncer/node-http';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -382,7 +383,7 @@ describe('HonoHost on Node', () => {
     expect(res.headers.get('content-type')).toBeNull();
   });
 
-  it('reads and lends a GET body from the Node request', async () => {
+  it('reads and lends a GET or HEAD body from the Node request', async () => {
     const seen: string[] = [];
     const { port } = await onNode(
       async (ctx, next) => {
@@ -392,7 +393,8 @@ describe('HonoHost on Node', () => {
       (a) => a.get('/', (c) => c.text('app')),
     );
     await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
-    expect(seen).toEqual(['hello']);
+    await raw(port, 'HEAD / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\nhead');
+    expect(seen).toEqual(['hello', 'head']);
   });
 
   it('answers 431 when Node cut the header section', async () => {
@@ -611,6 +613,36 @@ describe('HonoHost, unit by unit', () => {
       rebuilt.headers.get('x-a'),
       rebuilt.headers.get('x-b'),
     ]).toEqual([302, 'https://elsewhere.example/', '1', '2']);
+  });
+
+  it('edits a Response whose headers take changes in place', () => {
+    const c = context(undefined);
+    const original = c.res;
+    const host = new HonoHost(c, () => {});
+    host.goLive();
+    host.setHeader('X-A', '1');
+    expect(c.res).toBe(original);
+    expect(original.headers.get('x-a')).toBe('1');
+  });
+
+  it('rebuilds a proxied fetch() answer for the head hooks without repeating its cookies', async () => {
+    const upstream = createServer((_req, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.end('upstream');
+    });
+    const { url, close } = await listenLoopback(upstream);
+    closers.push(close);
+    const { app } = offNode(
+      (ctx, next) => {
+        ctx.onHead((h) => h.res.set('X-Head', 'stamped'));
+        return next();
+      },
+      (a) => a.get('/', () => fetch(url)),
+    );
+    const res = await app.request('/');
+    expect(res.headers.get('x-head')).toBe('stamped');
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await res.text()).toBe('upstream');
   });
 
   it('runs the head hook once, and not at all without one', () => {
