@@ -199,6 +199,7 @@ describe('judgeRoute', () => {
     ).toBeUndefined();
     expect(effectivePolicy(named('plain'), 'GET', '/')).toBeUndefined();
     expect(effectivePolicy(chain, 'POST', '/x')).toMatchObject({ rateLimit: 'POST /x' });
+    expect(effectivePolicy(chain, 'ALL', '/x')).toMatchObject({ rateLimit: 'GET /x' });
   });
 
   it('judges a whole app, its upgrade listeners last, public as the guards say', () => {
