@@ -1,9 +1,12 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
+import { connect, Socket } from 'node:net';
 import type { Middleware } from '@bouncer/core';
+import { listenLoopback } from '@bouncer/node-http';
 import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HonoHost } from './hono-host';
 import { bouncer } from './index';
 
 // The Host over a Hono context, off Node (app.request, headers staged until the Response exists)
@@ -380,7 +383,7 @@ describe('HonoHost on Node', () => {
     expect(res.headers.get('content-type')).toBeNull();
   });
 
-  it('reads and lends a GET body from the Node request', async () => {
+  it('reads and lends a GET or HEAD body from the Node request', async () => {
     const seen: string[] = [];
     const { port } = await onNode(
       async (ctx, next) => {
@@ -390,7 +393,8 @@ describe('HonoHost on Node', () => {
       (a) => a.get('/', (c) => c.text('app')),
     );
     await raw(port, 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello');
-    expect(seen).toEqual(['hello']);
+    await raw(port, 'HEAD / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nConnection: close\r\n\r\nhead');
+    expect(seen).toEqual(['hello', 'head']);
   });
 
   it('answers 431 when Node cut the header section', async () => {
@@ -417,5 +421,262 @@ describe('HonoHost on Node', () => {
     await (await fetch(url)).text();
     await new Promise((r) => setTimeout(r, 20));
     expect(finishes).toEqual([[200, 11, false]]);
+  });
+});
+
+// The Host on its own, over a stand-in for Hono's Context: only what HonoHost reads of it.
+function context(env: unknown, url = 'http://app.example/p?q=1', init: RequestInit = {}) {
+  return {
+    env,
+    req: { raw: new Request(url, init), bodyCache: {} },
+    res: new Response('app', { headers: { 'x-own': 'app' } }),
+  } as unknown as Context & { res: Response };
+}
+
+function nodePair(socket: Record<string, unknown> = {}) {
+  const incoming = new IncomingMessage(new Socket());
+  Object.defineProperty(incoming, 'socket', { value: { remoteAddress: '192.0.2.7', ...socket } });
+  incoming.url = '/node?x=1';
+  return { incoming, outgoing: new ServerResponse(incoming) };
+}
+
+describe('HonoHost, unit by unit', () => {
+  it('reads the request line off Node from the URL, http or https, with no peer unless given one', () => {
+    const plain = new HonoHost(context(undefined, 'http://app.example/a?b=1'), () => {});
+    expect([plain.method, plain.target, plain.scheme, plain.peer, plain.onNode]).toEqual([
+      'GET',
+      '/a?b=1',
+      'http',
+      '',
+      false,
+    ]);
+    const secure = new HonoHost(
+      context({}, 'https://app.example/'),
+      () => {},
+      () => '203.0.113.5',
+    );
+    expect([secure.scheme, secure.peer]).toEqual(['https', '203.0.113.5']);
+  });
+
+  it('reads the request line on Node from the Node request, peer from the option first', () => {
+    const env = nodePair();
+    const host = new HonoHost(context(env), () => {});
+    expect([host.target, host.scheme, host.peer, host.onNode, host.headersCut]).toEqual([
+      '/node?x=1',
+      'http',
+      '192.0.2.7',
+      true,
+      false,
+    ]);
+    const tls = nodePair({ encrypted: true, remoteAddress: undefined });
+    tls.incoming.url = undefined as never;
+    const secure = new HonoHost(context(tls), () => {});
+    expect([secure.target, secure.scheme, secure.peer]).toEqual(['/', 'https', '']);
+    expect(
+      new HonoHost(
+        context(env),
+        () => {},
+        () => '203.0.113.5',
+      ).peer,
+    ).toBe('203.0.113.5');
+    // node-ws upgrades carry `incoming` without `outgoing`: not the Node response path.
+    expect(new HonoHost(context({ incoming: env.incoming }), () => {}).onNode).toBe(false);
+  });
+
+  it('answers status 0 until the Response exists, then its status', () => {
+    const c = context(undefined);
+    const host = new HonoHost(c, () => {});
+    expect(host.status()).toBe(0);
+    c.res = new Response(null, { status: 418 });
+    host.goLive();
+    expect(host.status()).toBe(418);
+  });
+
+  it('reads staged headers by lower-case name, lists joined, and the Response’s own once live', () => {
+    const c = context(undefined);
+    const host = new HonoHost(c, () => {});
+    expect(host.getHeader('x-none')).toBeUndefined();
+    host.setHeader('X-List', ['a', 'b']);
+    host.setHeader('X-One', '1');
+    host.setHeader('X-Own', 'chain');
+    expect([host.getHeader('x-list'), host.getHeader('x-one')]).toEqual(['a, b', '1']);
+    host.removeHeader('X-ONE');
+    expect(host.getHeader('x-one')).toBeUndefined();
+    host.goLive();
+    expect([host.getHeader('x-own'), host.getHeader('x-list')]).toEqual(['app', 'a, b']);
+    expect(c.res.headers.get('x-one')).toBeNull();
+    // Live: writes go straight onto the Response.
+    host.setHeader('X-Late', ['1', '2']);
+    expect(c.res.headers.get('x-late')).toBe('1, 2');
+    host.removeHeader('x-own');
+    expect(c.res.headers.get('x-own')).toBeNull();
+  });
+
+  it('reads the Node response’s headers as text on Node, the Response’s own first once live', () => {
+    const env = nodePair();
+    const c = context(env);
+    const host = new HonoHost(c, () => {});
+    env.outgoing.setHeader('x-num', 5);
+    env.outgoing.setHeader('x-list', ['a', 'b']);
+    env.outgoing.setHeader('x-own', 'node');
+    expect([host.getHeader('x-num'), host.getHeader('x-list'), host.getHeader('x-none')]).toEqual([
+      '5',
+      'a, b',
+      undefined,
+    ]);
+    expect(host.getHeader('x-own')).toBe('node');
+    host.goLive();
+    expect(host.getHeader('x-own')).toBe('app');
+    expect(host.getHeader('x-num')).toBe('5');
+  });
+
+  it('on Node, writes and removals reach the Response only for a header it carries, and the Node response until its head is out', () => {
+    const env = nodePair();
+    const c = context(env);
+    const host = new HonoHost(c, () => {});
+    host.goLive();
+    host.setHeader('X-Node', 'n');
+    expect([env.outgoing.getHeader('x-node'), c.res.headers.get('x-node')]).toEqual(['n', null]);
+    host.setHeader('X-Own', 'chain');
+    expect(c.res.headers.get('x-own')).toBe('chain');
+    host.removeHeader('x-node');
+    expect(env.outgoing.getHeader('x-node')).toBeUndefined();
+    host.removeHeader('x-own');
+    expect(c.res.headers.get('x-own')).toBeNull();
+    env.outgoing.setHeader('x-kept', 'k');
+    Object.defineProperty(env.outgoing, 'headersSent', { value: true });
+    host.setHeader('X-After', 'a');
+    host.removeHeader('x-kept');
+    expect([env.outgoing.getHeader('x-after'), env.outgoing.getHeader('x-kept')]).toEqual([undefined, 'k']);
+  });
+
+  it('fills in only the missing fixed headers, on Node and off it', () => {
+    const env = nodePair();
+    const onNode = new HonoHost(context(env), () => {});
+    env.outgoing.setHeader('x-a', 'set');
+    onNode.setMissing(['X-A', 'X-B'], ['x-a', 'x-b'], ['1', '2']);
+    expect([env.outgoing.getHeader('x-a'), env.outgoing.getHeader('x-b')]).toEqual(['set', '2']);
+    const off = new HonoHost(context(undefined), () => {});
+    off.setHeader('X-A', 'set');
+    off.setMissing(['X-A', 'X-B'], ['x-a', 'x-b'], ['1', '2']);
+    expect([off.getHeader('x-a'), off.getHeader('x-b')]).toEqual(['set', '2']);
+  });
+
+  it('gives the chain’s own answer the staged headers off Node, the Node response’s type on Node', () => {
+    const off = new HonoHost(context(undefined), () => {});
+    off.setHeader('X-List', ['a', 'b']);
+    off.setHeader('Content-Type', 'application/problem+json');
+    expect([...off.answerHeaders()]).toEqual([
+      ['content-type', 'application/problem+json'],
+      ['x-list', 'a, b'],
+    ]);
+    expect([...new HonoHost(context(undefined), () => {}).answerHeaders()]).toEqual([]);
+    const env = nodePair();
+    const onNode = new HonoHost(context(env), () => {});
+    onNode.setHeader('X-Why', 'w');
+    onNode.setHeader('Content-Type', 'text/plain');
+    expect([...onNode.answerHeaders()]).toEqual([['content-type', 'text/plain']]);
+  });
+
+  it('rebuilds a Response with immutable headers once, and keeps using the rebuilt one', () => {
+    const c = context(undefined);
+    // As a fetch() result or Response.redirect() has them: headers that throw on any change.
+    const immutable = new Response(null, {
+      status: 302,
+      headers: { location: 'https://elsewhere.example/' },
+    });
+    const frozen = immutable.headers;
+    const refuse = () => {
+      throw new TypeError('immutable');
+    };
+    Object.defineProperty(immutable, 'headers', {
+      value: new Proxy(frozen, {
+        get: (target, key) =>
+          key === 'set' || key === 'delete' || key === 'append'
+            ? refuse
+            : typeof Reflect.get(target, key) === 'function'
+              ? Reflect.get(target, key).bind(target)
+              : Reflect.get(target, key),
+      }),
+    });
+    c.res = immutable;
+    const host = new HonoHost(c, () => {});
+    host.goLive();
+    host.setHeader('X-A', '1');
+    const rebuilt = c.res;
+    expect(rebuilt).not.toBe(immutable);
+    host.setHeader('X-B', '2');
+    expect(c.res).toBe(rebuilt);
+    expect([
+      rebuilt.status,
+      rebuilt.headers.get('location'),
+      rebuilt.headers.get('x-a'),
+      rebuilt.headers.get('x-b'),
+    ]).toEqual([302, 'https://elsewhere.example/', '1', '2']);
+  });
+
+  it('edits a Response whose headers take changes in place', () => {
+    const c = context(undefined);
+    const original = c.res;
+    const host = new HonoHost(c, () => {});
+    host.goLive();
+    host.setHeader('X-A', '1');
+    expect(c.res).toBe(original);
+    expect(original.headers.get('x-a')).toBe('1');
+  });
+
+  it('rebuilds a proxied fetch() answer for the head hooks without repeating its cookies', async () => {
+    const upstream = createServer((_req, res) => {
+      res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+      res.end('upstream');
+    });
+    const { url, close } = await listenLoopback(upstream);
+    closers.push(close);
+    const { app } = offNode(
+      (ctx, next) => {
+        ctx.onHead((h) => h.res.set('X-Head', 'stamped'));
+        return next();
+      },
+      (a) => a.get('/', () => fetch(url)),
+    );
+    const res = await app.request('/');
+    expect(res.headers.get('x-head')).toBe('stamped');
+    expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await res.text()).toBe('upstream');
+  });
+
+  it('runs the head hook once, and not at all without one', () => {
+    const host = new HonoHost(context(undefined), () => {});
+    host.writeHead();
+    let runs = 0;
+    host.onHead(() => runs++);
+    host.writeHead();
+    host.writeHead();
+    expect(runs).toBe(1);
+  });
+
+  it('passes errors to the reporter', () => {
+    const reported: unknown[] = [];
+    const error = new Error('x');
+    new HonoHost(context(undefined), (e) => reported.push(e)).reportError(error);
+    expect(reported).toEqual([error]);
+  });
+
+  it('cancels the body stream it stops reading at the limit', async () => {
+    let cancelled: unknown = 'no';
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode('12345'));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const host = new HonoHost(
+      context(undefined, 'http://app.example/', { method: 'POST', body, duplex: 'half' } as RequestInit),
+      () => {},
+    );
+    await expect(host.readBody(8)).rejects.toMatchObject({ status: 413, detail: 'Body exceeds 8 bytes' });
+    expect(cancelled).toBeUndefined();
   });
 });

@@ -110,9 +110,15 @@ export function guardUpgrade<T extends Server>(
   server.emit = function guardedEmit(this: T, event: string | symbol, ...args: unknown[]): boolean {
     if (event !== 'upgrade') return emit.call(this, event, ...args);
     const [req, socket] = args as [IncomingMessage, Duplex, Buffer];
+    // Node takes its own 'error' listener off the socket before announcing the upgrade, and the
+    // upgrade listeners add theirs only once they have it: while the chain decides, a client that
+    // resets the connection would otherwise raise an uncaught 'error' and bring the process down.
+    const drop = () => socket.destroy();
+    socket.on('error', drop);
     decide(chain, req, (error) => onError(error, req))
       .then(({ verdict, host }) => {
         if (verdict.pass) {
+          socket.removeListener('error', drop);
           host.finished(0);
           emit.call(this, event, ...args);
           return;

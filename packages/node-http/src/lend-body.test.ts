@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { HttpError } from '@bouncer/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exchange, type Served, serve } from './_raw';
@@ -105,6 +106,25 @@ describe('lendBody', () => {
     const error = seen[0].error as HttpError;
     expect(error.status).toBe(400);
     expect(error.detail).toBe('Client aborted the request body');
+  });
+
+  it('answers 400 when the client went away before the body was asked for', async () => {
+    for (const [length, body] of [
+      ['5', 'hello'],
+      ['100', 'only part'],
+    ]) {
+      const { seen, port } = await lending(1024, () => new Promise((r) => setTimeout(r, 100)));
+      const client = connect(port, '127.0.0.1');
+      client.on('error', () => {});
+      client.write(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n${body}`);
+      await new Promise((r) => setTimeout(r, 30));
+      client.destroy();
+      // The request is gone by the time the chain asks: the answer comes at once, never hangs.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen).toHaveLength(1);
+      expect((seen[0].error as HttpError).status).toBe(400);
+      expect((seen[0].error as HttpError).detail).toBe('Client aborted the request body');
+    }
   });
 
   it('answers 400 when the stream fails, keeping the cause', async () => {

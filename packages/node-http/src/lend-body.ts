@@ -24,6 +24,12 @@ export function lendBody(req: IncomingMessage, limit: number): Promise<Uint8Arra
       resolve(new Uint8Array(0));
       return;
     }
+    if (req.destroyed) {
+      // The client went away before the body was asked for: a destroyed stream emits nothing more,
+      // so listening would wait forever.
+      reject(new HttpError(400, { detail: 'Client aborted the request body' }));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = () => {

@@ -14,6 +14,24 @@ describe('listenLoopback', () => {
     expect(server.listening).toBe(false);
   });
 
+  it('close() does not wait for a request still being answered', async () => {
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((r) => {
+      arrived = r;
+    });
+    // Never answers: only closing the connection ends the request.
+    const server = createServer(() => arrived());
+    const { url, close } = await listenLoopback(server);
+    const pending = fetch(url).catch((error: unknown) => error);
+    await inFlight;
+    const outcome = await Promise.race([
+      close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still waiting'), 2000)),
+    ]);
+    expect(outcome).toBe('closed');
+    expect(await pending).toBeInstanceOf(Error);
+  });
+
   it('rejects when the server cannot listen', async () => {
     const failing = Object.assign(new EventEmitter(), {
       listen() {

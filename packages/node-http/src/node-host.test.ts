@@ -70,4 +70,25 @@ describe('NodeHost', () => {
     res.writeHead(200);
     expect(order).toEqual(['chain', 'adapter']);
   });
+
+  it('reports a header section Node may have cut, against the server’s cap', () => {
+    const { req, res } = pair();
+    Object.defineProperty(req, 'socket', { value: { server: { maxHeadersCount: 2 } } });
+    req.rawHeaders = ['A', '1', 'B', '2'];
+    expect(new NodeHost(req, res, () => {}).headersCut).toBe(true);
+    req.rawHeaders = ['A', '1'];
+    expect(new NodeHost(req, res, () => {}).headersCut).toBe(false);
+  });
+
+  it('fills in only the fixed headers the response lacks, and passes errors to the reporter', () => {
+    const { req, res } = pair();
+    const reported: unknown[] = [];
+    const host = new NodeHost(req, res, (e) => reported.push(e));
+    res.setHeader('X-A', 'set');
+    host.setMissing(['X-A', 'X-B'], ['x-a', 'x-b'], ['1', '2']);
+    expect([res.getHeader('x-a'), res.getHeader('x-b')]).toEqual(['set', '2']);
+    const error = new Error('x');
+    host.reportError(error);
+    expect(reported).toEqual([error]);
+  });
 });

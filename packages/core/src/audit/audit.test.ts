@@ -199,6 +199,7 @@ describe('judgeRoute', () => {
     ).toBeUndefined();
     expect(effectivePolicy(named('plain'), 'GET', '/')).toBeUndefined();
     expect(effectivePolicy(chain, 'POST', '/x')).toMatchObject({ rateLimit: 'POST /x' });
+    expect(effectivePolicy(chain, 'ALL', '/x')).toMatchObject({ rateLimit: 'GET /x' });
   });
 
   it('judges a whole app, its upgrade listeners last, public as the guards say', () => {
@@ -423,6 +424,23 @@ describe('probeRoutes and expectGuarded (stubbed fetch)', () => {
     expect(results.map((r) => r.rejected)).toEqual([true, false]);
   });
 
+  it('gives up on a route that does not answer within the timeout', async () => {
+    vi.stubGlobal(
+      'fetch',
+      (_url: URL, init: RequestInit) =>
+        new Promise((_resolve, reject) => {
+          init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+    );
+    const outcome = await Promise.race([
+      probeRoutes('http://app.test', [{ method: 'GET', path: '/slow', guarded: true }], {
+        timeout: 20,
+      }).catch((error: Error) => error.name),
+      new Promise((r) => setTimeout(() => r('still waiting'), 1000)),
+    ]);
+    expect(outcome).toBe('TimeoutError');
+  });
+
   it('sends the configured headers', async () => {
     const seen: unknown[] = [];
     vi.stubGlobal('fetch', async (_url: URL, init: RequestInit) => {
@@ -439,7 +457,9 @@ describe('probeRoutes and expectGuarded (stubbed fetch)', () => {
     let closed = 0;
     const start = async () => ({ url: 'http://app.test', close: async () => void closed++ });
     stubFetch((_m, p) =>
-      p === '/open' || p === '/health' ? new Response('hi', { status: 200 }) : problem(401),
+      ['/open', '/health', '/mounted', '/both'].includes(p)
+        ? new Response('hi', { status: 200 })
+        : problem(401),
     );
     const report: RouteReport[] = [
       { method: 'GET', path: '/a', guarded: true },
@@ -450,15 +470,20 @@ describe('probeRoutes and expectGuarded (stubbed fetch)', () => {
       ...report,
       { method: 'ALL', path: '/open', guarded: true },
       { method: 'GET', path: '/export', guarded: false, reason: REASONS.before },
+      { method: 'USE', path: '/mounted', guarded: true },
+      { method: 'GET', path: '/both', guarded: false, reason: REASONS.before },
     ];
     const error = await expectGuarded(leaky, start).catch((e: unknown) => e as UnguardedRoutesError);
     expect(error).toBeInstanceOf(UnguardedRoutesError);
+    const answered = '200 text/plain;charset=UTF-8';
     expect((error as UnguardedRoutesError).routes).toEqual([
       { method: 'GET', path: '/export', reason: REASONS.before },
-      { method: 'ALL', path: '/open', answer: '200 text/plain;charset=UTF-8' },
+      { method: 'GET', path: '/both', reason: REASONS.before, answer: answered },
+      { method: 'ALL', path: '/open', answer: answered },
+      { method: 'USE', path: '/mounted', answer: answered },
     ]);
     expect((error as Error).message).toContain(
-      `  GET /export — audit: ${REASONS.before}\n  ALL /open — probe: answered 200 text/plain;charset=UTF-8\n`,
+      `  GET /export — audit: ${REASONS.before}\n  GET /both — audit: ${REASONS.before}; probe: answered ${answered}\n  ALL /open — probe: answered ${answered}\n`,
     );
     expect(closed).toBe(2);
   });

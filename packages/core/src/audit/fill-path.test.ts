@@ -12,6 +12,9 @@ describe('probePath', () => {
     ['/x/:id?', '/x/audit-probe'],
     ['/legacy/(.*)', '/legacy/audit-probe'],
     ['/lit\\(1\\)', '/lit(1)'],
+    ['/x/:id*', '/x/audit-probe'],
+    ['/x/:id{/:more}', '/x/audit-probe/audit-probe'],
+    ['/s/:slug{[a-z-]+}', '/s/audit-probe'],
     ['', '/'],
   ])('fills %s as %s', (pattern, path) => {
     expect(probePath(pattern)).toBe(path);
