@@ -11,6 +11,9 @@ export default {
     'packages/adapter-hono/src/hono-host.ts',
     'packages/core/src/audit/**/*.ts',
     '!**/*.test.ts',
+    // Test helpers (a loopback server and a raw exchange), not shipped behaviour: like core's
+    // `_testing.ts`, they are left out.
+    '!packages/node-http/src/_raw.ts',
   ],
   tempDirName: '.stryker-tmp/hosts',
   incrementalFile: 'reports/mutation/hosts/stryker-incremental.json',
