@@ -287,4 +287,13 @@ describe('policy: the layers', () => {
     expect(names).toContain('bodyLimit');
     expect(names).toContain('rateLimit');
   });
+
+  it('adds no body-limit layer when the policy turns it off and no route sets a limit', () => {
+    const chain = bouncer({
+      ...quiet,
+      bodyLimit: false,
+      routes: [{ path: '/a', rateLimit: false }],
+    }) as Chain;
+    expect(chain.middleware.map((m) => m.name)).not.toContain('bodyLimit');
+  });
 });

@@ -210,6 +210,18 @@ describe('routes: keys, labels and errors', () => {
       expect(routeKey(p), p).toBeUndefined();
   });
 
+  it('reads a dot inside a segment, or three dots, as part of an ordinary name', () => {
+    // Only `.` and `..` are dot segments (RFC 3986 §3.3): `/.well-known` is a real route.
+    for (const p of ['/.well-known/x', '/.env', '/a.', '/a..', '/.../b', '/v1.2/'])
+      expect(routeKey(p), p).toBe(p.replace(/\/$/, ''));
+    const routes = compileRoutes([{ path: '/.well-known/*' }])!;
+    expect(routes.match('GET', '/.well-known/openid-configuration')?.index).toBe(0);
+  });
+
+  it('refuses a path that starts with a dot segment even without a leading slash', () => {
+    for (const p of ['.', '..', './login', '../login']) expect(routeKey(p), p).toBeUndefined();
+  });
+
   it('covers a root prefix route for every path, and an exact route for itself only', () => {
     const routes = compileRoutes([{ path: '/login' }, { path: '/*' }])!;
     expect(routes.match('GET', '/login')?.index).toBe(0);

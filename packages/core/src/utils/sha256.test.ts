@@ -49,5 +49,6 @@ describe('sha256: long inputs', () => {
       const expected = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
       expect(sha256(text)).toEqual(expected);
     }
-  });
+    // A fraction of a second plain, but far longer with the code instrumented for mutation testing.
+  }, 180_000);
 });
