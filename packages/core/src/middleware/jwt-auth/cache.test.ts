@@ -115,3 +115,32 @@ describe('VerifiedTokens: eviction order', () => {
     expect(kept(cache, ['a', 'b', 'c', 'd', 'e'])).toEqual(['a', 'b', 'd', 'e']);
   });
 });
+
+describe('VerifiedTokens: the claims are checked again on each hit', () => {
+  // Stored with 60 s of tolerance, so only the claims check at `get` (tolerance 0) can drop it.
+  const stored = (payload: Record<string, number>) => {
+    const cache = new VerifiedTokens(4, 600_000);
+    cache.set('t', { sub: 'u1', ...payload }, 0, 60);
+    return cache;
+  };
+
+  it('keeps a token until its exp, and drops it at exp (RFC 7519 §4.1.4)', () => {
+    expect(stored({ exp: 100 }).get('t', 99_999, 0)).toMatchObject({ sub: 'u1' });
+    expect(stored({ exp: 100 }).get('t', 100_000, 0)).toBeUndefined();
+    expect(stored({ exp: 100 }).get('t', 100_000, 1)).toMatchObject({ sub: 'u1' });
+  });
+
+  it('hands back a token whose nbf has come, not one whose nbf lies ahead (RFC 7519 §4.1.5)', () => {
+    expect(stored({ nbf: 50 }).get('t', 50_000, 0)).toMatchObject({ sub: 'u1' });
+    expect(stored({ nbf: 50 }).get('t', 49_000, 0)).toBeUndefined();
+    expect(stored({ nbf: 50 }).get('t', 49_000, 1)).toMatchObject({ sub: 'u1' });
+  });
+
+  it('does not store a token that has already expired', () => {
+    const cache = new VerifiedTokens(4, 600_000);
+    cache.set('gone', { exp: 100 }, 100_000, 0);
+    expect(cache.size).toBe(0);
+    cache.set('kept', { exp: 100 }, 99_000, 0);
+    expect(cache.size).toBe(1);
+  });
+});

@@ -815,3 +815,23 @@ describe('jwtAuth: optional authentication', () => {
     expect(() => hsAuth({ authMode: 'public' as never })).toThrow(/authMode/);
   });
 });
+
+describe('jwtAuth: identity and failures that are not the token’s fault', () => {
+  it('is named jwtAuth, and names itself in configuration errors', () => {
+    expect(hsAuth().name).toBe('jwtAuth');
+    expect(() => hsAuth({ audiance: 'api' } as never)).toThrow(/^jwtAuth/);
+  });
+
+  it('answers 500 and reports the error when a configured key cannot be imported', async () => {
+    // A point that is not on the curve passes the startup checks but fails at import: that is a
+    // server misconfiguration, not an invalid token, so it must not be a 401.
+    const mw = jwtAuth({ algorithms: ['ES256'], publicKey: { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' } });
+    const token = await new SignJWT({ sub: 'u1', exp: now() + 3600 })
+      .setProtectedHeader({ alg: 'ES256' })
+      .sign(ec.privateKey);
+    const r = await runFake(mw, bearer(token));
+    expect(r.status).toBe(500);
+    expect(r.reached).toBe(false);
+    expect(r.errors).toHaveLength(1);
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runFake } from '../../_testing';
+import { FakeHost, runFake } from '../../_testing';
+import { Context } from '../../context';
 import { type JwtAuthOptions, jwtAuth } from './index';
+import { compilePublic } from './public-routes';
 
 // Which requests a `public` route list opens, and what the route audit is told about them.
 
@@ -71,5 +73,22 @@ describe('jwtAuth public routes: what the route audit reads', () => {
     const mw = auth({ public: () => true });
     expect('isPublic' in mw).toBe(false);
     expect('authModeOf' in mw).toBe(false);
+  });
+});
+
+describe('compilePublic: the compiled test itself', () => {
+  const request = (method: string, target: string) => new Context(new FakeHost({ method, target }), {});
+
+  it('opens nothing without a `public` option, per request and per route', () => {
+    const compiled = compilePublic(undefined);
+    expect(compiled(request('GET', '/health'))).toBe(false);
+    expect(compiled.byRoute?.('GET', '/health')).toBe(false);
+  });
+
+  it('answers a live request of a route list from its method and path', () => {
+    const compiled = compilePublic([{ method: 'GET', path: '/health' }]);
+    expect(compiled(request('GET', '/health'))).toBe(true);
+    expect(compiled(request('POST', '/health'))).toBe(false);
+    expect(compiled(request('GET', '/admin'))).toBe(false);
   });
 });

@@ -122,3 +122,13 @@ describe('jwtAuth: the token cookie', () => {
     expect(r).toMatchObject({ status: 200, sub: 'u2' });
   });
 });
+
+describe('presentedToken: the Bearer separator', () => {
+  it('accepts several spaces between Bearer and the token (RFC 6750 §2.1: 1*SP)', async () => {
+    const r = await runFake(jwtAuth({ algorithms: ['HS256'], secret: SECRET }), {
+      headers: { authorization: `Bearer   ${token}` },
+    });
+    expect(r.status).toBe(200);
+    expect((r.state.auth as { sub: string }).sub).toBe('u1');
+  });
+});
