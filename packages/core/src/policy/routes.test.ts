@@ -267,3 +267,21 @@ describe('routes: keys, labels and errors', () => {
     );
   });
 });
+
+describe('routes: methods', () => {
+  it('judges HEAD by a GET route, and by no other', () => {
+    const routes = compileRoutes([
+      { method: 'GET', path: '/feed' },
+      { method: 'POST', path: '/login' },
+    ])!;
+    expect(routes.match('HEAD', '/feed')?.index).toBe(0);
+    expect(routes.match('GET', '/feed')?.index).toBe(0);
+    expect(routes.match('HEAD', '/login')).toBeUndefined();
+  });
+
+  it('refuses a nested method list with the ConfigError that names the option', () => {
+    const nested = () => compileRoutes([{ path: '/a', method: [['GET']] as never }]);
+    expect(nested).toThrow(ConfigError);
+    expect(nested).toThrow(/routes\[0\]\.method/);
+  });
+});

@@ -193,3 +193,14 @@ describe('parseNode: ports', () => {
     expect(node('[2001:db8::1]80')).toBeUndefined();
   });
 });
+
+describe('parseNode: length', () => {
+  it('reads a node of up to 64 characters and refuses a longer or empty one', () => {
+    // `[2001:db8::1]:_` is 15 characters; an obfuscated port pads it to the bound.
+    const at = (length: number) => `[2001:db8::1]:_${'a'.repeat(length - 15)}`;
+    expect(at(64)).toHaveLength(64);
+    expect(node(at(64))).toBe('2001:db8::1');
+    expect(node(at(65))).toBeUndefined();
+    expect(node('')).toBeUndefined();
+  });
+});
