@@ -1,6 +1,6 @@
 import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../errors';
+import { configErrorMessage } from '../../_testing';
 import { checkAlgorithms, keyAlgorithms, StaticKey, secretBytes } from './keys';
 
 const ALGORITHMS = [
@@ -42,15 +42,7 @@ beforeAll(async () => {
 
 afterEach(() => vi.unstubAllGlobals());
 
-const message = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
+const message = configErrorMessage;
 
 describe('keyAlgorithms: SPKI PEM', () => {
   it('binds each key type to the algorithms it can serve', async () => {
