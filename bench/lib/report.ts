@@ -2,7 +2,7 @@
 import type { MemoryResult } from '../memory';
 import type { MicroResult } from '../micro';
 import type { Machine } from './machine';
-import { type Ceiling, type Target, targetLine, type VariantSummary } from './results';
+import { type Ceiling, rawPolicySplitNs, type Target, targetLine, type VariantSummary } from './results';
 
 interface RunConfig {
   rounds: number;
@@ -77,6 +77,16 @@ export function toMarkdown(r: Results): string {
     '![ratios](ratios.svg)',
     '',
   ];
+  const split = rawPolicySplitNs(r.variants);
+  if (split) {
+    out.push(
+      "## Where raw's policy cost goes",
+      '',
+      `- sending the policy's headers (raw + the same headers, no logic − raw bare): ${num(Math.round(split.bytes))} ns/request`,
+      `- the chain's logic (raw + policy − raw + the same headers): ${num(Math.round(split.logic))} ns/request`,
+      '',
+    );
+  }
   if (r.micro) {
     out.push('## Core chain alone (in process, no network)', '');
     if ('error' in r.micro) out.push(`Not measured: ${r.micro.error}`);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ceiling, type Measurement, rawPolicyCostNs, summarise, targetLine, targets } from './results';
+import {
+  ceiling,
+  type Measurement,
+  rawPolicyCostNs,
+  rawPolicySplitNs,
+  summarise,
+  targetLine,
+  targets,
+} from './results';
 import { VARIANTS } from './variants';
 import type { WrkResult } from './wrk';
 
@@ -147,5 +155,31 @@ describe('targets', () => {
     const t = targets(summaries).find((x) => x.name.startsWith('Express: Bouncer policy ≥'))!;
     expect(t.pass).toBe(false);
     expect(targetLine(t)).toMatch(/^MISS .*not measured/);
+  });
+});
+
+describe('the raw server against its floor', () => {
+  const summaries = summarise(
+    VARIANTS,
+    rounds({
+      'node:bare': 40_000,
+      'node:headers': 32_000,
+      'raw:bare': 50_000,
+      'raw:headers': 40_000,
+      'raw:bouncer': 36_000,
+    }),
+  );
+
+  it('compares raw + policy with node:http sending the same headers', () => {
+    const raw = summaries.find((s) => s.id === 'raw:bouncer')!;
+    expect(raw.vsFloor).toBeCloseTo(36_000 / 32_000, 6);
+    expect(raw.vsBare).toBeCloseTo(36_000 / 40_000, 6);
+  });
+
+  it('splits the policy cost into the header bytes and the logic', () => {
+    const split = rawPolicySplitNs(summaries)!;
+    expect(split.bytes).toBeCloseTo(1e9 / 40_000 - 1e9 / 50_000, 6);
+    expect(split.logic).toBeCloseTo(1e9 / 36_000 - 1e9 / 40_000, 6);
+    expect(rawPolicySplitNs(summaries.filter((s) => s.id !== 'raw:headers'))).toBeUndefined();
   });
 });

@@ -102,6 +102,9 @@ export function summarise(
       if (s.stack !== 'raw') {
         s.vsNative = ratio(s.requestsPerSec, rps.get(`${s.stack}:native`));
         s.vsFloor = ratio(s.requestsPerSec, rps.get(`${s.stack}:headers`));
+      } else {
+        // The raw server stands in for node:http: its floor is node:http sending the same headers.
+        s.vsFloor = ratio(s.requestsPerSec, rps.get('node:headers'));
       }
     }
   }
@@ -167,6 +170,25 @@ export function rawPolicyCostNs(summaries: readonly VariantSummary[]): number | 
   if (!bare?.requestsPerSec || !policy?.requestsPerSec || bare.problems.length || policy.problems.length)
     return undefined;
   return 1e9 / policy.requestsPerSec - 1e9 / bare.requestsPerSec;
+}
+
+/**
+ * Where raw's policy cost goes, in ns per request, when the three raw variants were measured:
+ * sending the policy's header bytes (raw + the same headers, no logic, against raw bare) and the
+ * chain's logic (raw + policy against raw + the same headers).
+ */
+export function rawPolicySplitNs(
+  summaries: readonly VariantSummary[],
+): { bytes: number; logic: number } | undefined {
+  const rps = (id: string) => {
+    const s = summaries.find((v) => v.id === id);
+    return s?.requestsPerSec && s.problems.length === 0 ? s.requestsPerSec : undefined;
+  };
+  const bare = rps('raw:bare');
+  const headers = rps('raw:headers');
+  const policy = rps('raw:bouncer');
+  if (!bare || !headers || !policy) return undefined;
+  return { bytes: 1e9 / headers - 1e9 / bare, logic: 1e9 / policy - 1e9 / headers };
 }
 
 /** `PASS  name (0.93×)` / `MISS  name (0.71×)` / `MISS  name (not measured)`. */

@@ -45,8 +45,10 @@ function variant(stack: Stack, kind: Kind, label: string, script: string, args: 
 /** Every variant, in the order one round runs them. */
 export const VARIANTS: readonly Variant[] = [
   variant('ceiling', 'bare', 'node:net responder (generator ceiling)', 'net-ceiling.ts'),
-  variant('node', 'bare', 'node:http bare', 'node-http.ts'),
+  variant('node', 'bare', 'node:http bare', 'node-http.ts', ['bare']),
+  variant('node', 'headers', 'node:http + the same headers, no logic (floor)', 'node-http.ts', ['headers']),
   variant('raw', 'bare', '@bouncer/raw bare', 'raw.ts', ['bare']),
+  variant('raw', 'headers', '@bouncer/raw + the same headers, no logic', 'raw.ts', ['headers']),
   variant('raw', 'bouncer', '@bouncer/raw + Bouncer policy', 'raw.ts', ['bouncer']),
   variant('raw', 'bouncer-redis', '@bouncer/raw + Bouncer policy, limits in Redis', 'raw.ts', [
     'bouncer-redis',

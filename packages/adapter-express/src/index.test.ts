@@ -223,7 +223,7 @@ describe('@bouncer/express', () => {
     }
   });
 
-  it('should leave the prototype of every response alone (a wrapper installed later still sees them)', async () => {
+  it('should leave the shared express.response and Node prototypes alone (a wrapper installed later still sees every response)', async () => {
     const { ServerResponse } = await import('node:http');
     const own = Object.getOwnPropertyNames(express.response);
     const app = express();
@@ -247,5 +247,58 @@ describe('@bouncer/express', () => {
     } finally {
       ServerResponse.prototype.writeHead = original;
     }
+  });
+
+  it("should hook the root app's own response prototype, adding no property to the response", async () => {
+    const app = express();
+    app.use(bouncer(stamp));
+    let own: boolean | undefined;
+    app.get('/x', (_req, res) => {
+      own = Object.hasOwn(res, 'writeHead');
+      res.status(203).send('x');
+    });
+    const other = express();
+    other.get('/x', (_req, res) => {
+      res.send('other');
+    });
+    expect(await get(app, '/x')).toMatchObject({ status: 203, outbound: '203', body: 'x' });
+    expect(own).toBe(false);
+    expect(Object.hasOwn(app.response, 'writeHead')).toBe(true);
+    // Another app in the process keeps its prototype, and answers as before.
+    expect(Object.hasOwn(other.response, 'writeHead')).toBe(false);
+    expect(await get(other, '/x')).toMatchObject({ status: 200, outbound: null, body: 'other' });
+  });
+
+  it("should stamp the parent app's 404 when the bouncer is mounted in a sub-app the request leaves", async () => {
+    const sub = express();
+    sub.use(bouncer(stamp));
+    sub.get('/known', (_req, res) => {
+      res.send('known');
+    });
+    const app = express();
+    app.use('/sub', sub);
+    expect(await get(app, '/sub/known')).toMatchObject({ status: 200, outbound: '200' });
+    expect(await get(app, '/sub/unknown')).toMatchObject({ status: 404, outbound: '404' });
+  });
+
+  it('should stamp a response whose writeHead a middleware mounted earlier wrapped, from the first request on', async () => {
+    const app = express();
+    const order: string[] = [];
+    app.use((_req, res, next) => {
+      // What on-headers does (morgan, express-session, compression): it holds the writeHead of now.
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: unknown, ...args: unknown[]) {
+        order.push('earlier');
+        return (writeHead as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof writeHead;
+      next();
+    });
+    app.use(bouncer(stamp));
+    app.get('/x', (_req, res) => {
+      res.send('x');
+    });
+    expect(await get(app, '/x')).toMatchObject({ status: 200, outbound: '200' });
+    expect(await get(app, '/x')).toMatchObject({ status: 200, outbound: '200' });
+    expect(order).toEqual(['earlier', 'earlier']);
   });
 });

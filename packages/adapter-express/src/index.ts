@@ -59,7 +59,7 @@ export function bouncer<S extends object = State>(
         res.status(500).type(PROBLEM_TYPE).end(problemBody(500));
         return;
       }
-      const host = new NodeHost(req, res, (error) => onError(error, req));
+      const host = new NodeHost(req, res, (error) => onError(error, req), headPrototype(req, res));
       runChain(chain, host, res.locals as S, () => enterExpress(host, next))
         .then((ctx) => {
           // The chain's own answer: its head hooks run inside this write, like any other's.
@@ -81,6 +81,23 @@ export function bouncer<S extends object = State>(
  * handler). Resolves when the head is committed — the moment Express has produced its answer;
  * the chain's head hooks have just stamped it. Nothing of the response is held or replayed.
  */
+/**
+ * The root application's `app.response`, when it is `res`'s prototype: Express sets it on every
+ * request and only a mounted app swaps it (back to its parent's, when the request leaves it), so
+ * a hook there sees every head the root app writes, without a property added to `res` (see
+ * `onResponseHeadOf`). Anything else (a mounted app's own bouncer, a bare Router) hooks `res`,
+ * and so does a response whose `writeHead` a middleware mounted earlier already wrapped (morgan,
+ * express-session, compression): that wrapper may hold the `writeHead` from before the
+ * prototype was hooked, and setting a property `res` already has costs nothing extra.
+ */
+function headPrototype(req: Request, res: Response): object | undefined {
+  // `parent` and `response` are set by Express on every app; its types declare neither.
+  const app = req.app as { parent?: unknown; response?: object } | undefined;
+  if (app === undefined || app.parent !== undefined || Object.hasOwn(res, 'writeHead')) return undefined;
+  const proto = app.response;
+  return proto !== undefined && Object.getPrototypeOf(res) === proto ? proto : undefined;
+}
+
 function enterExpress(host: NodeHost, next: NextFunction): Promise<void> {
   return new Promise<void>((resolve) => {
     host.whenHead(resolve);

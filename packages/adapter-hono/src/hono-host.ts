@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { bodyTooLarge } from '@bouncer/core/adapter';
-import { fieldLines, headersCut, lendBody, setMissingOn, trackFinish } from '@bouncer/node-http/host';
+import {
+  fieldLines,
+  headersCut,
+  lendBody,
+  onResponseHead,
+  setMissingOn,
+  trackFinish,
+} from '@bouncer/node-http/host';
 import type { Context } from 'hono';
 import { replayRequest } from './conn-info';
 import { ResponseFinish } from './response-finish';
@@ -20,8 +27,10 @@ type Staged = { name: string; value: string | readonly string[] };
  * On @hono/node-server the chain's headers go straight onto the Node response (`c.env.outgoing`):
  * node-server writes the Response's own headers with `writeHead(status, headers)`, which Node
  * merges over headers already set — so the chain's headers are defaults the application's
- * Response may override, and Hono's fast path (a Response it never has to rebuild) stays intact.
- * Only a header the downstream's Response itself carries is edited on `c.res`.
+ * Response may override. The head hooks run inside that `writeHead`, as on Express and Koa, once
+ * the Response's headers are on the Node response: they read and edit one set of headers, and
+ * `c.res.headers` is never touched, so node-server keeps its fast path (a Response it never has
+ * to materialise into a `Headers` object and convert back).
  *
  * Elsewhere, header writes are staged until the downstream has answered and then applied to
  * `c.res`, rebuilt only when its headers are immutable.
@@ -41,6 +50,8 @@ export class HonoHost implements Host {
   /** `c.res` as last checked to have mutable headers. */
   #mutableRes: Response | undefined;
   #headListener: (() => void) | undefined;
+  /** On Node, true while the head hooks run inside the Node response's `writeHead`. */
+  #nodeHead = false;
   /** Off Node: the finish signal, taken from the Response body the runtime pulls. */
   readonly finish = new ResponseFinish();
 
@@ -123,10 +134,25 @@ export class HonoHost implements Host {
    * anything outside the bouncer turns it into bytes.
    */
   onHead(listener: () => void): void {
-    this.#headListener = listener;
+    const out = this.#out;
+    if (out === undefined) {
+      this.#headListener = listener;
+      return;
+    }
+    onResponseHead(out, () => {
+      this.#nodeHead = true;
+      try {
+        listener();
+      } finally {
+        this.#nodeHead = false;
+      }
+    });
   }
 
-  /** Runs the chain's head hooks on `c.res` (called once by the adapter). */
+  /**
+   * Runs the chain's head hooks on `c.res` (called once by the adapter). On Node it does nothing:
+   * they run when node-server writes the head (see `onHead`).
+   */
   writeHead(): void {
     const listener = this.#headListener;
     if (listener === undefined) return;
@@ -149,11 +175,13 @@ export class HonoHost implements Host {
   }
 
   status(): number {
+    if (this.#nodeHead) return this.#out!.statusCode;
     return this.#live ? this.c.res.status : 0;
   }
 
   getHeader(name: string): string | undefined {
-    if (this.#live) {
+    // Inside the Node head the Response's headers are already folded into the Node response.
+    if (this.#live && !this.#nodeHead) {
       const own = this.c.res.headers.get(name);
       if (own !== null) return own;
     }
@@ -175,8 +203,10 @@ export class HonoHost implements Host {
   setHeader(name: string, value: string | readonly string[]): void {
     if (this.#out) {
       if (!this.#out.headersSent) this.#out.setHeader(name, value as string | string[]);
-      // The Response's own header would win over the Node one: edit it there too.
-      if (this.#live && this.c.res.headers.has(name)) setOn(this.#mutable().headers, name, value);
+      // The Response's own header would win over the Node one: edit it there too (inside the
+      // Node head it has already been folded in).
+      if (this.#live && !this.#nodeHead && this.c.res.headers.has(name))
+        setOn(this.#mutable().headers, name, value);
       return;
     }
     if (this.#live) {
@@ -203,7 +233,7 @@ export class HonoHost implements Host {
 
   removeHeader(name: string): void {
     if (this.#out && !this.#out.headersSent) this.#out.removeHeader(name);
-    if (this.#live) {
+    if (this.#live && !this.#nodeHead) {
       if (this.c.res.headers.has(name)) this.#mutable().headers.delete(name);
       return;
     }

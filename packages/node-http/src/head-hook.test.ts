@@ -1,7 +1,9 @@
-import type { ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ServerResponse } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exchange, headOf, type Served, serve } from './_raw';
-import { onResponseHead } from './head-hook';
+import { onResponseHead, onResponseHeadOf } from './head-hook';
 
 // The hook must leave the head exactly as Node writes it without the hook, whatever form the
 // fields given to writeHead take: each case runs on a plain server and on a hooked one, and the
@@ -135,5 +137,112 @@ describe('onResponseHead: the head on the wire is the one Node writes without th
     expect(raw).toMatch(/^HTTP\/1\.1 299 /);
     expect(raw).toMatch(/\r\nx-from-hook: 200\r\n/i);
     expect(calls).toBe(1);
+  });
+});
+
+describe('onResponseHead: what the hook keeps alive', () => {
+  it('lets go of the listener once it ran, while the response lives on', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let ref: WeakRef<object> | undefined;
+    let kept: ServerResponse | undefined;
+    const s = await serve((_req, res) => {
+      const context = { big: new Array(1000).fill('x') };
+      ref = new WeakRef(context);
+      kept = res;
+      onResponseHead(res, () => {
+        res.setHeader('x-size', String(context.big.length));
+      });
+      res.end('ok');
+    });
+    open.push(s);
+    const raw = await exchange(s.port, ['GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    expect(raw).toMatch(/\r\nx-size: 1000\r\n/i);
+    for (let i = 0; i < 3 && ref?.deref() !== undefined; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(kept).toBeDefined();
+    expect(ref?.deref()).toBeUndefined();
+  });
+});
+
+describe("onResponseHeadOf: the hook on an application's own response prototype", () => {
+  /** A server whose responses get `proto` as their prototype, as Express gives them `app.response`. */
+  function appServer(proto: object, answer: (res: ServerResponse) => void) {
+    return serve((_req, res) => {
+      Object.setPrototypeOf(res, proto);
+      answer(res);
+    });
+  }
+  const get = 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+
+  it('writes the head Node writes without it, runs the listener once, and adds nothing to the response', async () => {
+    const proto = Object.create(ServerResponse.prototype) as object;
+    let calls = 0;
+    let own: boolean | undefined;
+    const answer = (res: ServerResponse) => {
+      res.setHeader('x-a', '0');
+      res.writeHead(200, 'Fine', ['x-a', '1', 'x-a', '2']).end('x');
+    };
+    const plain = await appServer(Object.create(ServerResponse.prototype), answer);
+    const hooked = await appServer(proto, (res) => {
+      onResponseHeadOf(proto, res, () => {
+        calls++;
+        res.setHeader('x-hook', String(res.statusCode));
+      });
+      own = Object.hasOwn(res, 'writeHead');
+      answer(res);
+      expect(() => res.writeHead(201)).toThrow();
+    });
+    open.push(plain, hooked);
+    const withHook = headOf(await exchange(hooked.port, [get]));
+    const without = headOf(await exchange(plain.port, [get]));
+    expect(withHook.replace(/\r\nx-hook: 200/i, '')).toBe(without);
+    expect(withHook).toMatch(/\r\nx-hook: 200\r\n/i);
+    expect(calls).toBe(1);
+    expect(own).toBe(false);
+  });
+
+  it("passes responses it was not asked about straight through, and finds a wrapper installed later on Node's prototype", async () => {
+    const proto = Object.create(ServerResponse.prototype) as object;
+    let calls = 0;
+    let registered = true;
+    const s = await appServer(proto, (res) => {
+      if (registered) onResponseHeadOf(proto, res, () => calls++);
+      res.end('x');
+    });
+    open.push(s);
+    await exchange(s.port, [get]);
+    expect(calls).toBe(1);
+    // An APM agent that loads late wraps Node's own writeHead: every response still reaches it.
+    const seen = vi.spyOn(ServerResponse.prototype, 'writeHead');
+    try {
+      registered = false;
+      expect(headOf(await exchange(s.port, [get]))).toMatch(/^HTTP\/1\.1 200 /);
+      registered = true;
+      await exchange(s.port, [get]);
+      expect(seen).toHaveBeenCalledTimes(2);
+      expect(calls).toBe(2);
+    } finally {
+      seen.mockRestore();
+    }
+  });
+
+  it('wraps a writeHead the prototype already had of its own', async () => {
+    const proto = Object.create(ServerResponse.prototype) as { writeHead?: unknown };
+    const order: string[] = [];
+    const nodeWriteHead = ServerResponse.prototype.writeHead;
+    proto.writeHead = function own(this: ServerResponse, ...args: unknown[]) {
+      order.push('own');
+      return (nodeWriteHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    };
+    const s = await appServer(proto, (res) => {
+      onResponseHeadOf(proto, res, () => order.push('hook'));
+      res.end('x');
+    });
+    open.push(s);
+    await exchange(s.port, [get]);
+    expect(order).toEqual(['hook', 'own']);
   });
 });

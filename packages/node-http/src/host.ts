@@ -9,6 +9,7 @@ export {
   type VerifyClient,
   verifyClient,
 } from './guard-upgrade';
+export { onResponseHead } from './head-hook';
 export { headersCut } from './header-cap';
 export { lendBody } from './lend-body';
 export { setMissingOn } from './set-missing';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { requestHeader, requestHeaderLines } from './field-lines';
-import { onResponseHead } from './head-hook';
+import { onResponseHead, onResponseHeadOf } from './head-hook';
 import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
 import { setMissingOn } from './set-missing';
@@ -22,10 +22,22 @@ export class NodeHost implements Host {
   #committed: (() => void) | undefined;
   #watching = false;
   #expected: number | undefined;
+  readonly #headPrototype: object | undefined;
 
-  constructor(req: IncomingMessage, res: ServerResponse, report: (error: unknown) => void) {
+  /**
+   * `headPrototype`: the application's own response prototype, when `res` has it and keeps it
+   * until its head is written (Express's root `app.response`): the head is then hooked there
+   * (see `onResponseHeadOf`) rather than on the response.
+   */
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    report: (error: unknown) => void,
+    headPrototype?: object,
+  ) {
     this.req = req;
     this.res = res;
+    this.#headPrototype = headPrototype;
     this.method = req.method ?? 'GET';
     // Express rewrites req.url under mounted routers; originalUrl is what came off the wire.
     this.target = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
@@ -92,7 +104,9 @@ export class NodeHost implements Host {
    * The chain's head hooks, run inside `writeHead` — explicit, or the implicit one of the first
    * `write()`/`end()` — through `onResponseHead`, the per-response hook of `on-headers` (what
    * morgan, compression and express-session use): `res.writeHead` of this one response is
-   * wrapped, no prototype is touched, and nothing else about the response changes.
+   * wrapped, and nothing else about the response changes. With a `headPrototype`, the
+   * application's own response prototype carries the hook instead (no shared prototype, and not
+   * Node's, is ever touched).
    */
   onHead(listener: () => void): void {
     this.#headListener = listener;
@@ -108,10 +122,12 @@ export class NodeHost implements Host {
   #watch(): void {
     if (this.#watching) return;
     this.#watching = true;
-    onResponseHead(this.res, () => {
+    const head = () => {
       this.#headListener?.();
       this.#committed?.();
-    });
+    };
+    if (this.#headPrototype === undefined) onResponseHead(this.res, head);
+    else onResponseHeadOf(this.#headPrototype, this.res, head);
   }
 
   onFinish(listener: (info: HostFinish) => void): void {
