@@ -163,13 +163,18 @@ export function targets(summaries: readonly VariantSummary[], microPolicyNs?: nu
   return out;
 }
 
+/** A variant's median req/s, when it was measured without problems. */
+function cleanRate(summaries: readonly VariantSummary[], id: string): number | undefined {
+  const s = summaries.find((v) => v.id === id);
+  return s?.requestsPerSec && s.problems.length === 0 ? s.requestsPerSec : undefined;
+}
+
 /** What the policy adds per request on the raw server, in ns: 1/(raw + policy) − 1/(raw bare). */
 export function rawPolicyCostNs(summaries: readonly VariantSummary[]): number | undefined {
-  const bare = summaries.find((s) => s.id === 'raw:bare');
-  const policy = summaries.find((s) => s.id === 'raw:bouncer');
-  if (!bare?.requestsPerSec || !policy?.requestsPerSec || bare.problems.length || policy.problems.length)
-    return undefined;
-  return 1e9 / policy.requestsPerSec - 1e9 / bare.requestsPerSec;
+  const bare = cleanRate(summaries, 'raw:bare');
+  const policy = cleanRate(summaries, 'raw:bouncer');
+  if (!bare || !policy) return undefined;
+  return 1e9 / policy - 1e9 / bare;
 }
 
 /**
@@ -180,13 +185,9 @@ export function rawPolicyCostNs(summaries: readonly VariantSummary[]): number | 
 export function rawPolicySplitNs(
   summaries: readonly VariantSummary[],
 ): { bytes: number; logic: number } | undefined {
-  const rps = (id: string) => {
-    const s = summaries.find((v) => v.id === id);
-    return s?.requestsPerSec && s.problems.length === 0 ? s.requestsPerSec : undefined;
-  };
-  const bare = rps('raw:bare');
-  const headers = rps('raw:headers');
-  const policy = rps('raw:bouncer');
+  const bare = cleanRate(summaries, 'raw:bare');
+  const headers = cleanRate(summaries, 'raw:headers');
+  const policy = cleanRate(summaries, 'raw:bouncer');
   if (!bare || !headers || !policy) return undefined;
   return { bytes: 1e9 / headers - 1e9 / bare, logic: 1e9 / policy - 1e9 / headers };
 }

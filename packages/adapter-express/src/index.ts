@@ -77,11 +77,6 @@ export function bouncer<S extends object = State>(
 }
 
 /**
- * Hands the request to the rest of the Express stack (routes, error handlers, the final
- * handler). Resolves when the head is committed — the moment Express has produced its answer;
- * the chain's head hooks have just stamped it. Nothing of the response is held or replayed.
- */
-/**
  * The root application's `app.response`, when it is `res`'s prototype: Express sets it on every
  * request and only a mounted app swaps it (back to its parent's, when the request leaves it), so
  * a hook there sees every head the root app writes, without a property added to `res` (see
@@ -98,6 +93,11 @@ function headPrototype(req: Request, res: Response): object | undefined {
   return proto !== undefined && Object.getPrototypeOf(res) === proto ? proto : undefined;
 }
 
+/**
+ * Hands the request to the rest of the Express stack (routes, error handlers, the final
+ * handler). Resolves when the head is committed — the moment Express has produced its answer;
+ * the chain's head hooks have just stamped it. Nothing of the response is held or replayed.
+ */
 function enterExpress(host: NodeHost, next: NextFunction): Promise<void> {
   return new Promise<void>((resolve) => {
     host.whenHead(resolve);
