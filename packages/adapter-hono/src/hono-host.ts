@@ -3,9 +3,11 @@ import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { bodyTooLarge } from '@bouncer/core/adapter';
 import {
   fieldLines,
+  getField,
   headersCut,
   lendBody,
   onResponseHead,
+  setField,
   setMissingOn,
   trackFinish,
 } from '@bouncer/node-http/host';
@@ -186,7 +188,7 @@ export class HonoHost implements Host {
       if (own !== null) return own;
     }
     if (this.#out) {
-      const v = this.#out.getHeader(name);
+      const v = getField(this.#out, name);
       return v === undefined
         ? undefined
         : typeof v === 'string'
@@ -202,7 +204,7 @@ export class HonoHost implements Host {
 
   setHeader(name: string, value: string | readonly string[]): void {
     if (this.#out) {
-      if (!this.#out.headersSent) this.#out.setHeader(name, value as string | string[]);
+      if (!this.#out.headersSent) setField(this.#out, name, value);
       // The Response's own header would win over the Node one: edit it there too (inside the
       // Node head it has already been folded in).
       if (this.#live && !this.#nodeHead && this.c.res.headers.has(name))

@@ -2,6 +2,7 @@
 // off Node: `@bouncer/hono` loads this on Bun, Deno and Workers, where a `node:*` import would fail
 // to bundle or to load. Everything here is only called once a Node request is in hand.
 export { fieldLines } from './field-lines';
+export { getField, setField } from './field-store';
 export {
   guardUpgrade,
   type UpgradeGuardOptions,

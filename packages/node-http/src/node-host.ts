@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Host, HostFinish } from '@bouncer/core/adapter';
 import { requestHeader, requestHeaderLines } from './field-lines';
+import { getField, setField } from './field-store';
 import { onResponseHead, onResponseHeadOf } from './head-hook';
 import { headersCut } from './header-cap';
 import { lendBody } from './lend-body';
@@ -81,7 +82,7 @@ export class NodeHost implements Host {
   }
 
   getHeader(name: string): string | undefined {
-    const value = this.res.getHeader(name);
+    const value = getField(this.res, name);
     if (value === undefined) return undefined;
     return typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
@@ -89,7 +90,7 @@ export class NodeHost implements Host {
   // Once the head is out a write can change nothing: it is dropped rather than thrown (the core
   // already refuses writes outside the head hooks once the downstream has answered).
   setHeader(name: string, value: string | readonly string[]): void {
-    if (!this.res.headersSent) this.res.setHeader(name, value as string | string[]);
+    if (!this.res.headersSent) setField(this.res, name, value);
   }
 
   removeHeader(name: string): void {
