@@ -25,8 +25,16 @@ export type FieldStore = Record<string, [string, unknown] | undefined>;
  */
 let storeKey: symbol | null | undefined;
 
-/** Names that passed the token check, with their lower-case key. */
-const checkedNames = new Map<string, string>();
+/** What a name that passed the token check remembers. */
+interface CheckedName {
+  /** The lower-case key. */
+  readonly lower: string;
+  /** The last value written under it that passed the check: a policy's constant is not scanned again. */
+  last: string | undefined;
+}
+
+/** Names that passed the token check. */
+const checkedNames = new Map<string, CheckedName>();
 const NAMES_LIMIT = 512;
 
 /** `res`'s field table, when it is known and `res` has one already; otherwise `undefined`. */
@@ -63,9 +71,10 @@ export function getField(res: ServerResponse, lower: string): unknown {
 export function setField(res: ServerResponse, name: string, value: string | readonly string[]): void {
   const store = storeOf(res);
   if (store !== undefined && typeof value === 'string') {
-    const lower = checkedNames.get(name);
-    if (lower !== undefined && validValue(value)) {
-      store[lower] = [name, value];
+    const known = checkedNames.get(name);
+    if (known !== undefined && (value === known.last || validValue(value))) {
+      known.last = value;
+      store[known.lower] = [name, value];
       return;
     }
   }
@@ -76,7 +85,7 @@ export function setField(res: ServerResponse, name: string, value: string | read
     // `setHeader` returned: Node accepted the name. Ours is the same RFC 9110 §5.1 token rule.
     if (isToken(name)) {
       if (checkedNames.size >= NAMES_LIMIT) checkedNames.clear();
-      checkedNames.set(name, lower);
+      checkedNames.set(name, { lower, last: undefined });
     }
   }
 }
