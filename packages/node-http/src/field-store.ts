@@ -8,7 +8,7 @@
 // the same checks done once per name (and per fixed set, see `setMissingOn`). Everything other
 // code reads back — `getHeader`, `getHeaders`, `hasHeader`, `headersSent`, the head's bytes — is
 // what `setHeader` would have left; only a wrapper around `res.setHeader` itself does not see
-// these writes. Where the table is not what Node 20–24 keep (another runtime's `node:http`), every
+// these writes. Where no such table is found (another runtime's `node:http`), every
 // call goes through the public methods.
 import type { ServerResponse } from 'node:http';
 import { isFieldValueByte, isToken } from '@bouncer/core/adapter';
