@@ -55,6 +55,36 @@ describe('chain integration', () => {
     expect(again.headers['x-fixed-b']).toBe('mine');
   });
 
+  it('serialises a fixed set as the lines it stands for, even once a later hook replaced or removed one', async () => {
+    const names = ['X-Fixed-A', 'X-Fixed-B', 'X-Fixed-C'];
+    const lower = names.map((n) => n.toLowerCase());
+    const values = ['a', 'b', 'c'];
+    // Registered first, so its hook runs after the fixed set is in (hooks run innermost first).
+    const later: Middleware = (ctx, next) => {
+      ctx.onHead((c) => {
+        if (c.req.path === '/replace') c.res.set('X-Fixed-B', 'other');
+        if (c.req.path === '/remove') c.res.delete('X-Fixed-A');
+        if (c.req.path === '/again') c.res.setMissing(names, lower, values);
+      });
+      return next();
+    };
+    const fixed: Middleware = (ctx, next) => {
+      ctx.onHead((c) => c.res.setMissing(names, lower, values));
+      return next();
+    };
+    const port = await start({ chain: compose([later, fixed]), handler: (_req, res) => res.end('ok') });
+    const heads: Record<string, string[]> = {};
+    for (const path of ['/', '/replace', '/remove', '/again', '/']) {
+      const { data } = await roundTrip(port, GET(path), { until: count(1) });
+      const head = data.toString('latin1').split('\r\n\r\n')[0];
+      heads[path] = head.split('\r\n').filter((l) => l.startsWith('X-Fixed-'));
+    }
+    expect(heads['/']).toEqual(['X-Fixed-A: a', 'X-Fixed-B: b', 'X-Fixed-C: c']);
+    expect(heads['/replace']).toEqual(['X-Fixed-A: a', 'X-Fixed-B: other', 'X-Fixed-C: c']);
+    expect(heads['/remove']).toEqual(['X-Fixed-B: b', 'X-Fixed-C: c']);
+    expect(heads['/again']).toEqual(['X-Fixed-A: a', 'X-Fixed-B: b', 'X-Fixed-C: c']);
+  });
+
   it('refuses a fixed header set holding a value that may not go on the wire', async () => {
     const errors: unknown[] = [];
     const bad: Middleware = (ctx, next) => {

@@ -299,6 +299,18 @@ describe('response framing', () => {
     expect(data.toString()).not.toContain('0\r\n\r\n');
   });
 
+  it('sends what was written before a failure in the same turn destroys the connection', async () => {
+    const port = await start({
+      async handler(_q, res) {
+        res.write('partial');
+        throw new Error('boom');
+      },
+    });
+    const { data, closed } = await roundTrip(port, GET());
+    expect(closed).toBe(true);
+    expect(data.toString()).toContain('partial');
+  });
+
   it('answers 413 when a chunked body grows past maxBodySize', async () => {
     const port = await start({ maxBodySize: 10, handler: async (req, res) => res.end(await req.bytes()) });
     const { data, closed } = await roundTrip(

@@ -41,8 +41,12 @@ export enum FieldValue {
   ObsText,
 }
 
+/** HTAB, SP and VCHAR only: the common case, which a regular expression tests faster than a loop. */
+const PLAIN_ASCII = /^[\t\x20-\x7e]*$/;
+
 /** Whether `s` may go on the wire as a field value, and whether it is plain ASCII. */
 export function fieldValueKind(s: string): FieldValue {
+  if (PLAIN_ASCII.test(s)) return FieldValue.Ascii;
   let kind = FieldValue.Ascii;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

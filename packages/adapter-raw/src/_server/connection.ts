@@ -8,6 +8,7 @@ import { Pipeline } from './pipeline';
 import { kDrain } from './response';
 import type { ServerCore } from './server-options';
 import type { Chunk } from './transport';
+import { type Held, holdUntilBatchEnd } from './write-batch';
 
 /** Most requests a client may pipeline ahead of our answers before we stop reading. */
 const MAX_PIPELINE = 32;
@@ -19,7 +20,7 @@ const LINGER_MS = 500;
  * answers strictly in request order (RFC 9112 §9.3.2), and closes in stages when it must.
  * Each connection owns its timers (no periodic sweep): headers, whole request, keep-alive idle.
  */
-export class Connection implements ParserSink, ExchangeOwner {
+export class Connection implements ParserSink, ExchangeOwner, Held {
   readonly #socket: Socket;
   readonly #server: ServerCore;
   readonly #parser: RequestParser;
@@ -31,6 +32,8 @@ export class Connection implements ParserSink, ExchangeOwner {
   #peerEnded = false;
   #destroyed = false;
   #paused = false;
+  /** The socket is corked until the current batch of ready sockets is over (see write-batch.ts). */
+  #held = false;
   #leftover: Buffer | undefined;
   #requestStart = 0;
   #now = 0;
@@ -69,6 +72,11 @@ export class Connection implements ParserSink, ExchangeOwner {
   }
   write(data: Chunk, latin1: boolean): boolean {
     if (this.#destroyed) return true;
+    if (!this.#held) {
+      this.#held = true;
+      this.#socket.cork();
+      holdUntilBatchEnd(this);
+    }
     return latin1 && typeof data === 'string' ? this.#socket.write(data, 'latin1') : this.#socket.write(data);
   }
   cork(): boolean {
@@ -94,7 +102,16 @@ export class Connection implements ParserSink, ExchangeOwner {
     this.#updateClock();
   }
   destroy(): void {
+    // What was written goes to the client before the connection does, as it would have unheld.
+    this.release();
     this.#socket.destroy();
+  }
+
+  // ---- Held ----
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#socket.uncork();
   }
 
   // ---- ParserSink ----

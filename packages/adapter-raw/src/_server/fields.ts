@@ -96,6 +96,21 @@ export interface HeaderEntry {
   value: string | string[];
   /** The field line ready for the head, when the value is one string. */
   line?: string;
+  /** On the first entry of a fixed set (see `FixedBlock`): the whole set's lines. */
+  block?: FixedBlock;
+}
+
+/**
+ * A fixed field set's lines, joined once: while all of its entries stand in the table in a row,
+ * as they were put there, the head takes this one string instead of one line per field.
+ */
+export interface FixedBlock {
+  /** The set's entries, in order, each under its own name. */
+  readonly entries: readonly HeaderEntry[];
+  /** Their field lines, joined. */
+  readonly text: string;
+  /** One of them is `Date` (the head then adds none of its own). */
+  readonly hasDate: boolean;
 }
 
 /**
@@ -125,6 +140,20 @@ export class FieldTable {
       this.keys.push(lower);
       this.entries.push(entry);
     } else this.entries[i] = entry;
+  }
+
+  /**
+   * Appends each entry under `lower[i]` when the table holds none of those names yet (they are
+   * distinct); otherwise changes nothing and returns false.
+   */
+  addAll(lower: readonly string[], entries: readonly HeaderEntry[]): boolean {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (lower.includes(keys[i])) return false;
+    for (let i = 0; i < lower.length; i++) {
+      keys.push(lower[i]);
+      this.entries.push(entries[i]);
+    }
+    return true;
   }
 
   delete(lower: string): void {

@@ -1,7 +1,7 @@
 import type { Host, HostFinish } from '@bouncer/core/adapter';
 import type { BodyReader } from './body';
 import type { RawRequest } from './request';
-import { kFlushed, kRemoveHeader, kSetHeader, kSetMissing, type RawResponse } from './response';
+import { kFlushed, kGetLower, kRemoveHeader, kSetHeader, kSetMissing, type RawResponse } from './response';
 
 /**
  * The core's view of one request (`Host` in @bouncer/core): reads come from the parsed request,
@@ -48,7 +48,7 @@ export abstract class RequestHost implements Host {
     return this.res.statusCode;
   }
   getHeader(name: string): string | undefined {
-    const v = this.res.getHeader(name);
+    const v = this.res[kGetLower](name);
     return v === undefined || typeof v === 'string' ? v : v.join(', ');
   }
   setHeader(name: string, value: string | readonly string[]): void {

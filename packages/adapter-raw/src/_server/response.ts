@@ -10,6 +10,8 @@ import type { Chunk, ResponseTransport } from './transport';
 export const kFlushed = Symbol('flushed');
 /** Body bytes sent so far. */
 export const kBytesSent = Symbol('bytesSent');
+/** Reads a field by its lower-case name (the chain's reads: no case folding). */
+export const kGetLower = Symbol('getLower');
 /** Sets a field even after the app committed (the chain's head hooks). */
 export const kSetHeader = Symbol('setHeader');
 /** Removes a field even after the app committed. */
@@ -21,11 +23,18 @@ export const kSendFinal = Symbol('sendFinal');
 /** The connection's socket drained. */
 export const kDrain = Symbol('drain');
 
-/** A fixed field set (by its values array), checked once: its entries, and whether any holds obs-text. */
-const fixedEntries = new WeakMap<
-  readonly string[],
-  { names: readonly string[]; entries: readonly HeaderEntry[]; obsText: boolean }
->();
+/** A fixed field set, checked once: its entries, and whether any holds obs-text. */
+interface FixedSet {
+  readonly names: readonly string[];
+  readonly lower: readonly string[];
+  readonly entries: readonly HeaderEntry[];
+  readonly obsText: boolean;
+  /** Whether its names are distinct, so that it can go into a table that has none of them at once. */
+  readonly distinct: boolean;
+}
+
+/** Fixed field sets by their values array. */
+const fixedSets = new WeakMap<readonly string[], FixedSet>();
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -98,6 +107,10 @@ export class RawResponse {
     return this.#headers.get(lookupKey(name))?.value;
   }
 
+  [kGetLower](lower: string): string | string[] | undefined {
+    return this.#headers.get(lower)?.value;
+  }
+
   hasHeader(name: string): boolean {
     return this.#headers.has(lookupKey(name));
   }
@@ -145,21 +158,18 @@ export class RawResponse {
 
   [kSetMissing](names: readonly string[], lower: readonly string[], values: readonly string[]): void {
     const h = this.#headers;
-    let fixed = fixedEntries.get(values);
-    if (fixed === undefined || fixed.names !== names) {
-      // A fixed set is checked and its field lines built once; every answer then reuses them.
-      const entries: HeaderEntry[] = [];
-      let obsText = false;
-      for (let i = 0; i < names.length; i++) {
-        const rec = fieldRecord(names[i]);
-        if (checkValue(rec, names[i], values[i])) obsText = true;
-        checkFramingField(rec.lower, values[i]);
-        entries.push({ name: names[i], value: values[i], line: `${names[i]}: ${values[i]}\r\n` });
-      }
-      fixed = { names, entries, obsText };
-      fixedEntries.set(values, fixed);
+    let fixed = fixedSets.get(values);
+    if (fixed === undefined || fixed.names !== names || fixed.lower !== lower) {
+      fixed = fixedSet(names, lower, values);
+      fixedSets.set(values, fixed);
     }
     const { entries } = fixed;
+    // The usual answer carries none of the set yet: its entries go in together, and its first
+    // entry's block stands for all of them in the head (see serializeHead).
+    if (fixed.distinct && h.addAll(lower, entries)) {
+      if (fixed.obsText) this.#obsText = true;
+      return;
+    }
     let added = false;
     for (let i = 0; i < entries.length; i++) {
       if (h.has(lower[i])) continue;
@@ -339,3 +349,28 @@ export class RawResponse {
 }
 
 Object.setPrototypeOf(RawResponse.prototype, EventEmitter.prototype);
+
+/**
+ * Checks a fixed set and builds its field lines (and, for distinct names, the block of all of
+ * them), once: every answer then reuses the same entries.
+ */
+function fixedSet(names: readonly string[], lower: readonly string[], values: readonly string[]): FixedSet {
+  const entries: HeaderEntry[] = [];
+  let obsText = false;
+  let text = '';
+  let hasDate = false;
+  for (let i = 0; i < names.length; i++) {
+    const rec = fieldRecord(names[i]);
+    if (rec.lower !== lower[i])
+      throw new TypeError(`setMissing(): ${lower[i]} is not ${names[i]} in lower case`);
+    if (checkValue(rec, names[i], values[i])) obsText = true;
+    checkFramingField(rec.lower, values[i]);
+    const line = `${names[i]}: ${values[i]}\r\n`;
+    entries.push({ name: names[i], value: values[i], line });
+    text += line;
+    if (rec.lower === 'date') hasDate = true;
+  }
+  const distinct = new Set(lower).size === lower.length && lower.length === names.length;
+  if (distinct && entries.length > 1) entries[0] = { ...entries[0], block: { entries, text, hasDate } };
+  return { names, lower, entries, obsText, distinct };
+}

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { checkFieldValue, type FieldTable, fieldKey } from './fields';
+import { checkFieldValue, type FieldTable, fieldKey, type HeaderEntry } from './fields';
 
 const statusLines = new Map<number, string>();
 
@@ -62,14 +62,32 @@ export function serializeHead(status: number, headers: FieldTable, extra: string
   let hasDate = false;
   const { keys, entries } = headers;
   for (let i = 0; i < keys.length; i++) {
+    const entry = entries[i];
+    const block = entry.block;
+    if (block !== undefined && inRun(entries, i, block.entries)) {
+      head += block.text;
+      if (block.hasDate) hasDate = true;
+      i += block.entries.length - 1;
+      continue;
+    }
     if (keys[i] === 'date') hasDate = true;
-    const { name, value, line } = entries[i];
+    const { name, value, line } = entry;
     if (line !== undefined) head += line;
     else if (typeof value === 'string') head += name + ': ' + value + '\r\n';
     else for (const v of value) head += name + ': ' + v + '\r\n';
   }
   if (!hasDate) head += dateHeader();
   return head + extra + '\r\n';
+}
+
+/**
+ * Whether `run` stands in `entries` from `at` on, entry for entry (each entry is only ever put
+ * under its own name, so the same objects mean the same fields, none replaced or removed).
+ */
+function inRun(entries: readonly HeaderEntry[], at: number, run: readonly HeaderEntry[]): boolean {
+  if (at + run.length > entries.length) return false;
+  for (let j = 1; j < run.length; j++) if (entries[at + j] !== run[j]) return false;
+  return true;
 }
 
 /** Statuses whose responses never carry content (RFC 9110 §6.4.1, §15.3.5, §15.4.5). */
