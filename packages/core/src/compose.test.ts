@@ -217,6 +217,37 @@ describe('compose', () => {
     expect(host.errors).toEqual([broke]);
   });
 
+  it('should keep a rejecting downstream from an outer layer around fused policies, used on its own', async () => {
+    const host = new FakeHost({});
+    const ctx = new Context(host, {});
+    const broke = new Error('downstream broke');
+    const log: string[] = [];
+    const outer: Middleware = async (_ctx, next) => {
+      await next();
+      log.push('after next');
+    };
+    const policy = phased('policy', { before: () => void log.push('policy') });
+    await compose([outer, policy])(ctx, () => Promise.reject(broke));
+    expect(log).toEqual(['policy', 'after next']);
+    expect(ctx.response?.status).toBe(500);
+    expect(host.errors).toEqual([broke]);
+  });
+
+  it('should answer, and still resolve, when a fused policy fails after waiting', async () => {
+    const log: string[] = [];
+    const outer: Middleware = async (_ctx, next) => {
+      await next();
+      log.push('after next');
+    };
+    const waits = phased('waits', {
+      before: () => Promise.reject(new HttpError(429, { detail: 'later' })),
+    });
+    const r = await runFake(compose([outer, waits]));
+    expect(r.reached).toBe(false);
+    expect(r.ctx.response?.status).toBe(429);
+    expect(log).toEqual(['after next']);
+  });
+
   it('should keep the flattened parts, in order and frozen, for inspection', () => {
     const a = trace([], 'a');
     const b = trace([], 'b');

@@ -8,6 +8,20 @@ export interface Chain<S extends object = State> extends Middleware<S> {
 }
 
 /**
+ * A composed chain's own entry for `runChain` (not public): the chain without its outer guards,
+ * whose promise may reject. `runChain` turns a rejection into the answer itself, and hands it a
+ * downstream that never rejects, so the guards would only cost promises on every request.
+ */
+export const DISPATCH = Symbol('bouncer.dispatch');
+
+type Dispatch<S extends object> = (ctx: Context<S>, downstream?: Next) => Promise<void>;
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Layers `compose` built from fused policies: they never reject (see `runPhases`). */
+const fused = new WeakSet<Middleware<any>>();
+
+/**
  * Folds middleware into one onion. The first listed is the outermost: it runs first on the way
  * in and last on the way out, so it sees (and can stamp) every answer given inside it.
  *
@@ -53,31 +67,42 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
   flush();
   const size = layers.length;
 
-  const chain = function chain(ctx: Context<S>, downstream?: Next): Promise<void> {
+  const dispatchFrom: Dispatch<S> = (ctx, downstream) => {
     let last = -1;
     const dispatch = (i: number): Promise<void> => {
       if (i <= last) return Promise.reject(new Error('next() called multiple times'));
       last = i;
-      if (i === size) return downstream ? downstream() : Promise.resolve();
+      if (i === size) return downstream ? downstream() : RESOLVED;
       const fn = layers[i];
       try {
         const out = fn(ctx, () => dispatch(i + 1));
-        if (out === undefined || typeof (out as Promise<void>).then !== 'function') return Promise.resolve();
+        if (out === undefined || typeof (out as Promise<void>).then !== 'function') return RESOLVED;
+        // A fused layer's promise is the next layer's (already guarded) or its own handled one.
+        if (fused.has(fn)) return out as Promise<void>;
         return (out as Promise<void>).then(undefined, (error: unknown) => ctx.fail(error));
       } catch (error) {
         ctx.fail(error);
-        return Promise.resolve();
+        return RESOLVED;
       }
     };
-    return dispatch(0).then(undefined, (error: unknown) => ctx.fail(error));
+    return dispatch(0);
+  };
+  const chain = function chain(ctx: Context<S>, downstream?: Next): Promise<void> {
+    const fail = (error: unknown) => ctx.fail(error);
+    // Guarded like every layer's: a fused innermost layer hands the downstream's promise on.
+    const guarded = downstream && (() => downstream().then(undefined, fail));
+    return dispatchFrom(ctx, guarded).then(undefined, fail);
   } as Chain<S>;
+  Object.defineProperty(chain, DISPATCH, { value: dispatchFrom });
   Object.defineProperty(chain, 'middleware', { value: Object.freeze(list), enumerable: true });
   return chain;
 }
 
 function fusedLayer(phases: readonly Phases<any>[]): Middleware<any> {
   const list = phaseList(phases);
-  return function fusedPolicies(ctx, next) {
+  const layer: Middleware<any> = function fusedPolicies(ctx, next) {
     return runPhases(ctx, list, next);
   };
+  fused.add(layer);
+  return layer;
 }

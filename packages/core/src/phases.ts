@@ -58,7 +58,8 @@ export function phased<S extends object = State>(name: string, phases: Phases<S>
 
 /**
  * Runs fused phases as one onion layer: befores in order, then one head hook for all of them,
- * then `next()` once (its own promise is handed back, nothing is chained on it).
+ * then `next()` once (its own promise is handed back, nothing is chained on it). The promise
+ * never rejects: `next()`'s is guarded by `compose`, a waiting policy's here.
  */
 export function runPhases<S extends object>(
   ctx: Context<S>,
@@ -88,13 +89,17 @@ function beforeFrom<S extends object>(
     }
     if (out !== undefined && typeof (out as Promise<void>).then === 'function') {
       const at = i;
-      return (out as Promise<void>).then(
-        () => (ctx.response ? stampUpTo(ctx, items, at - 1) : beforeFrom(ctx, list, at + 1, next)),
-        (error: unknown) => {
-          ctx.fail(error);
-          stampUpTo(ctx, items, at - 1);
-        },
-      );
+      // `compose` hands a fused layer's promise on unguarded: whatever throws in here becomes
+      // the answer (or, once the head is out, a report) as it would in any other layer.
+      return (out as Promise<void>)
+        .then(
+          () => (ctx.response ? stampUpTo(ctx, items, at - 1) : beforeFrom(ctx, list, at + 1, next)),
+          (error: unknown) => {
+            ctx.fail(error);
+            stampUpTo(ctx, items, at - 1);
+          },
+        )
+        .then(undefined, (error: unknown) => ctx.fail(error));
     }
     if (ctx.response) {
       stampUpTo(ctx, items, i - 1);

@@ -1,3 +1,4 @@
+import { DISPATCH } from './compose';
 import { Context } from './context';
 import type { Host, Middleware, Next, State } from './types';
 
@@ -8,7 +9,7 @@ import type { Host, Middleware, Next, State } from './types';
  * the head (`Host.onHead`). The returned promise never rejects: every error has become an
  * answer (`ctx.response`), or, once the downstream had answered, been reported.
  */
-export async function runChain<S extends object = State>(
+export function runChain<S extends object = State>(
   chain: Middleware<S>,
   host: Host,
   state: S,
@@ -26,18 +27,32 @@ export async function runChain<S extends object = State>(
     ctx.fail(error);
     ctx.downstreamAnswered();
   };
+  const next = () => {
+    if (ctx.response) return RESOLVED;
+    if (refusal) {
+      ctx.fail(refusal);
+      return RESOLVED;
+    }
+    ctx.reachedDownstream = true;
+    return downstream().then(answered, failed);
+  };
+  const done = () => ctx;
+  const caught = (error: unknown) => {
+    ctx.fail(error);
+    return ctx;
+  };
+  // A composed chain is entered without its outer guard: a rejection is caught here instead.
+  const dispatch = (chain as { [DISPATCH]?: typeof chain })[DISPATCH] ?? chain;
+  let out: unknown;
   try {
-    await chain(ctx, () => {
-      if (ctx.response) return Promise.resolve();
-      if (refusal) {
-        ctx.fail(refusal);
-        return Promise.resolve();
-      }
-      ctx.reachedDownstream = true;
-      return downstream().then(answered, failed);
-    });
+    out = dispatch(ctx, next);
   } catch (error) {
     ctx.fail(error);
+    return Promise.resolve(ctx);
   }
-  return ctx;
+  if (out === undefined || out === null || typeof (out as Promise<void>).then !== 'function')
+    return Promise.resolve(ctx);
+  return (out as Promise<void>).then(done, caught);
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
