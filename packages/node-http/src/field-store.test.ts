@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
-import { getField, setField } from './field-store';
+import { getField, setField, validValue } from './field-store';
 
 function response(): ServerResponse {
   return new ServerResponse(new IncomingMessage(new Socket()));
@@ -73,5 +73,19 @@ describe('setField / getField', () => {
     expect(fake.setHeader).toHaveBeenCalledTimes(2);
     expect(getField(fake, 'x-other')).toBe('2');
     expect(fake.getHeader).toHaveBeenCalledWith('x-other');
+  });
+});
+
+describe('validValue', () => {
+  it('accepts what Node accepts and refuses what it refuses, byte for byte', () => {
+    // Node's own rule (validateHeaderValue): HTAB, SP, VCHAR and obs-text; nothing above 0xFF.
+    for (let c = 0; c < 0x120; c++) {
+      const value = `a${String.fromCharCode(c)}b`;
+      const node = !/[^\t\x20-\x7e\x80-\xff]/.test(value);
+      expect(validValue(value), `0x${c.toString(16)}`).toBe(node);
+    }
+    expect(validValue('')).toBe(true);
+    expect(validValue('0f8fad5b-d9cb-469f-a165-70867728950e')).toBe(true);
+    expect(validValue('caf\xe9 \u20ac')).toBe(false);
   });
 });
