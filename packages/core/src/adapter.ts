@@ -8,5 +8,12 @@ export { runChain } from './run';
 export { type ParsedTarget, parseTarget } from './target';
 export type { Host, HostFinish, ShortCircuit } from './types';
 export { addressPolicies } from './uses-address';
-export { contentLength, isFieldValueByte, isTchar, isToken, TCHARS } from './utils/http-grammar';
+export {
+  contentLength,
+  isFieldValueByte,
+  isPlainFieldValue,
+  isTchar,
+  isToken,
+  TCHARS,
+} from './utils/http-grammar';
 export { assertKnownKeys, assertOptionsObject } from './utils/policy-options';

@@ -11,7 +11,7 @@
 // these writes. Where no such table is found (another runtime's `node:http`), every
 // call goes through the public methods.
 import type { ServerResponse } from 'node:http';
-import { isFieldValueByte, isToken } from '@bouncer/core/adapter';
+import { isFieldValueByte, isPlainFieldValue, isToken } from '@bouncer/core/adapter';
 
 /**
  * Node's own table of a response's fields (`OutgoingMessage[kOutHeaders]`): lower-case name →
@@ -90,15 +90,12 @@ export function setField(res: ServerResponse, name: string, value: string | read
   }
 }
 
-/** HTAB, SP and VCHAR only: the usual value, which a regular expression tests faster than a loop. */
-const PLAIN_ASCII = /^[\t\x20-\x7e]*$/;
-
 /**
  * A field value `setHeader` accepts (RFC 9110 §5.5: no CR, LF, NUL or other controls; Node's
  * `validateHeaderValue`).
  */
 export function validValue(value: string): boolean {
-  if (PLAIN_ASCII.test(value)) return true;
+  if (isPlainFieldValue(value)) return true;
   for (let i = 0; i < value.length; i++) if (!isFieldValueByte(value.charCodeAt(i))) return false;
   return true;
 }

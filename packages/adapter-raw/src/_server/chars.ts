@@ -1,7 +1,7 @@
 // The grammar's byte classes as lookup tables, so that the parser's inner loops do one array read
 // per byte. The rules themselves are the core's (`@bouncer/core/adapter`: RFC 9110 §5.6.2 token,
 // §5.5 field-value); HEXDIG is RFC 5234's.
-import { isFieldValueByte, TCHARS } from '@bouncer/core/adapter';
+import { isFieldValueByte, isPlainFieldValue, TCHARS } from '@bouncer/core/adapter';
 
 /** tchar (RFC 9110 §5.6.2). */
 export const TOKEN = new Uint8Array(256);
@@ -41,12 +41,9 @@ export enum FieldValue {
   ObsText,
 }
 
-/** HTAB, SP and VCHAR only: the common case, which a regular expression tests faster than a loop. */
-const PLAIN_ASCII = /^[\t\x20-\x7e]*$/;
-
 /** Whether `s` may go on the wire as a field value, and whether it is plain ASCII. */
 export function fieldValueKind(s: string): FieldValue {
-  if (PLAIN_ASCII.test(s)) return FieldValue.Ascii;
+  if (isPlainFieldValue(s)) return FieldValue.Ascii;
   let kind = FieldValue.Ascii;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { contentLength, isFieldValueByte, isPlainQuotable, isTchar, isToken, TCHARS } from './http-grammar';
+import {
+  contentLength,
+  isFieldValueByte,
+  isPlainFieldValue,
+  isPlainQuotable,
+  isTchar,
+  isToken,
+  TCHARS,
+} from './http-grammar';
 
 describe('token (RFC 9110 §5.6.2)', () => {
   it('accepts every tchar and refuses separators, spaces, controls and the empty string', () => {
@@ -28,6 +36,15 @@ describe('field-value bytes (RFC 9110 §5.5)', () => {
     for (let c = 0x80; c <= 0xff; c++) expected.push(c);
     expect(admitted).toEqual(expected);
     expect(isFieldValueByte(0x100)).toBe(false);
+  });
+
+  it('calls a value plain only when every character is HTAB, SP or VCHAR', () => {
+    for (let c = 0; c < 0x110; c++) {
+      const plain = c === 0x09 || (c >= 0x20 && c <= 0x7e);
+      expect(isPlainFieldValue(`a${String.fromCharCode(c)}b`), `0x${c.toString(16)}`).toBe(plain);
+    }
+    expect(isPlainFieldValue('')).toBe(true);
+    expect(isPlainFieldValue('a\nb')).toBe(false);
   });
 });
 

@@ -39,6 +39,17 @@ export function isFieldValueByte(c: number): boolean {
   return c === 0x09 || (c >= 0x20 && c <= 0xff && c !== 0x7f);
 }
 
+const PLAIN_ASCII = /^[\t\x20-\x7e]*$/;
+
+/**
+ * True when every character of `s` is HTAB, SP or VCHAR: a field value with no obs-text, the
+ * usual case, which one regular expression tests faster than a loop over `isFieldValueByte`.
+ * False says nothing more: the value may still be valid with obs-text in it.
+ */
+export function isPlainFieldValue(s: string): boolean {
+  return PLAIN_ASCII.test(s);
+}
+
 /**
  * RFC 9110 §5.6.4:
  *
