@@ -66,6 +66,8 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
   }
   flush();
   const size = layers.length;
+  // Decided once: a fused layer's promise is handed on as it is, any other layer's is guarded.
+  const unguarded = layers.map((layer) => fused.has(layer));
 
   const dispatchFrom: Dispatch<S> = (ctx, downstream) => {
     let last = -1;
@@ -78,7 +80,7 @@ export function compose<S extends object = State>(middleware: readonly Middlewar
         const out = fn(ctx, () => dispatch(i + 1));
         if (out === undefined || typeof (out as Promise<void>).then !== 'function') return RESOLVED;
         // A fused layer's promise is the next layer's (already guarded) or its own handled one.
-        if (fused.has(fn)) return out as Promise<void>;
+        if (unguarded[i]) return out as Promise<void>;
         return (out as Promise<void>).then(undefined, (error: unknown) => ctx.fail(error));
       } catch (error) {
         ctx.fail(error);

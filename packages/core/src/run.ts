@@ -36,11 +36,6 @@ export function runChain<S extends object = State>(
     ctx.reachedDownstream = true;
     return downstream().then(answered, failed);
   };
-  const done = () => ctx;
-  const caught = (error: unknown) => {
-    ctx.fail(error);
-    return ctx;
-  };
   // A composed chain is entered without its outer guard: a rejection is caught here instead.
   const dispatch = (chain as { [DISPATCH]?: typeof chain })[DISPATCH] ?? chain;
   let out: unknown;
@@ -52,7 +47,13 @@ export function runChain<S extends object = State>(
   }
   if (out === undefined || out === null || typeof (out as Promise<void>).then !== 'function')
     return Promise.resolve(ctx);
-  return (out as Promise<void>).then(done, caught);
+  return (out as Promise<void>).then(
+    () => ctx,
+    (error: unknown) => {
+      ctx.fail(error);
+      return ctx;
+    },
+  );
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
