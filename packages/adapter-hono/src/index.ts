@@ -63,10 +63,13 @@ export function bouncer<S extends object = State>(
       const state = {} as S;
       // No address while the policy judges it: fail closed through the chain's own error path.
       const run = unreadable === undefined ? chain : refuse(unreadable);
-      const ctx = await runChain(run, host, state, async () => {
-        for (const key in state) c.set(key as never, state[key] as never);
-        await next();
-        host.goLive();
+      const ctx = await runChain(run, host, state, () => {
+        try {
+          for (const key in state) c.set(key as never, state[key] as never);
+          return next().then(() => host.goLive());
+        } catch (error) {
+          return Promise.reject(error);
+        }
       });
       const answer = ctx.response;
       if (answer) {

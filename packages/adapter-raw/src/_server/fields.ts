@@ -17,10 +17,8 @@ export interface NameRecord {
   readonly lower: string;
   /** The last value set under this name that passed the check and is plain ASCII; `''` for none. */
   last: string;
-  /** The last field line built under this name (`Name: value\r\n`), and what it was built from. */
-  line: string;
-  lineName: string;
-  lineValue: string;
+  /** The last one-string entry built under this name, reused while the same value is set again. */
+  entry: HeaderEntry | undefined;
 }
 
 /** Checked name (as spelled, and lower-case) → its record. */
@@ -34,7 +32,7 @@ export function fieldRecord(name: string): NameRecord {
     const lower = name.toLowerCase();
     if (names.size >= LIMIT) names.clear();
     // Readers (the chain's `getHeader`) ask by the lower-case name: both spellings share one record.
-    rec = names.get(lower) ?? { lower, last: '', line: '', lineName: '', lineValue: '' };
+    rec = names.get(lower) ?? { lower, last: '', entry: undefined };
     names.set(name, rec);
     names.set(lower, rec);
   }
@@ -77,34 +75,37 @@ function checkOne(rec: NameRecord, name: string, value: unknown): boolean {
 }
 
 /**
- * The serialised field line of a value that passed `checkValue`: a policy's constant headers get
- * the same string back on every answer (one identity comparison), so a head is a join of
- * prebuilt lines, not four concatenations per field.
+ * The entry of a one-string value that passed `checkValue`, its field line built: a policy's
+ * constant headers get the same entry back on every answer (one identity comparison), so a head
+ * is a join of prebuilt lines and setting one allocates nothing. Entries are never changed once
+ * built (a new value is a new entry), so one may stand in many responses' tables at once.
  */
-export function fieldLine(rec: NameRecord, name: string, value: string): string {
-  if (value === rec.lineValue && name === rec.lineName && value !== '') return rec.line;
-  const line = `${name}: ${value}\r\n`;
-  rec.line = line;
-  rec.lineName = name;
-  rec.lineValue = value;
-  return line;
+export function fieldEntry(rec: NameRecord, name: string, value: string): HeaderEntry {
+  const last = rec.entry;
+  if (last !== undefined && value === last.value && name === last.name && value !== '') return last;
+  const entry: HeaderEntry = { name, value, line: `${name}: ${value}\r\n` };
+  rec.entry = entry;
+  return entry;
 }
 
-/** One response field: the name as the app spelled it, one value or several field lines. */
+/**
+ * One response field: the name as the app spelled it, one value or several field lines. Never
+ * changed once built: the same entry may stand in several responses' tables.
+ */
 export interface HeaderEntry {
-  name: string;
-  value: string | string[];
+  readonly name: string;
+  readonly value: string | string[];
   /** The field line ready for the head, when the value is one string. */
-  line?: string;
+  readonly line?: string;
   /** On the first entry of a fixed set (see `FixedBlock`): the whole set's lines. */
-  block?: FixedBlock;
+  readonly block?: FixedBlock;
 }
 
 /**
  * A fixed field set's lines, joined once: while all of its entries stand in the table in a row,
  * as they were put there, the head takes this one string instead of one line per field.
  */
-export interface FixedBlock {
+interface FixedBlock {
   /** The set's entries, in order, each under its own name. */
   readonly entries: readonly HeaderEntry[];
   /** Their field lines, joined. */

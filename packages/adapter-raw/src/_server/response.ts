@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { checkValue, FieldTable, fieldLine, fieldRecord, type HeaderEntry, lookupKey } from './fields';
+import { checkValue, FieldTable, fieldEntry, fieldRecord, type HeaderEntry, lookupKey } from './fields';
 import { BodyFraming, byteLength, checkFramingField } from './framing';
 import { bodyless, serializeHead } from './serialize';
 import type { Chunk, ResponseTransport } from './transport';
@@ -150,9 +150,7 @@ export class RawResponse {
     checkFramingField(lower, value);
     this.#headers.set(
       lower,
-      typeof value === 'string'
-        ? { name, value, line: fieldLine(rec, name, value) }
-        : { name, value: [...value] },
+      typeof value === 'string' ? fieldEntry(rec, name, value) : { name, value: [...value] },
     );
   }
 
