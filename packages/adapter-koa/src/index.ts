@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { Middleware, State } from '@bouncer/core';
+import type { Context as BouncerContext, Middleware, State } from '@bouncer/core';
 import {
   assertKnownKeys,
   assertOptionsObject,
@@ -50,34 +50,18 @@ export function bouncer<S extends object = State>(
     );
 
   return markBouncer(
-    async function bouncerKoa(koa: KoaContext, next: Next): Promise<void> {
+    function bouncerKoa(koa: KoaContext, next: Next): Promise<void> {
       if (audit && !audit(koa, (error) => koa.app.emit('error', error, koa))) {
         koa.status = 500;
         koa.type = PROBLEM_TYPE;
         koa.body = problemBody(500);
-        return;
+        return Promise.resolve();
       }
       const host = new NodeHost(koa.req, koa.res, (error) => koa.app.emit('error', error, koa));
       const downstream = new KoaDownstream(koa, next, host);
-      const ctx = await runChain(chain, host, koa.state as S, downstream.run);
-      const answer = ctx.response;
-      if (!answer) {
-        if (downstream.threw) {
-          if (host.status() >= 500) ctx.error = downstream.error;
-          throw downstream.error;
-        }
-        return;
-      }
-      // Koa writes after the middleware stack unwinds; hand it the chain's answer. Body first:
-      // assigning a body resets the status to 200 when none was set explicitly.
-      const type = koa.response.get('Content-Type');
-      koa.body =
-        answer.body === null
-          ? null
-          : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
-      koa.status = answer.status;
-      if (type) koa.set('Content-Type', type);
-      if (answer.body !== null) koa.set('Content-Length', String(answer.body.byteLength));
+      return runChain(chain, host, koa.state as S, downstream.run).then((ctx) =>
+        settle(koa, host, downstream, ctx),
+      );
     },
     { chain, options },
   );
@@ -97,6 +81,30 @@ export { assertAllRoutesGuarded, auditRoutes } from './audit';
  * `ctx.onerror` (see `bouncer`) and counts as the answer produced: until Koa writes it, the
  * chain reads the status Koa will give it, and nothing of Koa's context is changed.
  */
+/**
+ * After the chain: the downstream's error goes on to Koa's own handling (rethrown), and the
+ * chain's own answer is handed to Koa, which writes after the middleware stack unwinds.
+ */
+function settle(koa: KoaContext, host: NodeHost, downstream: KoaDownstream, ctx: BouncerContext<any>): void {
+  const answer = ctx.response;
+  if (!answer) {
+    if (downstream.threw) {
+      if (host.status() >= 500) ctx.error = downstream.error;
+      throw downstream.error;
+    }
+    return;
+  }
+  // Body first: assigning a body resets the status to 200 when none was set explicitly.
+  const type = koa.response.get('Content-Type');
+  koa.body =
+    answer.body === null
+      ? null
+      : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);
+  koa.status = answer.status;
+  if (type) koa.set('Content-Type', type);
+  if (answer.body !== null) koa.set('Content-Length', String(answer.body.byteLength));
+}
+
 class KoaDownstream {
   threw = false;
   error: unknown;
