@@ -60,17 +60,20 @@ export function bouncer<S extends object = State>(
         return;
       }
       const host = new NodeHost(req, res, (error) => onError(error, req), headPrototype(req, res));
-      runChain(chain, host, res.locals as S, () => enterExpress(host, next))
-        .then((ctx) => {
+      // runChain never rejects; a write of the chain's own answer that throws is reported.
+      runChain(chain, host, res.locals as S, () => enterExpress(host, next)).then((ctx) => {
+        if (!ctx.response) return;
+        try {
           // The chain's own answer: its head hooks run inside this write, like any other's.
-          if (ctx.response && !writeAnswer(res, host.method, ctx.response))
+          if (!writeAnswer(res, host.method, ctx.response))
             onError(
               new Error('Bouncer answered after the response head was sent; that answer was kept'),
               req,
             );
-        })
-        // runChain never rejects; a write of the chain's own answer that throws is reported.
-        .catch((error: unknown) => onError(error, req));
+        } catch (error) {
+          onError(error, req);
+        }
+      });
     },
     { chain, options },
   );
