@@ -16,7 +16,8 @@ export const DISPATCH = Symbol('bouncer.dispatch');
 
 type Dispatch<S extends object> = (ctx: Context<S>, downstream?: Next) => Promise<void>;
 
-const RESOLVED: Promise<void> = Promise.resolve();
+/** One settled promise for every "nothing to wait for" (a settled promise cannot change). */
+export const RESOLVED: Promise<void> = Promise.resolve();
 
 /** Layers `compose` built from fused policies: they never reject (see `runPhases`). */
 const fused = new WeakSet<Middleware<any>>();

@@ -1,4 +1,4 @@
-import { DISPATCH } from './compose';
+import { DISPATCH, RESOLVED } from './compose';
 import { Context } from './context';
 import type { Host, Middleware, Next, State } from './types';
 
@@ -55,5 +55,3 @@ export function runChain<S extends object = State>(
     },
   );
 }
-
-const RESOLVED: Promise<void> = Promise.resolve();

@@ -363,9 +363,9 @@ function fixedSet(names: readonly string[], lower: readonly string[], values: re
       throw new TypeError(`setMissing(): ${lower[i]} is not ${names[i]} in lower case`);
     if (checkValue(rec, names[i], values[i])) obsText = true;
     checkFramingField(rec.lower, values[i]);
-    const line = `${names[i]}: ${values[i]}\r\n`;
-    entries.push({ name: names[i], value: values[i], line });
-    text += line;
+    const entry = fieldEntry(rec, names[i], values[i]);
+    entries.push(entry);
+    text += entry.line;
     if (rec.lower === 'date') hasDate = true;
   }
   const distinct = new Set(lower).size === lower.length && lower.length === names.length;
