@@ -77,11 +77,6 @@ export {
 export { assertAllRoutesGuarded, auditRoutes } from './audit';
 
 /**
- * The rest of the Koa stack as the chain's downstream. A thrown error is kept for Koa's own
- * `ctx.onerror` (see `bouncer`) and counts as the answer produced: until Koa writes it, the
- * chain reads the status Koa will give it, and nothing of Koa's context is changed.
- */
-/**
  * After the chain: the downstream's error goes on to Koa's own handling (rethrown), and the
  * chain's own answer is handed to Koa, which writes after the middleware stack unwinds.
  */
@@ -105,6 +100,11 @@ function settle(koa: KoaContext, host: NodeHost, downstream: KoaDownstream, ctx:
   if (answer.body !== null) koa.set('Content-Length', String(answer.body.byteLength));
 }
 
+/**
+ * The rest of the Koa stack as the chain's downstream. A thrown error is kept for Koa's own
+ * `ctx.onerror` (see `bouncer`) and counts as the answer produced: until Koa writes it, the
+ * chain reads the status Koa will give it, and nothing of Koa's context is changed.
+ */
 class KoaDownstream {
   threw = false;
   error: unknown;
