@@ -6,6 +6,7 @@ import { startCluster, type TestCluster } from '../scripts/redis-cluster';
 // @ts-expect-error: a plain .mjs helper shared with the test scripts, without type declarations.
 import { ensureSystemTools, which } from '../scripts/system-tools.mjs';
 import { parseArgs } from './lib/args';
+import { cpuSeconds } from './lib/cpu-time';
 import { machine } from './lib/machine';
 import { probe } from './lib/probe';
 import { killChildrenOnExit, type RunningServer, runCommand, startServer, track } from './lib/processes';
@@ -122,15 +123,20 @@ async function main(): Promise<void> {
     const live = variants.filter((v) => servers.has(v.id));
     for (let round = 0; round < args.rounds; round++) {
       for (const v of roundOrder(live, round)) {
-        const url = `http://127.0.0.1:${servers.get(v.id)!.port}/prices`;
+        const server = servers.get(v.id)!;
+        const url = `http://127.0.0.1:${server.port}/prices`;
         try {
+          const cpuBefore = cpuSeconds(server.pid);
           const result = await runWrk(wrk, {
             url,
             seconds: args.seconds,
             connections: args.connections,
             headers: header(headersOf(v)),
           });
-          measurements.push({ variant: v.id, round, result });
+          const cpuAfter = cpuSeconds(server.pid);
+          const serverCpuSeconds =
+            cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+          measurements.push({ variant: v.id, round, result, serverCpuSeconds });
           console.log(
             `round ${round + 1}/${args.rounds}  ${v.id.padEnd(20)} ${Math.round(result.requestsPerSec).toLocaleString('en').padStart(8)} req/s  p99 ${result.p99Ms.toFixed(2)} ms`,
           );

@@ -2,7 +2,14 @@
 import type { MemoryResult } from '../memory';
 import type { MicroResult } from '../micro';
 import type { Machine } from './machine';
-import { type Ceiling, rawPolicySplitNs, type Target, targetLine, type VariantSummary } from './results';
+import {
+  type Ceiling,
+  type CostNs,
+  rawPolicySplitNs,
+  type Target,
+  targetLine,
+  type VariantSummary,
+} from './results';
 
 interface RunConfig {
   rounds: number;
@@ -29,15 +36,19 @@ const num = (n: number | undefined, digits = 0) =>
     ? '—'
     : n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ratio = (n: number | undefined) => (n === undefined ? '—' : `${n.toFixed(2)}×`);
+const cost = (c: CostNs) =>
+  c.cpu === undefined
+    ? `${num(Math.round(c.throughput))} ns/request (from throughput)`
+    : `${num(Math.round(c.cpu))} ns/request of server CPU (${num(Math.round(c.throughput))} ns from throughput)`;
 
 export function throughputTable(variants: readonly VariantSummary[]): string {
   const rows = variants.map((v) => {
     const note = v.problems.length > 0 ? `⚠ ${v.problems.join('; ')}` : '';
-    return `| ${v.label} | ${num(v.requestsPerSec)} | ${num(v.p50Ms, 2)} | ${num(v.p99Ms, 2)} | ${ratio(v.vsBare)} | ${ratio(v.vsFloor)} | ${ratio(v.vsNative)} | ${v.samples.map((s) => num(s)).join(' / ')} | ${note} |`;
+    return `| ${v.label} | ${num(v.requestsPerSec)} | ${num(v.p50Ms, 2)} | ${num(v.p99Ms, 2)} | ${num(v.cpuUsPerRequest, 1)} | ${ratio(v.vsBare)} | ${ratio(v.vsFloor)} | ${ratio(v.vsNative)} | ${v.samples.map((s) => num(s)).join(' / ')} | ${note} |`;
   });
   return [
-    '| variant | req/s (median) | p50 ms | p99 ms | ÷ bare | ÷ floor | ÷ native | req/s per round | notes |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---|',
+    '| variant | req/s (median) | p50 ms | p99 ms | server CPU µs/req | ÷ bare | ÷ floor | ÷ native | req/s per round | notes |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -82,8 +93,8 @@ export function toMarkdown(r: Results): string {
     out.push(
       "## Where raw's policy cost goes",
       '',
-      `- sending the policy's headers (raw + the same headers, no logic − raw bare): ${num(Math.round(split.bytes))} ns/request`,
-      `- the chain's logic (raw + policy − raw + the same headers): ${num(Math.round(split.logic))} ns/request`,
+      `- sending the policy's headers (raw + the same headers, no logic − raw bare): ${cost(split.bytes)}`,
+      `- the chain's logic (raw + policy − raw + the same headers): ${cost(split.logic)}`,
       '',
     );
   }
