@@ -112,9 +112,8 @@ export function summarise(
       summary.requestsPerSec = median(results.map((r) => r.requestsPerSec));
       summary.p50Ms = median(results.map((r) => r.p50Ms));
       summary.p99Ms = median(results.map((r) => r.p99Ms));
-      const cpu = mine.filter((m) => m.serverCpuSeconds !== undefined && m.result.requests > 0);
-      if (cpu.length === mine.length)
-        summary.cpuUsPerRequest = median(cpu.map((m) => (m.serverCpuSeconds! * 1e6) / m.result.requests));
+      if (mine.every((m) => m.serverCpuSeconds !== undefined && m.result.requests > 0))
+        summary.cpuUsPerRequest = median(mine.map((m) => (m.serverCpuSeconds! * 1e6) / m.result.requests));
     }
     return summary;
   });
@@ -129,10 +128,7 @@ export function summarise(
       s.kind === 'bouncer-redis' ||
       s.kind === 'bouncer-cluster'
     ) {
-      if (s.stack !== 'raw') {
-        s.vsNative = ratio(s.requestsPerSec, rps.get(`${s.stack}:native`));
-      }
-      // The raw server stands in for node:http: its floor is node:http sending the same headers.
+      if (s.stack !== 'raw') s.vsNative = ratio(s.requestsPerSec, rps.get(`${s.stack}:native`));
       s.vsFloor = ratio(s.requestsPerSec, rps.get(floorOf(s)));
     }
   }
