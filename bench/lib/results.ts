@@ -200,16 +200,10 @@ export function targets(summaries: readonly VariantSummary[], microPolicyNs?: nu
   return out;
 }
 
-/** A variant's median req/s, when it was measured without problems. */
-function cleanRate(summaries: readonly VariantSummary[], id: string): number | undefined {
+/** A variant's summary, when it was measured at all and without problems. */
+function clean(summaries: readonly VariantSummary[], id: string): VariantSummary | undefined {
   const s = summaries.find((v) => v.id === id);
-  return s?.requestsPerSec && s.problems.length === 0 ? s.requestsPerSec : undefined;
-}
-
-/** A variant's median server CPU time per request in ns, when measured without problems. */
-function cleanCpuNs(summaries: readonly VariantSummary[], id: string): number | undefined {
-  const s = summaries.find((v) => v.id === id);
-  return s?.cpuUsPerRequest !== undefined && s.problems.length === 0 ? s.cpuUsPerRequest * 1000 : undefined;
+  return s?.requestsPerSec && s.problems.length === 0 ? s : undefined;
 }
 
 /** What one variant costs per request over another, in ns, by both measures. */
@@ -221,13 +215,12 @@ export interface CostNs {
 }
 
 function costNs(summaries: readonly VariantSummary[], over: string, base: string): CostNs | undefined {
-  const a = cleanRate(summaries, over);
-  const b = cleanRate(summaries, base);
+  const a = clean(summaries, over);
+  const b = clean(summaries, base);
   if (!a || !b) return undefined;
-  const ca = cleanCpuNs(summaries, over);
-  const cb = cleanCpuNs(summaries, base);
-  const cost: CostNs = { throughput: 1e9 / a - 1e9 / b };
-  if (ca !== undefined && cb !== undefined) cost.cpu = ca - cb;
+  const cost: CostNs = { throughput: 1e9 / a.requestsPerSec! - 1e9 / b.requestsPerSec! };
+  if (a.cpuUsPerRequest !== undefined && b.cpuUsPerRequest !== undefined)
+    cost.cpu = (a.cpuUsPerRequest - b.cpuUsPerRequest) * 1000;
   return cost;
 }
 
