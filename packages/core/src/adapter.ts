@@ -4,7 +4,7 @@
 
 export { bodyTooLarge, decodeBody, parseJsonBody } from './body';
 export { PROBLEM_TYPE, problemBody, statusTitle } from './errors';
-export { runChain } from './run';
+export { ANSWERED, runChain } from './run';
 export { type ParsedTarget, parseTarget } from './target';
 export type { Host, HostFinish, ShortCircuit } from './types';
 export { addressPolicies } from './uses-address';
@@ -16,4 +16,5 @@ export {
   isToken,
   TCHARS,
 } from './utils/http-grammar';
+export { intern } from './utils/intern';
 export { assertKnownKeys, assertOptionsObject } from './utils/policy-options';

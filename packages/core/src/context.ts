@@ -2,16 +2,18 @@ import { RequestBody } from './body';
 import { HttpError, PROBLEM_TYPE, problemBody } from './errors';
 import { hostOk, type ParsedTarget, parseTarget } from './target';
 import type { FinishInfo, HeadHook, Host, HostFinish, ResponseBody, ShortCircuit, State } from './types';
+import { intern } from './utils/intern';
 
 const encoder = new TextEncoder();
 
 // Header names reach the core in a handful of spellings (policies use constants): remembering
-// their lower-case form saves a `toLowerCase()` per read on the per-request path.
+// their lower-case form, interned, saves a `toLowerCase()` per read on the per-request path and
+// lets the host compare it with its own keys by identity.
 const lowered = new Map<string, string>();
 function lower(name: string): string {
   let l = lowered.get(name);
   if (l === undefined) {
-    l = name.toLowerCase();
+    l = intern(name.toLowerCase());
     if (lowered.size < 512) lowered.set(name, l);
   }
   return l;

@@ -3,6 +3,14 @@ import { Context } from './context';
 import type { Host, Middleware, Next, State } from './types';
 
 /**
+ * The settled promise a `downstream` returns to say that the application has already answered,
+ * synchronously, before `downstream()` returned (the usual case on a host that calls its handler
+ * in place). The answer then stands at once, and a chain of built-in policies settles without
+ * waiting on the microtask queue; any other promise is waited for.
+ */
+export const ANSWERED: Promise<void> = RESOLVED;
+
+/**
  * What an adapter calls once per request: builds the context over `host` and runs `chain`, with
  * `downstream` standing for the host's own application. `downstream` resolves once the
  * application has produced its answer (see `Next`); the head hooks run when the host commits
@@ -34,7 +42,12 @@ export function runChain<S extends object = State>(
       return RESOLVED;
     }
     ctx.reachedDownstream = true;
-    return downstream().then(answered, failed);
+    const out = downstream();
+    if (out === ANSWERED) {
+      ctx.downstreamAnswered();
+      return RESOLVED;
+    }
+    return out.then(answered, failed);
   };
   // A composed chain is entered without its outer guard: a rejection is caught here instead.
   const dispatch = (chain as { [DISPATCH]?: typeof chain })[DISPATCH] ?? chain;
@@ -45,7 +58,13 @@ export function runChain<S extends object = State>(
     ctx.fail(error);
     return Promise.resolve(ctx);
   }
-  if (out === undefined || out === null || typeof (out as Promise<void>).then !== 'function')
+  // A chain whose layers all handed `next()`'s promise on, settled already: no reaction to wait for.
+  if (
+    out === RESOLVED ||
+    out === undefined ||
+    out === null ||
+    typeof (out as Promise<void>).then !== 'function'
+  )
     return Promise.resolve(ctx);
   return (out as Promise<void>).then(
     () => ctx,

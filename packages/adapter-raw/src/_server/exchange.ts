@@ -1,5 +1,5 @@
 import { type Context, HttpError } from '@bouncer/core';
-import { PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core/adapter';
+import { ANSWERED, PROBLEM_TYPE, parseTarget, problemBody, runChain } from '@bouncer/core/adapter';
 import { type BodyOwner, BodyReader } from './body';
 import type { RequestHead } from './head';
 import { RequestHost } from './host';
@@ -32,7 +32,6 @@ export type Handler<S extends object = Record<string, unknown>> = (
 
 const encoder = new TextEncoder();
 const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';
-const RESOLVED = Promise.resolve();
 
 /**
  * One request/response pair on a connection. It is the core's `Host` for that request, the
@@ -220,11 +219,11 @@ export class Exchange extends RequestHost implements ResponseTransport, BodyOwne
     const thenable =
       out !== null && typeof out === 'object' && typeof (out as Promise<unknown>).then === 'function';
     // Answered (or returned) already, the usual case: nothing left to wait for.
-    if (!thenable) return RESOLVED;
+    if (!thenable) return ANSWERED;
     const result = out as Promise<unknown>;
     if (this.res.headersSent) {
       result.then(undefined, (error: unknown) => this.#afterCommitError(error));
-      return RESOLVED;
+      return ANSWERED;
     }
     return new Promise<void>((resolve, reject) => {
       this.#resolveCommit = resolve;

@@ -5,7 +5,7 @@
 // per name, and a name remembers the last value that passed, so that a policy's constant values
 // are checked by one identity comparison, and per-request values (request ids, rate-limit
 // counters) by one scan, with nothing stored for them.
-import { isToken } from '@bouncer/core/adapter';
+import { intern, isToken } from '@bouncer/core/adapter';
 import { FieldValue, fieldValueKind } from './chars';
 
 /** Distinct names remembered; when full it starts over (the constant ones are back after one answer). */
@@ -29,7 +29,8 @@ export function fieldRecord(name: string): NameRecord {
   let rec = names.get(name);
   if (rec === undefined) {
     if (!isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`);
-    const lower = name.toLowerCase();
+    // Interned: table lookups with it (and with the core's interned names) compare by identity.
+    const lower = intern(name.toLowerCase());
     if (names.size >= LIMIT) names.clear();
     // Readers (the chain's `getHeader`) ask by the lower-case name: both spellings share one record.
     rec = names.get(lower) ?? { lower, last: '', entry: undefined };

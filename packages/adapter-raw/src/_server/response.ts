@@ -27,6 +27,8 @@ export const kDrain = Symbol('drain');
 interface FixedSet {
   readonly names: readonly string[];
   readonly lower: readonly string[];
+  /** The same names as the server's own (interned) keys: the table compares them by identity. */
+  readonly keys: readonly string[];
   readonly entries: readonly HeaderEntry[];
   readonly obsText: boolean;
   /** Whether its names are distinct, so that it can go into a table that has none of them at once. */
@@ -161,17 +163,17 @@ export class RawResponse {
       fixed = fixedSet(names, lower, values);
       fixedSets.set(values, fixed);
     }
-    const { entries } = fixed;
+    const { entries, keys } = fixed;
     // The usual answer carries none of the set yet: its entries go in together, and its first
     // entry's block stands for all of them in the head (see serializeHead).
-    if (fixed.distinct && h.addAll(lower, entries)) {
+    if (fixed.distinct && h.addAll(keys, entries)) {
       if (fixed.obsText) this.#obsText = true;
       return;
     }
     let added = false;
     for (let i = 0; i < entries.length; i++) {
-      if (h.has(lower[i])) continue;
-      h.set(lower[i], entries[i]);
+      if (h.has(keys[i])) continue;
+      h.set(keys[i], entries[i]);
       added = true;
     }
     if (added && fixed.obsText) this.#obsText = true;
@@ -354,6 +356,7 @@ Object.setPrototypeOf(RawResponse.prototype, EventEmitter.prototype);
  */
 function fixedSet(names: readonly string[], lower: readonly string[], values: readonly string[]): FixedSet {
   const entries: HeaderEntry[] = [];
+  const keys: string[] = [];
   let obsText = false;
   let text = '';
   let hasDate = false;
@@ -365,10 +368,11 @@ function fixedSet(names: readonly string[], lower: readonly string[], values: re
     checkFramingField(rec.lower, values[i]);
     const entry = fieldEntry(rec, names[i], values[i]);
     entries.push(entry);
+    keys.push(rec.lower);
     text += entry.line;
     if (rec.lower === 'date') hasDate = true;
   }
   const distinct = new Set(lower).size === lower.length && lower.length === names.length;
   if (distinct && entries.length > 1) entries[0] = { ...entries[0], block: { entries, text, hasDate } };
-  return { names, lower, entries, obsText, distinct };
+  return { names, lower, keys, entries, obsText, distinct };
 }

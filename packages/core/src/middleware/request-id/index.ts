@@ -4,11 +4,12 @@ import { phased } from '../../phases';
 import type { Middleware } from '../../types';
 import { isToken } from '../../utils/http-grammar';
 import { assertKnownKeys, show } from '../../utils/policy-options';
+import { randomUuid } from './uuid';
 
 export interface RequestIdOptions {
   /** Request and response header carrying the id. @default 'X-Request-Id' */
   header?: string;
-  /** Makes a new id. Its output is held to the same charset (and at most 1024 characters). @default crypto.randomUUID */
+  /** Makes a new id. Its output is held to the same charset (and at most 1024 characters). @default a random (version 4) UUID */
   generate?: () => string;
   /** Longest incoming id reused (1–1024). @default 128 */
   maxLength?: number;
@@ -55,11 +56,11 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
       `must be a whole number from 1 to 1024, got ${show(maxLength)}`,
     );
   }
-  const generate = options.generate ?? randomId;
+  const generate = options.generate ?? randomUuid;
   if (typeof generate !== 'function')
     throw new ConfigError('requestId', 'generate', `must be a function, got ${show(generate)}`);
   // Only a caller's generator needs its output checked: a UUID is always within the charset.
-  const checkGenerated = generate !== randomId;
+  const checkGenerated = generate !== randomUuid;
   const reuse = options.reuseIncoming ?? true;
   if (typeof reuse !== 'boolean')
     throw new ConfigError('requestId', 'reuseIncoming', `must be a boolean, got ${show(reuse)}`);
@@ -87,8 +88,4 @@ export function requestId(options: RequestIdOptions = {}): Middleware {
       if (typeof id === 'string' && ctx.res.get(lower) === undefined) ctx.res.set(header, id);
     },
   });
-}
-
-function randomId(): string {
-  return crypto.randomUUID();
 }

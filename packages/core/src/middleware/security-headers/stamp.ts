@@ -1,4 +1,5 @@
 import type { Context } from '../../context';
+import { intern } from '../../utils/intern';
 import { type CompiledCsp, createNonce } from './csp';
 import type { Header } from './headers';
 
@@ -13,7 +14,7 @@ export class FixedHeaders {
 
   constructor(headers: readonly Header[]) {
     this.#names = headers.map(([name]) => name);
-    this.#lower = headers.map(([name]) => name.toLowerCase());
+    this.#lower = headers.map(([name]) => intern(name.toLowerCase()));
     this.#values = headers.map(([, value]) => value);
   }
 
